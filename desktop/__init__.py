@@ -1,0 +1,1 @@
+"""Outpost's Qt desktop app. Imports :mod:`sync`; never the other way round."""

@@ -1,0 +1,1 @@
+"""The client command line (``outpost COMMAND ...``): a thin layer over the services."""

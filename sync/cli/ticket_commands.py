@@ -1,0 +1,295 @@
+"""``outpost ticket ...``: list, show, new, set, reply, note, log, attach, merge, link."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sync.cli.output import emit_json, human_time, table
+from sync.domain.priority import Priority
+from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
+from sync.errors import ValidationError
+from sync.replica.replica import Replica
+from sync.services.directory import Directory
+from sync.services.ticket_queries import SORT_KEYS, TicketFilter, TicketQueries, TicketSort
+from sync.services.ticket_service import NewTicket, TicketService
+from sync.services.ticket_views import TicketDetail
+from sync.services.ticket_work import TicketWork
+
+__all__ = ["add_ticket_parser", "run_ticket_command"]
+
+SET_FIELDS = {
+    "status": "status",
+    "priority": "priority",
+    "impact": "impact",
+    "urgency": "urgency",
+    "tier": "tier",
+    "category": "category",
+    "type": "type",
+    "location": "location",
+    "asset": "asset",
+    "resolution": "resolution",
+    "subject": "subject",
+    "description": "description",
+    "tags": "tags",
+    "assignee": "assignee_id",
+    "queue": "queue_id",
+    "requester": "requester_id",
+}
+
+
+def add_ticket_parser(sub: Any) -> None:
+    p = sub.add_parser("ticket", help="list, show, create and work tickets")
+    tsub = p.add_subparsers(dest="ticket_command", required=True, metavar="ACTION")
+
+    ls = tsub.add_parser("list", help="list tickets (open ones unless --status says otherwise)")
+    ls.add_argument("--queue")
+    ls.add_argument("--status", help="a status, or 'open' (all open statuses) or 'all'")
+    ls.add_argument("--assignee", help="a username, 'me' or 'none'")
+    ls.add_argument("--search", default="", help="words in the subject, or a ticket number")
+    ls.add_argument("--sort", default="updated", choices=sorted(SORT_KEYS))
+    ls.add_argument("--asc", action="store_true", help="ascending order (default: descending)")
+    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument("--json", action="store_true")
+
+    show = tsub.add_parser("show", help="one ticket in full")
+    show.add_argument("ref", help="#123, 123, L17 (provisional number) or an id")
+    show.add_argument("--json", action="store_true")
+
+    new = tsub.add_parser("new", help="create a ticket")
+    new.add_argument("--queue", required=True)
+    new.add_argument("--subject", required=True)
+    new.add_argument("--description", default="")
+    new.add_argument("--type", default="incident", choices=["incident", "service_request", "question"])
+    new.add_argument("--category", default="")
+    new.add_argument("--impact", type=int, default=3, choices=[1, 2, 3])
+    new.add_argument("--urgency", type=int, default=3, choices=[1, 2, 3])
+    new.add_argument("--priority", help="override the impact x urgency priority (1-4); needs --reason")
+    new.add_argument("--reason", default="", help="why the priority is overridden")
+    new.add_argument("--requester", help="a person's e-mail, username or name")
+    new.add_argument("--assignee", help="a username or 'me'")
+    new.add_argument("--location", default="")
+    new.add_argument("--asset", default="")
+    new.add_argument("--tags", default="", help="comma-separated")
+    new.add_argument("--json", action="store_true")
+
+    st = tsub.add_parser("set", help="change fields: FIELD=VALUE ... (" + ", ".join(SET_FIELDS) + ")")
+    st.add_argument("ref")
+    st.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    st.add_argument("--reason", help="why (needed to override the priority)")
+    st.add_argument("--json", action="store_true")
+
+    for name, helptext in (("reply", "reply to the requester"), ("note", "add an internal note")):
+        c = tsub.add_parser(name, help=helptext)
+        c.add_argument("ref")
+        c.add_argument("text")
+        c.add_argument("--json", action="store_true")
+
+    log = tsub.add_parser("log", help="log time worked")
+    log.add_argument("ref")
+    log.add_argument("minutes", type=int)
+    log.add_argument("--note", default="")
+    log.add_argument("--parts", default="", help="parts and materials used")
+    log.add_argument("--travel", type=int, default=0, help="travel minutes")
+    log.add_argument("--json", action="store_true")
+
+    att = tsub.add_parser("attach", help="attach a file")
+    att.add_argument("ref")
+    att.add_argument("file", type=Path)
+    att.add_argument("--json", action="store_true")
+
+    merge = tsub.add_parser("merge", help="merge a duplicate ticket into another")
+    merge.add_argument("duplicate")
+    merge.add_argument("into")
+    merge.add_argument("--json", action="store_true")
+
+    link = tsub.add_parser("link", help="link two tickets")
+    link.add_argument("ref")
+    link.add_argument("other")
+    link.add_argument(
+        "--kind", default="related", choices=["related", "parent", "child", "caused_by", "duplicate_of"]
+    )
+    link.add_argument("--json", action="store_true")
+
+
+def run_ticket_command(replica: Replica, args: argparse.Namespace) -> int:
+    queries = TicketQueries(replica)
+    directory = Directory(replica)
+    cmd = args.ticket_command
+    if cmd == "list":
+        return _list(replica, queries, directory, args)
+    if cmd == "show":
+        _print_detail(queries.detail(queries.resolve_ref(args.ref)), args.json)
+        return 0
+    service, work = TicketService(replica), TicketWork(replica)
+    if cmd == "new":
+        priority: int | None = None
+        if args.priority is not None:
+            priority = int(_priority(args.priority))
+        draft = NewTicket(
+            subject=args.subject,
+            queue_id=directory.queue_by_name(args.queue).id,
+            description=args.description,
+            type=args.type,
+            category=args.category,
+            impact=args.impact,
+            urgency=args.urgency,
+            priority=priority,
+            priority_reason=args.reason,
+            requester_id=directory.find_person(args.requester).id if args.requester else None,
+            assignee_id=_person_id(replica, directory, args.assignee) if args.assignee else None,
+            location=args.location,
+            asset=args.asset,
+            tags=tuple(t for t in args.tags.split(",") if t.strip()),
+        )
+        ticket_id = service.create_ticket(draft).entity_id
+    else:
+        ticket_id = queries.resolve_ref(args.ref if cmd != "merge" else args.duplicate)
+        if cmd == "set":
+            service.update_ticket(
+                ticket_id, _assignments(replica, directory, args.assignments), reason=args.reason
+            )
+        elif cmd == "reply":
+            work.reply(ticket_id, args.text)
+        elif cmd == "note":
+            work.note(ticket_id, args.text)
+        elif cmd == "log":
+            work.log_work(
+                ticket_id, args.minutes, note=args.note, parts=args.parts, travel_minutes=args.travel
+            )
+        elif cmd == "attach":
+            work.attach_file(ticket_id, args.file)
+        elif cmd == "merge":
+            service.merge(ticket_id, queries.resolve_ref(args.into))
+        elif cmd == "link":
+            service.link(ticket_id, queries.resolve_ref(args.other), args.kind)
+    detail = queries.detail(ticket_id)
+    if args.json:
+        emit_json(detail)
+    else:
+        print(f"{detail.display_number} {detail.subject} [{detail.status}]")
+    return 0
+
+
+def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: argparse.Namespace) -> int:
+    statuses: tuple[str, ...]
+    if args.status in (None, "open"):
+        statuses = tuple(sorted(OPEN_STATUSES))
+    elif args.status == "all":
+        statuses = ()
+    else:
+        statuses = (
+            (TicketStatus(args.status.replace("-", "_")).value,) if args.status in _STATUS_VALUES else ()
+        )
+        if not statuses:
+            raise ValidationError(
+                f"Unknown status {args.status!r} (use one of: {', '.join(_STATUS_VALUES)}, open, all)."
+            )
+    assignee_id, unassigned = None, False
+    if args.assignee == "none":
+        unassigned = True
+    elif args.assignee:
+        assignee_id = _person_id(replica, directory, args.assignee)
+    flt = TicketFilter(
+        queue_ids=(directory.queue_by_name(args.queue).id,) if args.queue else (),
+        statuses=statuses,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        text=args.search,
+    )
+    rows = queries.rows(flt, TicketSort(args.sort, descending=not args.asc), limit=max(0, args.limit))
+    if args.json:
+        emit_json({"total": queries.count(flt), "tickets": rows})
+        return 0
+    print(
+        table(
+            ["NUMBER", "PRI", "STATUS", "QUEUE", "ASSIGNEE", "UPDATED", "SUBJECT"],
+            [
+                [
+                    r.display_number,
+                    f"P{r.priority}",
+                    r.status,
+                    r.queue,
+                    r.assignee or "-",
+                    human_time(r.updated_at),
+                    r.subject,
+                ]
+                for r in rows
+            ],
+        )
+    )
+    return 0
+
+
+_STATUS_VALUES = [s.value for s in TicketStatus]
+
+
+def _print_detail(d: TicketDetail, as_json: bool) -> None:
+    if as_json:
+        emit_json(d)
+        return
+    provisional = " (provisional number, not yet synced)" if d.number_is_provisional else ""
+    print(f"{d.display_number}{provisional}  {d.subject}")
+    print(
+        f"  status {d.status} · P{d.priority} (impact {d.impact}, urgency {d.urgency}) · {d.type}"
+        f" · queue {d.queue}"
+        f" · tier {d.tier}"
+    )
+    print(f"  requester {d.requester or '-'} · assignee {d.assignee or '-'} · category {d.category or '-'}")
+    if d.tags:
+        print("  tags " + ", ".join(d.tags))
+    print(f"  created {human_time(d.created_at)} · updated {human_time(d.updated_at)}")
+    if d.description:
+        print("\n" + d.description)
+    for c in d.comments:
+        label = "NOTE" if c.kind == "note" else "REPLY"
+        print(f"\n--- {label} {c.author} {human_time(c.created_at)}\n{c.body}")
+    if d.work_logs:
+        print(f"\nWork logged: {d.minutes_logged} min")
+        for w in d.work_logs:
+            print(
+                f"  {human_time(w.logged_at)} {w.author}: {w.minutes} min {w.note}"
+                + (f" parts: {w.parts}" if w.parts else "")
+            )
+    if d.resolution:
+        print(f"\nResolution: {d.resolution}")
+
+
+def _priority(value: str) -> Priority:
+    try:
+        return Priority(int(value.lower().removeprefix("p")))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a priority (1-4).") from None
+
+
+def _person_id(replica: Replica, directory: Directory, ref: str) -> str:
+    if ref == "me":
+        me = replica.current_user_id
+        if me is None:
+            raise ValidationError("No agent is signed in on this replica.")
+        return me
+    return directory.find_person(ref).id
+
+
+def _assignments(replica: Replica, directory: Directory, items: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        if not sep:
+            raise ValidationError(f"Expected FIELD=VALUE, got {item!r}.")
+        if name not in SET_FIELDS:
+            raise ValidationError(f"Unknown field {name!r}; fields: {', '.join(SET_FIELDS)}.")
+        field = SET_FIELDS[name]
+        resolved: Any = value
+        if name == "assignee":
+            resolved = None if value.lower() in ("", "none") else _person_id(replica, directory, value)
+        elif name == "queue":
+            resolved = directory.queue_by_name(value).id
+        elif name == "requester":
+            resolved = None if value.lower() in ("", "none") else directory.find_person(value).id
+        elif name == "priority":
+            resolved = None if value.lower() == "auto" else int(_priority(value))
+        out[field] = resolved
+    return out

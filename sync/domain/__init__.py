@@ -1,0 +1,1 @@
+"""Pure help desk rules shared by the replica and the server: no I/O, no database."""

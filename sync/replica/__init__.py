@@ -1,0 +1,1 @@
+"""The local SQLite replica: typed models, opening and upgrading the file."""

@@ -1,0 +1,174 @@
+"""An open replica: the SQLite file, its engine, and the unit-of-work boundaries.
+
+Durability: the file runs in WAL mode with ``synchronous=FULL``. In WAL mode ``NORMAL``
+may lose the last committed transactions on power loss; a technician's committed action
+must survive that, and user actions are rare enough that one fsync each costs nothing
+noticeable (bulk work such as a demo build or a pulled page is one transaction).
+
+Threading: a ``Replica`` may be shared between threads; each ``read()``/``write()`` takes
+its own pooled connection. Writes take SQLite's write lock up front (``BEGIN IMMEDIATE``)
+so two writers never deadlock on a lock upgrade; reads never block writes (WAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from sync.errors import DiskFullError, ReplicaCorruptError, ReplicaError
+from sync.replica.models import ReplicaSetting
+from sync.replica.schema_upgrade import prepare_replica_file
+
+__all__ = ["REPLICA_FILENAME", "Clock", "Replica", "open_replica", "utc_now"]
+
+REPLICA_FILENAME = "replica.db"
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Replica:
+    """A handle on one replica file. Create it with :func:`open_replica`."""
+
+    def __init__(self, data_dir: Path, engine: Engine, clock: Clock, upgraded_from: int | None) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / REPLICA_FILENAME
+        self.engine = engine
+        self.clock = clock
+        self.upgraded_from = upgraded_from
+        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (a consistent snapshot for its duration)."""
+        # Closing (not rolling back) ends the read transaction without expiring the
+        # loaded objects, so callers may keep reading their attributes afterwards.
+        with Session(self.engine, expire_on_commit=False) as session, _mapped_errors():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: commits if the block succeeds, rolls back entirely otherwise."""
+        with Session(self._write_engine, expire_on_commit=False) as session, _mapped_errors():
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # -- settings ---------------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self.read() as s:
+            row = s.get(ReplicaSetting, key)
+            return row.value if row is not None else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.write() as s:
+            set_setting(s, key, value)
+
+    @property
+    def client_id(self) -> str:
+        """This replica's identity towards a server (stable for the file's life)."""
+        value = self.get_setting("client_id")
+        if value is None:  # pragma: no cover - set at creation
+            raise ReplicaError("replica has no client id")
+        return value
+
+    @property
+    def current_user_id(self) -> str | None:
+        return self.get_setting("current_user_id")
+
+    @property
+    def mode(self) -> str:
+        """'standalone' (no server) or 'connected'."""
+        return self.get_setting("mode", "standalone") or "standalone"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def set_setting(session: Session, key: str, value: str | None) -> None:
+    """Set a replica setting inside an existing unit of work (None deletes it)."""
+    row = session.get(ReplicaSetting, key)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(ReplicaSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def open_replica(data_dir: Path, *, clock: Clock = utc_now) -> Replica:
+    """Open (creating or upgrading as needed) the replica in ``data_dir``.
+
+    Raises :class:`SchemaTooNewError` for a file from a newer Outpost and
+    :class:`ReplicaCorruptError` for a file that is not a readable replica; in both
+    cases the file is left untouched.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / REPLICA_FILENAME
+    upgraded_from = prepare_replica_file(path)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    _install_pragmas(engine)
+    replica = Replica(data_dir, engine, clock, upgraded_from)
+    with replica.write() as s:
+        if s.get(ReplicaSetting, "client_id") is None:
+            set_setting(s, "client_id", str(uuid.uuid4()))
+            set_setting(s, "created_at", clock().isoformat())
+    return replica
+
+
+def _install_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module (see the begin hook).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA cache_size=-32000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Turn SQLite failures a person can act on into typed errors."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "disk is full" in text or "disk i/o" in text:
+            raise DiskFullError(
+                "The disk is full, so this change was not saved. Free some space and try again; "
+                "nothing already saved was lost."
+            ) from exc
+        raise
+    except DBAPIError as exc:
+        text = str(exc.orig).lower()
+        if "malformed" in text or "not a database" in text:
+            raise ReplicaCorruptError(f"The replica file is damaged ({exc.orig}).") from exc
+        raise

@@ -1,0 +1,413 @@
+"""Reading tickets: filtered, sorted pages for the table, counts, and one ticket in full.
+
+Lists never load ORM objects: they select only the columns a row shows, a page at a
+time (``offset``/``limit``), so a table over a million tickets costs one page of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus, allowed_transitions
+from sync.errors import NotFoundError, ValidationError
+from sync.replica.models import (
+    Activity,
+    Attachment,
+    Comment,
+    Person,
+    Queue,
+    Ticket,
+    TicketLink,
+    TicketTag,
+    WorkLog,
+)
+from sync.replica.replica import Replica
+from sync.services.journal import pending_entity_ids
+from sync.services.ticket_views import (
+    ActivityView,
+    AttachmentView,
+    CommentView,
+    LinkView,
+    TicketDetail,
+    TicketRow,
+    WorkLogView,
+    display_number,
+)
+
+_SelectT = TypeVar("_SelectT", bound="Select[*tuple[Any, ...]]")
+
+__all__ = ["SORT_KEYS", "SidebarCounts", "TicketFilter", "TicketQueries", "TicketSort"]
+
+_Requester = aliased(Person, name="requester")
+_Assignee = aliased(Person, name="assignee")
+
+SORT_KEYS: dict[str, Any] = {
+    "number": func.coalesce(Ticket.number, Ticket.local_number),
+    "subject": Ticket.subject,
+    "requester": _Requester.name,
+    "status": Ticket.status,
+    "priority": Ticket.priority,
+    "assignee": _Assignee.name,
+    "queue": Queue.name,
+    "updated": Ticket.updated_at,
+    "created": Ticket.created_at,
+    "due": Ticket.due_at,
+}
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets to show. Empty tuples and None mean "no restriction"."""
+
+    queue_ids: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    assignee_id: str | None = None
+    unassigned: bool = False
+    requester_id: str | None = None
+    text: str = ""  # subject words (all must appear) or a ticket number
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+    type: str | None = None
+    priorities: tuple[int, ...] = ()
+    due_before: datetime | None = None
+    closed_since: datetime | None = None
+    ticket_ids: tuple[str, ...] | None = None  # a preselected set (e.g. full-text matches)
+
+    @staticmethod
+    def open_tickets(**kw: Any) -> TicketFilter:
+        return TicketFilter(statuses=tuple(sorted(OPEN_STATUSES)), **kw)
+
+
+@dataclass(frozen=True)
+class TicketSort:
+    key: str = "updated"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class SidebarCounts:
+    mine: int
+    unassigned: int
+    due_soon: int
+    all_open: int
+    recently_closed: int
+    per_queue: dict[str, int] = field(default_factory=dict)
+
+
+class TicketQueries:
+    def __init__(self, replica: Replica) -> None:
+        self.replica = replica
+
+    def count(self, flt: TicketFilter) -> int:
+        with self.replica.read() as s:
+            stmt = _apply_filter(select(func.count()).select_from(Ticket), flt)
+            return int(s.execute(stmt).scalar_one())
+
+    def rows(
+        self, flt: TicketFilter, sort: TicketSort = TicketSort(), offset: int = 0, limit: int = 200
+    ) -> list[TicketRow]:
+        if sort.key not in SORT_KEYS:
+            raise ValidationError(f"Cannot sort by {sort.key!r}; choose one of {', '.join(SORT_KEYS)}.")
+        key = SORT_KEYS[sort.key]
+        order = [
+            key.desc() if sort.descending else key.asc(),
+            Ticket.id.desc() if sort.descending else Ticket.id,
+        ]
+        if sort.key == "due":  # tickets without a deadline sort last either way
+            order.insert(0, Ticket.due_at.is_(None))
+        stmt = (
+            select(
+                Ticket.id,
+                Ticket.number,
+                Ticket.local_number,
+                Ticket.subject,
+                _Requester.name,
+                Ticket.status,
+                Ticket.priority,
+                _Assignee.name,
+                Queue.name,
+                Ticket.updated_at,
+                Ticket.due_at,
+                Ticket.sla_state,
+            )
+            .select_from(Ticket)
+            .join(Queue, Queue.id == Ticket.queue_id)
+            .outerjoin(_Requester, _Requester.id == Ticket.requester_id)
+            .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
+        )
+        stmt = _apply_filter(stmt, flt).order_by(*order).offset(max(0, offset)).limit(max(0, limit))
+        with self.replica.read() as s:
+            return [
+                TicketRow(
+                    id=r[0],
+                    number=r[1],
+                    local_number=r[2],
+                    display_number=display_number(r[1], r[2]),
+                    subject=r[3],
+                    requester=r[4] or "",
+                    status=r[5],
+                    priority=r[6],
+                    assignee=r[7] or "",
+                    queue=r[8],
+                    updated_at=r[9],
+                    due_at=r[10],
+                    sla_state=r[11],
+                )
+                for r in s.execute(stmt)
+            ]
+
+    def resolve_ref(self, ref: str) -> str:
+        """A ticket id from a reference: an id, ``#123``/``123`` (server number, else local), or ``L17``."""
+        text = ref.strip()
+        with self.replica.read() as s:
+            if re.fullmatch(r"[0-9a-fA-F-]{36}", text):
+                if s.get(Ticket, text.lower()) is not None:
+                    return text.lower()
+                raise NotFoundError(f"No ticket with id {text}.")
+            m = re.fullmatch(r"(?i)(#?)(l?)(\d{1,12})", text)
+            if not m:
+                raise ValidationError(
+                    f"{ref!r} is not a ticket reference (use a number like 123, #123, L17 or an id)."
+                )
+            number = int(m.group(3))
+            found = None
+            if not m.group(2):  # "#N"/"N": the server number, else a provisional one
+                found = s.execute(select(Ticket.id).where(Ticket.number == number)).scalar()
+            if found is None:
+                found = s.execute(select(Ticket.id).where(Ticket.local_number == number)).scalar()
+            if found is not None:
+                return str(found)
+        raise NotFoundError(f"No ticket {ref}.")
+
+    def detail(self, ticket_id: str) -> TicketDetail:
+        with self.replica.read() as s:
+            t = s.get(Ticket, ticket_id)
+            if t is None:
+                raise NotFoundError(f"No ticket with id {ticket_id}.")
+            names = _NameCache(s)
+            queue = s.get(Queue, t.queue_id)
+            requester = s.get(Person, t.requester_id) if t.requester_id else None
+            comments = (
+                s.execute(
+                    select(Comment)
+                    .where(Comment.ticket_id == ticket_id)
+                    .order_by(Comment.created_at, Comment.id)
+                )
+                .scalars()
+                .all()
+            )
+            activity = (
+                s.execute(
+                    select(Activity)
+                    .where(Activity.entity_type == "ticket", Activity.entity_id == ticket_id)
+                    .order_by(Activity.at, Activity.id)
+                )
+                .scalars()
+                .all()
+            )
+            logs = (
+                s.execute(select(WorkLog).where(WorkLog.ticket_id == ticket_id).order_by(WorkLog.logged_at))
+                .scalars()
+                .all()
+            )
+            atts = (
+                s.execute(
+                    select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.added_at)
+                )
+                .scalars()
+                .all()
+            )
+            tags = tuple(
+                sorted(s.execute(select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id)).scalars())
+            )
+            links = _links(s, ticket_id)
+            pending = bool(pending_entity_ids(s, [ticket_id]))
+            status = TicketStatus(t.status)
+            allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))
+            return TicketDetail(
+                id=t.id,
+                number=t.number,
+                local_number=t.local_number,
+                display_number=display_number(t.number, t.local_number),
+                number_is_provisional=t.number is None,
+                subject=t.subject,
+                description=t.description,
+                type=t.type,
+                category=t.category,
+                impact=t.impact,
+                urgency=t.urgency,
+                priority=t.priority,
+                priority_overridden=t.priority_overridden,
+                status=t.status,
+                queue_id=t.queue_id,
+                queue=queue.name if queue else "",
+                assignee_id=t.assignee_id,
+                assignee=names.get(t.assignee_id),
+                requester_id=t.requester_id,
+                requester=requester.name if requester else "",
+                requester_email=requester.email if requester else "",
+                requester_phone=requester.phone if requester else "",
+                tier=t.tier,
+                location=t.location,
+                asset=t.asset,
+                resolution=t.resolution,
+                tags=tags,
+                merged_into_id=t.merged_into_id,
+                created_at=t.created_at,
+                updated_at=t.updated_at,
+                first_response_at=t.first_response_at,
+                resolved_at=t.resolved_at,
+                closed_at=t.closed_at,
+                due_at=t.due_at,
+                sla_state=t.sla_state,
+                allowed_statuses=allowed,
+                has_pending_changes=pending,
+                comments=tuple(
+                    CommentView(c.id, c.kind, names.get(c.author_id), c.from_requester, c.body, c.created_at)
+                    for c in comments
+                ),
+                activity=tuple(
+                    ActivityView(a.id, names.get(a.actor_id), a.field, a.old_value, a.new_value, a.note, a.at)
+                    for a in activity
+                ),
+                work_logs=tuple(
+                    WorkLogView(
+                        w.id,
+                        names.get(w.author_id),
+                        w.minutes,
+                        w.travel_minutes,
+                        w.note,
+                        w.parts,
+                        w.logged_at,
+                    )
+                    for w in logs
+                ),
+                attachments=tuple(
+                    AttachmentView(a.id, a.filename, a.size, a.mime_type, a.sha256, a.added_at, a.is_local)
+                    for a in atts
+                ),
+                links=links,
+            )
+
+    def sidebar_counts(
+        self, me: str | None, now: datetime, due_within: timedelta = timedelta(hours=4)
+    ) -> SidebarCounts:
+        open_statuses = sorted(OPEN_STATUSES)
+        with self.replica.read() as s:
+            per_queue = {
+                qid: int(n)
+                for qid, n in s.execute(
+                    select(Ticket.queue_id, func.count())
+                    .where(Ticket.status.in_(open_statuses))
+                    .group_by(Ticket.queue_id)
+                )
+            }
+
+            def count(*conds: Any) -> int:
+                return int(s.execute(select(func.count()).select_from(Ticket).where(*conds)).scalar_one())
+
+            is_open = Ticket.status.in_(open_statuses)
+            return SidebarCounts(
+                mine=count(is_open, Ticket.assignee_id == me) if me else 0,
+                unassigned=count(is_open, Ticket.assignee_id.is_(None)),
+                due_soon=count(is_open, Ticket.due_at.is_not(None), Ticket.due_at < now + due_within),
+                all_open=sum(per_queue.values()),
+                recently_closed=count(
+                    Ticket.status.in_(["resolved", "closed"]), Ticket.updated_at >= now - timedelta(days=7)
+                ),
+                per_queue=per_queue,
+            )
+
+
+class _NameCache:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._names: dict[str, str] = {}
+
+    def get(self, person_id: str | None) -> str:
+        if not person_id:
+            return ""
+        if person_id not in self._names:
+            p = self._s.get(Person, person_id)
+            self._names[person_id] = p.name if p else "(unknown)"
+        return self._names[person_id]
+
+
+def _links(s: Session, ticket_id: str) -> tuple[LinkView, ...]:
+    out = []
+    rows = (
+        s.execute(
+            select(TicketLink)
+            .where(or_(TicketLink.ticket_id == ticket_id, TicketLink.other_id == ticket_id))
+            .order_by(TicketLink.created_at)
+        )
+        .scalars()
+        .all()
+    )
+    for link in rows:
+        other_id = link.other_id if link.ticket_id == ticket_id else link.ticket_id
+        kind = link.kind if link.ticket_id == ticket_id else _INVERSE.get(link.kind, link.kind)
+        other = s.get(Ticket, other_id)
+        if other is None:
+            continue
+        out.append(
+            LinkView(
+                link.id,
+                kind,
+                other_id,
+                display_number(other.number, other.local_number),
+                other.subject,
+                other.status,
+            )
+        )
+    return tuple(out)
+
+
+_INVERSE = {"parent": "child", "child": "parent", "caused_by": "causes", "duplicate_of": "duplicate"}
+
+
+def _apply_filter(stmt: _SelectT, flt: TicketFilter) -> _SelectT:
+    conds: list[Any] = []
+    if flt.queue_ids:
+        conds.append(Ticket.queue_id.in_(flt.queue_ids))
+    if flt.statuses:
+        conds.append(Ticket.status.in_(flt.statuses))
+    if flt.assignee_id:
+        conds.append(Ticket.assignee_id == flt.assignee_id)
+    if flt.unassigned:
+        conds.append(Ticket.assignee_id.is_(None))
+    if flt.requester_id:
+        conds.append(Ticket.requester_id == flt.requester_id)
+    if flt.category:
+        conds.append(func.lower(Ticket.category) == flt.category.lower())
+    if flt.type:
+        conds.append(Ticket.type == flt.type)
+    if flt.priorities:
+        conds.append(Ticket.priority.in_(flt.priorities))
+    if flt.due_before is not None:
+        conds.append(and_(Ticket.due_at.is_not(None), Ticket.due_at < flt.due_before))
+    if flt.closed_since is not None:
+        conds.append(Ticket.updated_at >= flt.closed_since)
+    if flt.ticket_ids is not None:
+        conds.append(Ticket.id.in_(flt.ticket_ids))
+    for tag in flt.tags:
+        conds.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower()))
+    text = flt.text.strip()
+    if text:
+        m = re.fullmatch(r"(?i)#?(l?)(\d{1,12})", text)
+        if m:
+            n = int(m.group(2))
+            conds.append(
+                Ticket.local_number == n if m.group(1) else or_(Ticket.number == n, Ticket.local_number == n)
+            )
+        else:
+            for word in text.split():
+                escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                conds.append(Ticket.subject.ilike(f"%{escaped}%", escape="\\"))
+    return stmt.where(*conds) if conds else stmt

@@ -1,0 +1,309 @@
+"""Work on a ticket: replies, internal notes, work logs and attachments.
+
+These records are append-only: they never conflict in sync. A public reply from an agent
+sets the ticket's first-response time (once); a reply from the requester reopens a
+resolved ticket. Attachments are stored content-addressed (SHA-256) under the data dir,
+written to a temporary file and renamed into place, so a crash never leaves a partial
+file under a valid name; the metadata row is committed only after the file is in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from sync.domain.ticket_status import TicketStatus
+from sync.domain.ticket_type import CommentKind
+from sync.errors import NotFoundError, TransitionError, ValidationError
+from sync.ids import new_id
+from sync.replica.models import Attachment, Comment, WorkLog
+from sync.replica.replica import Replica
+from sync.services.changes import ChangeSet, WriteResult
+from sync.services.journal import record_activity, record_mutation
+from sync.services.ticket_state import acting_user, load_ticket
+
+__all__ = ["MAX_ATTACHMENT_BYTES", "MAX_COMMENT_CHARS", "TicketWork", "blob_path"]
+
+MAX_COMMENT_CHARS = 100_000
+MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
+MAX_MINUTES = 24 * 60
+
+
+def blob_path(attachments_dir: Path, sha256: str) -> Path:
+    """Where the blob with this digest lives (two-level fan-out keeps folders small)."""
+    return attachments_dir / sha256[:2] / sha256
+
+
+class TicketWork:
+    def __init__(self, replica: Replica) -> None:
+        self.replica = replica
+
+    def add_comment(
+        self, ticket_id: str, kind: CommentKind | str, body: str, *, from_requester: bool = False
+    ) -> WriteResult:
+        kind = CommentKind(kind)
+        text = body.strip()
+        if not text:
+            raise ValidationError("The message is empty.")
+        if len(text) > MAX_COMMENT_CHARS:
+            raise ValidationError(f"The message is longer than {MAX_COMMENT_CHARS} characters.")
+        if from_requester and kind is not CommentKind.REPLY:
+            raise ValidationError("Requesters can only reply, not write internal notes.")
+        now = self.replica.clock()
+        with self.replica.write() as s:
+            actor = acting_user(self.replica, s)
+            ticket = load_ticket(s, ticket_id)
+            if ticket.status == TicketStatus.CLOSED.value and kind is CommentKind.REPLY:
+                raise TransitionError("This ticket is closed; open a follow-up ticket to reply.")
+            author = ticket.requester_id if from_requester else actor
+            comment_id = new_id()
+            s.add(
+                Comment(
+                    id=comment_id,
+                    ticket_id=ticket_id,
+                    kind=kind.value,
+                    author_id=author,
+                    from_requester=from_requester,
+                    body=text,
+                    created_at=now,
+                )
+            )
+            if kind is CommentKind.REPLY and not from_requester and ticket.first_response_at is None:
+                ticket.first_response_at = now
+                record_activity(
+                    s,
+                    entity_type="ticket",
+                    entity_id=ticket_id,
+                    actor_id=actor,
+                    field="first_response_at",
+                    old=None,
+                    new=now.isoformat(),
+                    at=now,
+                )
+            if from_requester and ticket.status == TicketStatus.RESOLVED.value:
+                ticket.status = TicketStatus.OPEN.value
+                ticket.resolved_at = None
+                record_activity(
+                    s,
+                    entity_type="ticket",
+                    entity_id=ticket_id,
+                    actor_id=actor,
+                    field="status",
+                    old=TicketStatus.RESOLVED.value,
+                    new=TicketStatus.OPEN.value,
+                    at=now,
+                    note="reopened by the requester's reply",
+                )
+            ticket.updated_at = now
+            record_activity(
+                s,
+                entity_type="ticket",
+                entity_id=ticket_id,
+                actor_id=actor,
+                field=kind.value,
+                old=None,
+                new=text[:80],
+                at=now,
+            )
+            record_mutation(
+                s,
+                op="ticket.comment",
+                entity_type="ticket",
+                entity_id=ticket_id,
+                payload={
+                    "comment": {
+                        "id": comment_id,
+                        "ticket_id": ticket_id,
+                        "kind": kind.value,
+                        "author_id": author,
+                        "from_requester": from_requester,
+                        "body": text,
+                        "created_at": now.isoformat(),
+                    }
+                },
+                device_time=now,
+                actor_id=actor,
+            )
+        return WriteResult(comment_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+
+    def reply(self, ticket_id: str, body: str) -> WriteResult:
+        return self.add_comment(ticket_id, CommentKind.REPLY, body)
+
+    def note(self, ticket_id: str, body: str) -> WriteResult:
+        return self.add_comment(ticket_id, CommentKind.NOTE, body)
+
+    def log_work(
+        self,
+        ticket_id: str,
+        minutes: int,
+        *,
+        note: str = "",
+        parts: str = "",
+        travel_minutes: int = 0,
+        logged_at: datetime | None = None,
+    ) -> WriteResult:
+        """Record time spent (and parts used). ``logged_at`` defaults to now on this device."""
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MINUTES:
+            raise ValidationError(f"Minutes must be a whole number from 1 to {MAX_MINUTES}.")
+        if not 0 <= travel_minutes <= MAX_MINUTES:
+            raise ValidationError(f"Travel minutes must be from 0 to {MAX_MINUTES}.")
+        now = self.replica.clock()
+        at = logged_at or now
+        if at.tzinfo is None:
+            raise ValidationError("The time of the work must include a time zone.")
+        with self.replica.write() as s:
+            actor = acting_user(self.replica, s)
+            ticket = load_ticket(s, ticket_id)
+            entry_id = new_id()
+            s.add(
+                WorkLog(
+                    id=entry_id,
+                    ticket_id=ticket_id,
+                    author_id=actor,
+                    minutes=minutes,
+                    travel_minutes=travel_minutes,
+                    note=note.strip(),
+                    parts=parts.strip(),
+                    logged_at=at,
+                )
+            )
+            ticket.updated_at = now
+            record_activity(
+                s,
+                entity_type="ticket",
+                entity_id=ticket_id,
+                actor_id=actor,
+                field="work_log",
+                old=None,
+                new=f"{minutes} min",
+                at=now,
+                note=note.strip()[:80],
+            )
+            record_mutation(
+                s,
+                op="ticket.work_log",
+                entity_type="ticket",
+                entity_id=ticket_id,
+                payload={
+                    "entry": {
+                        "id": entry_id,
+                        "ticket_id": ticket_id,
+                        "author_id": actor,
+                        "minutes": minutes,
+                        "travel_minutes": travel_minutes,
+                        "note": note.strip(),
+                        "parts": parts.strip(),
+                        "logged_at": at.isoformat(),
+                    }
+                },
+                device_time=now,
+                actor_id=actor,
+            )
+        return WriteResult(entry_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+
+    def attach_file(self, ticket_id: str, source: Path, *, filename: str | None = None) -> WriteResult:
+        """Copy ``source`` into the blob store and attach it. The source file is not changed."""
+        if not source.is_file():
+            raise NotFoundError(f"No file at {source}.")
+        size = source.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                f"{source.name} is {size // (1024 * 1024)} MB; attachments are limited to "
+                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+            )
+        with self.replica.read() as s:
+            load_ticket(s, ticket_id)  # fail before copying anything
+        sha = _store_blob(self.replica.attachments_dir, source)
+        name = filename or source.name
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        now = self.replica.clock()
+        with self.replica.write() as s:
+            actor = acting_user(self.replica, s)
+            ticket = load_ticket(s, ticket_id)
+            att_id = new_id()
+            s.add(
+                Attachment(
+                    id=att_id,
+                    ticket_id=ticket_id,
+                    sha256=sha,
+                    filename=name,
+                    size=size,
+                    mime_type=mime,
+                    added_by_id=actor,
+                    added_at=now,
+                    is_local=True,
+                )
+            )
+            ticket.updated_at = now
+            record_activity(
+                s,
+                entity_type="ticket",
+                entity_id=ticket_id,
+                actor_id=actor,
+                field="attachment",
+                old=None,
+                new=name,
+                at=now,
+            )
+            record_mutation(
+                s,
+                op="ticket.attach",
+                entity_type="ticket",
+                entity_id=ticket_id,
+                payload={
+                    "attachment": {
+                        "id": att_id,
+                        "ticket_id": ticket_id,
+                        "sha256": sha,
+                        "filename": name,
+                        "size": size,
+                        "mime_type": mime,
+                        "added_at": now.isoformat(),
+                    }
+                },
+                device_time=now,
+                actor_id=actor,
+            )
+        return WriteResult(att_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+
+    def attachment_file(self, attachment_id: str) -> Path:
+        """The local path of an attachment's content; NotFoundError if it is not on this device."""
+        with self.replica.read() as s:
+            att = s.get(Attachment, attachment_id)
+            if att is None:
+                raise NotFoundError(f"No attachment with id {attachment_id}.")
+            path = blob_path(self.replica.attachments_dir, att.sha256)
+        if not path.is_file():
+            raise NotFoundError(
+                f"{att.filename} is not on this device yet; it downloads when you are online."
+            )
+        return path
+
+
+def _store_blob(attachments_dir: Path, source: Path) -> str:
+    digest = hashlib.sha256()
+    attachments_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=attachments_dir, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while chunk := src.read(1024 * 1024):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha = digest.hexdigest()
+        target = blob_path(attachments_dir, sha)
+        target.parent.mkdir(exist_ok=True)
+        if target.exists():
+            os.unlink(tmp_name)
+        else:
+            os.replace(tmp_name, target)
+        return sha
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
