@@ -54,7 +54,7 @@ ensure_venv() {
         bash "$REPO_ROOT/scripts/install-system-deps.sh" "--python-venv=$version"
     fi
 
-    _venv_say "creating $VENV with $python ($("$python" --version))"
+    _venv_say "creating $VENV with $("$python" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
     "$python" -m venv "$VENV" || _venv_die "could not create $VENV with $python"
     # Keep the venv out of git without touching the project's .gitignore.
     printf '*\n' > "$VENV/.gitignore"
