@@ -114,7 +114,9 @@ def test_upgrade_backs_up_then_steps_in_transactions_keeping_the_journal(
     assert len(_states(r)) == 8
 
 
-def test_failing_upgrade_step_leaves_file_at_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_upgrade_step_leaves_file_at_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copy(FIXTURE, tmp_path / REPLICA_FILENAME)
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -144,7 +146,8 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
 
     with pytest.raises(DiskFullError, match="disk is full"):
         for _ in range(200):
-            TicketService(r).create_ticket(NewTicket(subject="x" * 250, queue_id=queue, description="y" * 4000))
+            big = NewTicket(subject="x" * 250, queue_id=queue, description="y" * 4000)
+            TicketService(r).create_ticket(big)
     event.remove(r.engine, "connect", _cap)
     r.engine.dispose()
     assert TicketQueries(r).detail(first).subject == "kept"
