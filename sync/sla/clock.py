@@ -1,0 +1,213 @@
+"""The SLA clocks of one ticket, computed from its event timeline.
+
+A pure function of its inputs: the replica and the server, given the same events,
+policy, calendars and ``now``, return the same :class:`SlaStatus`. Times are the
+instants the actions were done on the device, not when they reached the server, so
+work done offline is judged by when it was done.
+
+Rules
+-----
+* Both clocks start at ``created_at`` and count business seconds of the calendar of the
+  priority in force, only while the ticket is *active*: not in a pending status
+  (:data:`PENDING_STATUSES` pause the clock; leaving them resumes it) and not resolved
+  or closed.
+* **First response** stops for good at the first public reply. Resolving (or closing)
+  before any reply also stops it, at that instant: the resolution notice answers the
+  requester. It never restarts.
+* **Resolution** stops when the ticket becomes resolved or closed. A reopened ticket's
+  clock continues from the elapsed time it had; time spent resolved never counts. It
+  is "met" only while the ticket stays resolved; ``met_at`` is the latest resolution.
+* **Priority changes** switch the targets (and the calendar) to the new priority's from
+  that instant on; elapsed time carries over unchanged. A stopped clock is judged with
+  the priority in force when it stopped. A clock whose elapsed time already exceeds a
+  new, shorter target has been due since the instant its elapsed time reached it.
+* **Due and breach**: ``due_at`` is the first instant the elapsed time reached the
+  target; before that, when it will, counting from now as if running without pause
+  (for a paused clock: "due if resumed now"). A clock not stopped is breached once
+  ``now`` is past ``due_at``; a stopped clock is "met_late" if it stopped after due_at.
+  So a clock due at 18:00 Friday is breached at 18:00:01, though no business time
+  passes until Monday. Warnings start at the policy's ``warn_at`` fraction.
+* **Messy timestamps** from devices with skewed clocks are made consistent, never
+  rejected: events before ``created_at`` count as at ``created_at``; events after
+  ``now`` have not happened yet; an event stamped earlier than the one listed before it
+  (each list is in the order the changes were applied) counts as at that earlier
+  event's time. At one instant, priority changes apply first, then the reply, then the
+  status change. ``now`` before ``created_at`` counts as ``created_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from sync.domain.priority import Priority
+from sync.domain.ticket_status import PENDING_STATUSES, TicketStatus
+from sync.sla.calendar import BusinessCalendar
+from sync.sla.local_time import epoch_seconds, from_epoch_seconds
+from sync.sla.policy import SlaPolicy
+from sync.sla.status import SlaClock, SlaState, SlaStatus
+
+__all__ = ["compute_sla_status"]
+
+_STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+_PRIORITY, _REPLY, _STATUS, _END = 0, 1, 2, 3
+_Value = TypeVar("_Value")
+# (start, calendar, elapsed before, elapsed after) of an interval in which the clocks counted.
+_Segment = tuple[int, BusinessCalendar, int, int]
+
+
+def compute_sla_status(
+    *,
+    created_at: datetime,
+    priority: Priority,
+    status_changes: Sequence[tuple[datetime, TicketStatus]],
+    first_response_at: datetime | None,
+    policy: SlaPolicy,
+    calendars: Mapping[str, BusinessCalendar],
+    now: datetime,
+    priority_changes: Sequence[tuple[datetime, Priority]] = (),
+    initial_status: TicketStatus = TicketStatus.NEW,
+) -> SlaStatus:
+    """Both SLA clocks of a ticket at ``now`` (see the module docstring for the rules).
+
+    ``priority`` and ``initial_status`` are the values at creation; ``calendars`` must
+    hold every calendar the policy names (KeyError otherwise). All datetimes must be
+    timezone-aware; they are floored to whole seconds.
+    """
+    created = epoch_seconds(created_at)
+    current = max(epoch_seconds(now), created)
+    events: list[tuple[int, int, object]] = []
+    events += [(at, _STATUS, status) for at, status in _consistent(status_changes, created, current)]
+    events += [(at, _PRIORITY, value) for at, value in _consistent(priority_changes, created, current)]
+    if first_response_at is not None:
+        reply = max(epoch_seconds(first_response_at), created)
+        if reply <= current:
+            events.append((reply, _REPLY, None))
+    events.sort(key=lambda event: (event[0], event[1]))
+    events.append((current, _END, None))
+
+    status, prio = initial_status, Priority(priority)
+    elapsed, cursor = 0, created
+    segments: list[_Segment] = []
+    response_stop: tuple[int | None, Priority, int] | None = None  # (at, priority, elapsed)
+    resolution_stop: tuple[int | None, Priority] | None = None
+    for at, kind, value in events:
+        if at > cursor and status not in _STOPPED and status not in PENDING_STATUSES:
+            calendar = calendars[policy.calendar_for(prio)]
+            counted = calendar.business_seconds_between_epoch(cursor, at)
+            if counted:
+                segments.append((cursor, calendar, elapsed, elapsed + counted))
+                elapsed += counted
+        cursor = at
+        if kind == _PRIORITY:
+            prio = value  # type: ignore[assignment]
+        elif kind == _REPLY:
+            if response_stop is None:
+                response_stop = (at, prio, elapsed)
+        elif kind == _STATUS:
+            was_stopped = status in _STOPPED
+            status = value  # type: ignore[assignment]
+            if status in _STOPPED:
+                if not was_stopped:
+                    resolution_stop = (at, prio)
+                    if response_stop is None:
+                        response_stop = (at, prio, elapsed)
+            else:
+                resolution_stop = None
+
+    paused = status in PENDING_STATUSES
+    if response_stop is None:
+        response_stop = (None, prio, elapsed)
+    response_at, response_priority, response_elapsed = response_stop
+    first_response = _clock(
+        policy.targets_for(response_priority).first_response,
+        policy.warn_at,
+        calendars[policy.calendar_for(response_priority)],
+        response_elapsed,
+        response_at,
+        segments,
+        current,
+        paused,
+    )
+    resolution_at, resolution_priority = (None, prio) if resolution_stop is None else resolution_stop
+    resolution = _clock(
+        policy.targets_for(resolution_priority).resolution,
+        policy.warn_at,
+        calendars[policy.calendar_for(resolution_priority)],
+        elapsed,
+        resolution_at,
+        segments,
+        current,
+        paused,
+    )
+    clocks = (first_response, resolution)
+    pending_due = [clock.due_at for clock in clocks if clock.met_at is None]
+    return SlaStatus(
+        policy=policy.name,
+        priority=prio,
+        computed_at=from_epoch_seconds(current),
+        first_response=first_response,
+        resolution=resolution,
+        state=max((clock.state for clock in clocks), key=lambda state: state.rank),
+        next_due_at=min(pending_due) if pending_due else None,
+    )
+
+
+def _clock(
+    target: int,
+    warn_at: float,
+    calendar: BusinessCalendar,
+    elapsed: int,
+    stopped_at: int | None,
+    segments: list[_Segment],
+    current: int,
+    paused: bool,
+) -> SlaClock:
+    """One clock from its elapsed time; ``calendar`` is the one its priority counts in."""
+    if elapsed >= target:
+        due = _instant_reaching(segments, target)
+    else:
+        due = calendar.add_business_seconds_epoch(
+            current if stopped_at is None else stopped_at, target - elapsed
+        )
+    if stopped_at is not None:
+        state = SlaState.MET_LATE if stopped_at > due else SlaState.MET
+    elif current > due:
+        state = SlaState.BREACHED
+    elif paused:
+        state = SlaState.PAUSED
+    elif elapsed >= target * warn_at:
+        state = SlaState.WARNING
+    else:
+        state = SlaState.OK
+    return SlaClock(
+        target_seconds=target,
+        elapsed_seconds=elapsed,
+        due_at=from_epoch_seconds(due),
+        met_at=None if stopped_at is None else from_epoch_seconds(stopped_at),
+        state=state,
+    )
+
+
+def _instant_reaching(segments: list[_Segment], target: int) -> int:
+    """The first instant at which the counted time reached ``target`` (which it has)."""
+    for start, calendar, before, after in segments:
+        if after >= target:
+            return calendar.add_business_seconds_epoch(start, target - before)
+    raise AssertionError("elapsed time reached the target but no segment reaches it")
+
+
+def _consistent(
+    changes: Sequence[tuple[datetime, _Value]], created: int, current: int
+) -> list[tuple[int, _Value]]:
+    """Changes as POSIX seconds, clamped to [created, ...], never going back in time,
+    and without those after ``current`` (see "Messy timestamps")."""
+    result: list[tuple[int, _Value]] = []
+    floor = created
+    for at, value in changes:
+        floor = max(floor, epoch_seconds(at))
+        if floor > current:
+            break
+        result.append((floor, value))
+    return result
