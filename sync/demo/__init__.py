@@ -1,0 +1,1 @@
+"""The demo organisation: fixed content (``content``) and the seeded replica generator built from it."""
