@@ -162,7 +162,7 @@ class BusinessCalendar:
             ]
             holidays = [date.fromisoformat(text) for text in data.get("holidays", [])]
             return cls(str(data["name"]), str(data["time_zone"]), weekly, holidays)
-        except (KeyError, TypeError, IndexError) as exc:
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise ValueError(f"invalid calendar document: {exc!r}") from exc
 
     def __eq__(self, other: object) -> bool:
