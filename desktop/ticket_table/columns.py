@@ -1,0 +1,109 @@
+"""The ticket table's columns: title, the service sort key behind each, width, and cell text.
+
+Pure functions of a :class:`TicketRow` and "now" (no Qt widgets), so they are cheap to
+call from ``data()`` for every visible cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from sync.domain.priority import Priority
+from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
+from sync.services.ticket_views import TicketRow
+
+__all__ = [
+    "COLUMNS",
+    "Col",
+    "ColumnSpec",
+    "due_text",
+    "is_overdue",
+    "priority_text",
+    "status_text",
+    "when_text",
+]
+
+
+class Col(IntEnum):
+    NUMBER = 0
+    SUBJECT = 1
+    REQUESTER = 2
+    STATUS = 3
+    PRIORITY = 4
+    ASSIGNEE = 5
+    QUEUE = 6
+    UPDATED = 7
+    DUE = 8
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    title: str
+    sort_key: str  # a key of sync.services.ticket_queries.SORT_KEYS
+    width: int  # default width in pixels
+    first_sort_descending: bool  # newest / most urgent first on the first click
+
+
+COLUMNS: dict[Col, ColumnSpec] = {
+    Col.NUMBER: ColumnSpec("Number", "number", 84, True),
+    Col.SUBJECT: ColumnSpec("Subject", "subject", 340, False),
+    Col.REQUESTER: ColumnSpec("Requester", "requester", 150, False),
+    Col.STATUS: ColumnSpec("Status", "status", 120, False),
+    Col.PRIORITY: ColumnSpec("Priority", "priority", 104, False),
+    Col.ASSIGNEE: ColumnSpec("Assignee", "assignee", 140, False),
+    Col.QUEUE: ColumnSpec("Queue", "queue", 100, False),
+    Col.UPDATED: ColumnSpec("Updated", "updated", 104, True),
+    Col.DUE: ColumnSpec("Due", "due", 120, False),
+}
+
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
+_SHORT_STATUS = {
+    TicketStatus.PENDING_REQUESTER.value: "Pending (requester)",
+    TicketStatus.PENDING_THIRD_PARTY.value: "Pending (3rd party)",
+}
+
+
+def status_text(status: str) -> str:
+    if status in _SHORT_STATUS:
+        return _SHORT_STATUS[status]
+    try:
+        return TicketStatus(status).label
+    except ValueError:
+        return status
+
+
+def priority_text(priority: int) -> str:
+    try:
+        return Priority(priority).label
+    except ValueError:
+        return f"P{priority}"
+
+
+def is_overdue(row: TicketRow, now: datetime) -> bool:
+    return row.due_at is not None and row.status in _OPEN and row.due_at < now
+
+
+def when_text(moment: datetime, now: datetime) -> str:
+    """Short local time: ``14:05`` today, ``Mar 2`` this year, ``2025-03-02`` before."""
+    local, local_now = moment.astimezone(), now.astimezone()
+    if local.date() == local_now.date():
+        return local.strftime("%H:%M")
+    if local.year == local_now.year:
+        return f"{local:%b} {local.day}"
+    return local.strftime("%Y-%m-%d")
+
+
+def due_text(row: TicketRow, now: datetime) -> str:
+    """When an open ticket is due, relative while close: ``in 3 h``, ``2 d overdue``."""
+    if row.due_at is None or row.status not in _OPEN:
+        return ""
+    delta = row.due_at - now
+    if abs(delta) < timedelta(days=2):
+        minutes = int(abs(delta).total_seconds() // 60)
+        span = f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+        return f"{span} overdue" if delta < timedelta(0) else f"in {span}"
+    if delta < timedelta(0):
+        return f"{abs(delta).days} d overdue"
+    return when_text(row.due_at, now)

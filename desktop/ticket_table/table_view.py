@@ -1,0 +1,151 @@
+"""The ticket table widget: row selection, header sorting and header filter menus.
+
+Clicking a header asks the model to sort (the service sorts); right-clicking a filterable
+header (status, priority, queue, assignee) opens a :class:`ColumnFilterMenu`. The queue and
+agent choices are handed in by the owner with :meth:`set_choices` (loaded on the database
+thread); this widget never reads the replica. ``ticket_selected`` fires with the current
+row's ticket id (or None), also when the selected ticket moves after a refresh. UI thread only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop.ticket_table.column_filters import FILTERABLE, ColumnFilterMenu, ColumnFilters
+from desktop.ticket_table.columns import COLUMNS, Col
+from desktop.ticket_table.delegate import TicketCellDelegate
+from desktop.ticket_table.table_model import TicketTableModel
+
+__all__ = ["TicketTableView"]
+
+
+class TicketTableView(QTableView):
+    ticket_selected = Signal(object)  # str | None
+
+    def __init__(self, model: TicketTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketTable")
+        self._model = model
+        self._queues: list[tuple[str, str]] = []
+        self._agents: list[tuple[str, str]] = []
+        self._current: str | None = None
+        self.filter_menu: ColumnFilterMenu | None = None
+        self.setModel(model)
+        self.setItemDelegate(TicketCellDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for col, spec in COLUMNS.items():
+            self.setColumnWidth(col, spec.width)
+        header.setSectionResizeMode(Col.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.sectionClicked.connect(self._header_clicked)
+        self.setAccessibleName("Tickets")
+        sel = self.selectionModel()
+        sel.currentRowChanged.connect(self._current_row_changed)
+        model.modelReset.connect(self._after_reset)
+        model.layoutChanged.connect(self._after_layout)
+
+    @property
+    def table_model(self) -> TicketTableModel:
+        return self._model
+
+    def set_choices(self, queues: Sequence[tuple[str, str]], agents: Sequence[tuple[str, str]]) -> None:
+        """(id, name) pairs for the queue and assignee filter menus."""
+        self._queues, self._agents = list(queues), list(agents)
+
+    def apply_sort_indicator(self, column: Col, descending: bool) -> None:
+        """Show a sort on the header without querying (used when restoring settings)."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+
+    def select_ticket(self, ticket_id: str) -> bool:
+        row = self._model.row_of(ticket_id)
+        if row is None:
+            return False
+        index = self._model.index(row, Col.SUBJECT)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.scrollTo(index)
+        return True
+
+    def current_ticket_id(self) -> str | None:
+        return self._current
+
+    def open_filter_menu(self, column: Col, pos: QPoint | None = None) -> ColumnFilterMenu | None:
+        if column not in FILTERABLE:
+            return None
+        menu = ColumnFilterMenu(
+            column,
+            self._model.query.columns,
+            queues=self._queues,
+            agents=self._agents,
+            on_change=self._filters_chosen,
+            parent=self,
+        )
+        self.filter_menu = menu
+        header = self.horizontalHeader()
+        at = pos if pos is not None else QPoint(header.sectionViewportPosition(column), header.height())
+        menu.popup(header.mapToGlobal(at))
+        return menu
+
+    def _header_menu(self, pos: QPoint) -> None:
+        section = self.horizontalHeader().logicalIndexAt(pos)
+        if section >= 0:
+            self.open_filter_menu(Col(section), pos)
+
+    def _filters_chosen(self, filters: ColumnFilters) -> None:
+        self._model.set_column_filters(filters)
+
+    def _header_clicked(self, section: int) -> None:
+        # Sorting is not QTableView's (that would sort twice when we pick the first direction):
+        # the same column toggles; a new one starts newest/most urgent first where that helps.
+        header = self.horizontalHeader()
+        current = self._model.query.sort
+        spec = COLUMNS[Col(section)]
+        descending = not current.descending if current.key == spec.sort_key else spec.first_sort_descending
+        self.apply_sort_indicator(Col(section), descending)
+        self._model.sort(section, header.sortIndicatorOrder())
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        ticket_id = self._model.ticket_id(current.row()) if current.isValid() else None
+        if ticket_id != self._current:
+            self._current = ticket_id
+            self.ticket_selected.emit(ticket_id)
+
+    def _after_reset(self) -> None:
+        # A new list: keep showing the same ticket if it is in it, else nothing is selected.
+        if self._current is not None and not self.select_ticket(self._current):
+            self._current = None
+            self.ticket_selected.emit(None)
+
+    def _after_layout(self) -> None:
+        current = self.selectionModel().currentIndex()
+        ticket_id = self._model.ticket_id(current.row()) if current.isValid() else None
+        if ticket_id != self._current:
+            self._current = ticket_id
+            self.ticket_selected.emit(ticket_id)

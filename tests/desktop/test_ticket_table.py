@@ -1,0 +1,176 @@
+"""The ticket table: lazy paging, service-side sorting, search box, column filters, markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.app_context import AppContext
+from desktop.ticket_table import PAGE_SIZE, Col, ColumnFilters, Role, TicketListPanel, TicketTableModel
+from desktop.ticket_table.column_filters import UNASSIGNED
+from sync.services.ticket_queries import TicketFilter, TicketSort
+
+OPEN_TICKETS = 970  # the template: 1000 tickets, 30 resolved or closed
+
+
+def _loaded(qtbot: QtBot, model: TicketTableModel, action: Any) -> None:
+    with qtbot.waitSignal(model.query_applied, timeout=10_000):
+        action()
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, ctx: AppContext) -> TicketListPanel:
+    widget = TicketListPanel(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 600)
+    widget.show()
+    _loaded(qtbot, widget.model, lambda: widget.model.set_view("all_open"))
+    return widget
+
+
+def test_model_passes_qt_model_tester(panel: TicketListPanel, qtmodeltester: Any) -> None:
+    qtmodeltester.check(panel.model)
+
+
+def test_first_page_only_then_fetch_more(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    assert model.total == OPEN_TICKETS
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    with qtbot.waitSignal(model.rowsInserted, timeout=10_000):
+        model.fetchMore()
+    assert model.rowCount() == 2 * PAGE_SIZE
+    assert len({model.ticket_id(r) for r in range(model.rowCount())}) == 2 * PAGE_SIZE
+    assert "Showing 400 of 970" in panel.summary.text()
+
+
+def test_scrolling_to_the_end_fetches_pages(qtbot: QtBot, panel: TicketListPanel) -> None:
+    table = panel.table
+    for _ in range(3):
+        table.scrollToBottom()
+        qtbot.waitUntil(lambda: panel.model.rowCount() > PAGE_SIZE, timeout=10_000)
+    assert panel.model.rowCount() < OPEN_TICKETS or not panel.model.canFetchMore()
+
+
+def test_header_click_sorts_in_the_service(qtbot: QtBot, panel: TicketListPanel, ctx: AppContext) -> None:
+    model, header = panel.model, panel.table.horizontalHeader()
+    at = QPoint(header.sectionViewportPosition(Col.SUBJECT) + 5, 5)
+
+    def click() -> None:
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)
+
+    _loaded(qtbot, model, click)
+    assert model.query.sort == TicketSort("subject", False)
+    by_subject = ctx.queries.rows(TicketFilter.open_tickets(), TicketSort("subject", False), 0, 5)
+    assert [model.ticket_id(r) for r in range(5)] == [r.id for r in by_subject]
+    _loaded(qtbot, model, click)
+    assert model.query.sort == TicketSort("subject", True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_search_text_filters_after_debounce(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    _loaded(qtbot, model, lambda: qtbot.keyClicks(panel.search.edit, "payroll"))
+    assert 0 < model.total < OPEN_TICKETS
+    assert all("Payroll" in model.index(r, Col.SUBJECT).data() for r in range(model.rowCount()))
+    assert panel.search.message.isHidden()
+
+
+def test_query_language_maps_to_filters(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    _loaded(qtbot, model, lambda: panel.search.set_text("queue:it priority:3 assignee:ana"))
+    rows = range(model.rowCount())
+    assert model.total > 0
+    assert {model.index(r, Col.QUEUE).data() for r in rows} == {"IT"}
+    assert {model.index(r, Col.PRIORITY).data(Role.PRIORITY) for r in rows} == {3}
+    assert {model.index(r, Col.ASSIGNEE).data() for r in rows} == {"Ana Admin"}
+
+
+def test_bad_syntax_shows_message_and_keeps_rows(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    before = model.rowCount()
+    _loaded(qtbot, model, lambda: panel.search.set_text("statsu:open"))
+    assert not panel.search.message.isHidden()
+    assert "did you mean 'status'" in panel.search.message.text()
+    assert model.rowCount() == before
+    _loaded(qtbot, model, lambda: panel.search.set_text("queue:nowhere"))
+    assert "No queue named 'nowhere'" in panel.search.message.text()
+    _loaded(qtbot, model, lambda: panel.search.set_text(""))
+    assert panel.search.message.isHidden()
+
+
+def test_unsupported_parts_are_named_not_silently_dropped(qtbot: QtBot, panel: TicketListPanel) -> None:
+    _loaded(qtbot, panel.model, lambda: panel.search.set_text("printer -tag:hvac"))
+    assert "Not applied to this list yet: -tag:hvac" in panel.search.message.text()
+
+
+def test_ticket_number_search(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    _loaded(qtbot, model, lambda: panel.search.set_text("#5300"))
+    assert model.rowCount() == 1
+    assert model.index(0, Col.NUMBER).data() == "#5300"
+
+
+def test_column_filters_from_the_header_menu(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model, table = panel.model, panel.table
+    qtbot.waitUntil(lambda: bool(table._agents), timeout=5_000)
+    menu = table.open_filter_menu(Col.PRIORITY)
+    assert menu is not None
+    p1 = next(a for a in menu.actions() if a.data() == "1")
+    _loaded(qtbot, model, p1.trigger)
+    assert {model.index(r, 0).data(Role.PRIORITY) for r in range(model.rowCount())} == {1}
+    assert model.headerData(Col.PRIORITY, Qt.Orientation.Horizontal).endswith("▾")
+    assert panel.clear_filters.isVisible()
+    menu = table.open_filter_menu(Col.ASSIGNEE)
+    assert menu is not None
+    nobody = next(a for a in menu.actions() if a.data() == UNASSIGNED)
+    _loaded(qtbot, model, nobody.trigger)
+    assert {model.index(r, Col.ASSIGNEE).data() for r in range(model.rowCount())} == {"—"}
+    _loaded(qtbot, model, panel.clear_filters.click)
+    assert model.query.columns == ColumnFilters()
+    assert model.total == OPEN_TICKETS
+
+
+def test_provisional_numbers_and_pending_markers(panel: TicketListPanel) -> None:
+    model = panel.model
+    rows = range(model.rowCount())
+    provisional = [r for r in rows if model.index(r, Col.NUMBER).data(Role.PROVISIONAL)]
+    server = [r for r in rows if not model.index(r, Col.NUMBER).data(Role.PROVISIONAL)]
+    assert provisional and server
+    assert all(model.index(r, Col.NUMBER).data().startswith("L") for r in provisional)
+    assert all(model.index(r, Col.NUMBER).data().startswith("#") for r in server)
+    assert model.index(provisional[0], Col.NUMBER).data(Qt.ItemDataRole.FontRole).italic()
+    assert "provisional" in model.index(provisional[0], Col.NUMBER).data(Qt.ItemDataRole.ToolTipRole)
+    pending = [r for r in rows if model.index(r, Col.NUMBER).data(Role.PENDING)]
+    assert pending, "newest tickets have unsynced journal entries"
+    assert "not synced" in model.index(pending[0], Col.NUMBER).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_overdue_due_is_red(qtbot: QtBot, panel: TicketListPanel) -> None:
+    model = panel.model
+    _loaded(qtbot, model, lambda: panel.search.set_text("is:overdue"))
+    assert model.rowCount() > 0
+    index = model.index(0, Col.DUE)
+    assert index.data(Role.OVERDUE)
+    assert "overdue" in index.data()
+    assert index.data(Qt.ItemDataRole.ForegroundRole).red() > 150
+
+
+def test_write_refreshes_rows_and_selection_follows_ticket(
+    qtbot: QtBot, panel: TicketListPanel, ctx: AppContext
+) -> None:
+    model, table = panel.model, panel.table
+    target = model.ticket_id(5)
+    assert target is not None
+    with qtbot.waitSignal(table.ticket_selected):
+        table.select_ticket(target)
+    # Editing moves the ticket to the top (sorted by updated, newest first).
+    with qtbot.waitSignal(model.query_applied, timeout=10_000):
+        ctx.write(lambda: ctx.tickets.update_ticket(target, {"subject": "Renamed while selected"}))
+    assert model.ticket_id(0) == target
+    assert model.index(0, Col.SUBJECT).data() == "Renamed while selected"
+    assert table.current_ticket_id() == target
+    assert table.selectionModel().currentIndex().row() == 0
