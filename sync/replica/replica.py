@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,12 @@ class Replica:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def bulk_write(self) -> Iterator[Connection]:
+        """One large write transaction at the Core/DBAPI level (demo builds, pulled pages)."""
+        with self._write_engine.begin() as conn, _mapped_errors():
+            yield conn
 
     # -- settings ---------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

@@ -1,0 +1,107 @@
+"""The seeded demo generator, on real replica files."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sync.cli.main import run
+from sync.demo.generator import DemoSpec, build_demo_replica
+from sync.errors import ValidationError
+from sync.replica.replica import REPLICA_FILENAME, open_replica
+from sync.services.article_service import ArticleService
+from sync.services.directory import Directory
+from sync.services.ticket_queries import TicketFilter, TicketQueries
+from sync.services.ticket_service import NewTicket, TicketService
+from sync.services.ticket_work import TicketWork
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def _dump(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path / REPLICA_FILENAME) as c:
+        rows: list[tuple[object, ...]] = []
+        for table in ("tickets", "comments", "work_logs", "activity", "articles", "people"):
+            rows += c.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        return rows
+
+
+def test_same_seed_same_replica_other_seed_differs(tmp_path: Path) -> None:
+    spec = DemoSpec(tickets=120, articles=10, seed=3, now=NOW)
+    build_demo_replica(tmp_path / "a", spec)
+    build_demo_replica(tmp_path / "b", spec)
+    build_demo_replica(tmp_path / "c", DemoSpec(tickets=120, articles=10, seed=4, now=NOW))
+    assert _dump(tmp_path / "a") == _dump(tmp_path / "b")
+    assert _dump(tmp_path / "a") != _dump(tmp_path / "c")
+
+
+def test_demo_is_a_believable_working_help_desk(tmp_path: Path) -> None:
+    summary = build_demo_replica(tmp_path, DemoSpec(tickets=500, articles=40, now=NOW))
+    assert summary.tickets == 500 and summary.articles == 40
+    r = open_replica(tmp_path)
+    q = TicketQueries(r)
+    rows = q.rows(TicketFilter(), limit=1000)
+    assert len(rows) == 500
+    statuses = Counter(row.status for row in rows)
+    assert set(statuses) == {
+        "new",
+        "open",
+        "in_progress",
+        "pending_requester",
+        "pending_third_party",
+        "resolved",
+        "closed",
+    }
+    assert {row.queue for row in rows} == {"IT", "Facilities", "HR"}
+    ages = [(NOW - row.updated_at).days for row in rows]
+    assert max(ages) <= 95 and min(ages) <= 2
+    assert "{" not in "".join(row.subject for row in rows)  # every slot was filled
+    me = r.current_user_id
+    assert me is not None and q.count(TicketFilter.open_tickets(assignee_id=me)) > 0
+    # resolved tickets carry a resolution, replies and logged work
+    resolved = [row for row in rows if row.status == "resolved"][:20]
+    details = [q.detail(row.id) for row in resolved]
+    assert all(d.resolution and d.resolved_at for d in details)
+    assert sum(len(d.comments) for d in details) > 20 and sum(d.minutes_logged for d in details) > 0
+    assert any(c.kind == "note" for d in details for c in d.comments)
+    assert any(c.from_requester for d in details for c in d.comments)
+    # the articles are real and some are drafts
+    arts = ArticleService(r).articles()
+    assert {a.state for a in arts} == {"draft", "published"}
+    assert all(len(ArticleService(r).detail(a.id).body) > 300 for a in arts[:10])
+    # and the demo is writable by its agent like any replica
+    queue = Directory(r).queue_by_name("IT").id
+    new = TicketService(r).create_ticket(NewTicket(subject="Demo call", queue_id=queue)).entity_id
+    TicketWork(r).reply(new, "On it")
+    assert q.detail(new).local_number == 501
+    r.close()
+
+
+def test_existing_replica_is_not_overwritten(tmp_path: Path) -> None:
+    build_demo_replica(tmp_path, DemoSpec(tickets=5, articles=2, now=NOW))
+    with pytest.raises(ValidationError, match="--replace"):
+        build_demo_replica(tmp_path, DemoSpec(tickets=5, now=NOW))
+    r = open_replica(tmp_path)
+    TicketService(r).update_ticket(TicketQueries(r).resolve_ref("L1"), {"subject": "My unsynced edit"})
+    r.close()
+    with pytest.raises(ValidationError, match="unsynced"):
+        build_demo_replica(tmp_path, DemoSpec(tickets=5, now=NOW), replace=True)
+    r = open_replica(tmp_path)
+    assert TicketQueries(r).detail(TicketQueries(r).resolve_ref("L1")).subject == "My unsynced edit"
+    r.close()
+
+
+def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        run(["--data-dir", str(tmp_path), "demo", "--tickets", "30", "--articles", "5", "--seed", "9"]) == 0
+    )
+    assert "30 tickets, 5 articles" in capsys.readouterr().out
+    assert run(["--data-dir", str(tmp_path), "demo", "--tickets", "30"]) == 1
+    assert "--replace" in capsys.readouterr().err
+    assert run(["--data-dir", str(tmp_path), "demo", "--tickets", "40", "--replace"]) == 0
+    assert run(["--data-dir", str(tmp_path), "ticket", "list", "--status", "all", "--limit", "1000"]) == 0
+    assert capsys.readouterr().out.count("\n") == 40 + 2  # header + rows + summary line of the demo command
