@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sync.demo.generator import DemoSpec, build_demo_replica  # noqa: E402
-from sync.domain.ticket_status import OPEN_STATUSES  # noqa: E402
-from sync.replica.replica import REPLICA_FILENAME, open_replica  # noqa: E402
-from sync.services.directory import Directory  # noqa: E402
-from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort  # noqa: E402
-from sync.services.ticket_service import TicketService  # noqa: E402
+from sync.demo.generator import DemoSpec, build_demo_replica
+from sync.domain.ticket_status import OPEN_STATUSES
+from sync.replica.replica import REPLICA_FILENAME, open_replica
+from sync.services.directory import Directory
+from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
+from sync.services.ticket_service import TicketService
 
 OUT = Path(__file__).resolve().parent / "out"
 TABLES = ("queues", "people", "queue_members", "tickets", "ticket_tags", "comments", "activity", "work_logs")
@@ -110,7 +110,8 @@ def bench_list(data: Path) -> None:
         "SELECT t.id, t.number, t.local_number, t.subject, r.name, t.status, t.priority, a.name, q.name, "
         "t.updated_at, t.due_at, t.sla_state FROM tickets t JOIN queues q ON q.id = t.queue_id "
         "LEFT JOIN people r ON r.id = t.requester_id LEFT JOIN people a ON a.id = t.assignee_id "
-        f"WHERE t.queue_id = ? AND t.status IN ({placeholders}) ORDER BY t.updated_at DESC, t.id DESC LIMIT 200"
+        f"WHERE t.queue_id = ? AND t.status IN ({placeholders}) "
+        "ORDER BY t.updated_at DESC, t.id DESC LIMIT 200"
     )
     args = (queue, *sorted(OPEN_STATUSES))
     base = timed(lambda: raw.execute(sql, args).fetchall(), 30)
@@ -154,7 +155,8 @@ def bench_action(data: Path) -> None:
         old = raw.execute("SELECT location FROM tickets WHERE id = ?", (tid,)).fetchone()
         raw.execute("UPDATE tickets SET location = ?, updated_at = ? WHERE id = ?", (f"Raw {i}", now, tid))
         raw.execute(
-            "INSERT INTO activity (id, entity_type, entity_id, actor_id, field, old_value, new_value, note, at,"
+            "INSERT INTO activity (id, entity_type, entity_id, actor_id, field, old_value, new_value, note,"
+            " at,"
             " version) VALUES (?, 'ticket', ?, NULL, 'location', ?, ?, '', ?, 0)",
             (str(uuid.uuid4()), tid, old[0], f"Raw {i}", now),
         )
