@@ -1,0 +1,41 @@
+"""How articles and their revisions appear in tables (column specs for :class:`RecordTableModel`)."""
+
+from __future__ import annotations
+
+from desktop.record_table_model import Column, local_time_text
+from sync.services.article_service import ArticleRevisionView, ArticleSummary
+
+__all__ = ["ARTICLE_COLUMNS", "REVISION_COLUMNS", "state_text"]
+
+
+def state_text(state: str) -> str:
+    return "Published" if state == "published" else "Draft"
+
+
+def _title(a: ArticleSummary) -> str:
+    return a.title
+
+
+def _category(a: ArticleSummary) -> str:
+    return a.category or "(uncategorised)"
+
+
+ARTICLE_COLUMNS = (
+    Column("Title", _title, tooltip=_title),
+    Column("Category", _category),
+    Column("Kind", lambda a: a.kind),
+    Column("State", lambda a: state_text(a.state)),
+    Column("Updated", lambda a: local_time_text(a.updated_at)),
+)
+
+
+def _revision_title(r: ArticleRevisionView) -> str:
+    return r.title
+
+
+REVISION_COLUMNS = (
+    Column("Rev.", lambda r: str(r.revision), align_right=True),
+    Column("Title", _revision_title, tooltip=_revision_title),
+    Column("Author", lambda r: r.author or "—"),
+    Column("Saved", lambda r: local_time_text(r.created_at)),
+)

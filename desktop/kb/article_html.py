@@ -1,0 +1,37 @@
+"""An article body as the HTML the reader and the editor's preview show. Database thread.
+
+Runs inside ``ctx.read`` (rendering a long article takes longer than a UI frame). Images may
+only come from this device's attachment store: ``attachment:<sha256>`` becomes a
+``file:`` URL when that blob is here, anything else stays the text ``[image: alt]``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sync.kb.markdown_render import ImageResolver, render_markdown
+from sync.services.ticket_work import blob_path
+
+__all__ = ["article_html", "attachment_image_resolver"]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def attachment_image_resolver(attachments_dir: Path) -> ImageResolver:
+    def resolve(reference: str) -> str | None:
+        if not reference.startswith("attachment:"):
+            return None  # relative paths have no meaning outside a web server
+        sha = reference.removeprefix("attachment:").lower()
+        if not _SHA256.fullmatch(sha):
+            return None
+        path = blob_path(attachments_dir, sha)
+        return path.as_uri() if path.is_file() else None
+
+    return resolve
+
+
+def article_html(body: str, attachments_dir: Path) -> str:
+    if not body.strip():
+        return '<p style="color:#777">This article is empty.</p>'
+    return render_markdown(body, resolve_image=attachment_image_resolver(attachments_dir))

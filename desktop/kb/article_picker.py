@@ -1,0 +1,95 @@
+"""Picking a knowledge-base article, e.g. to link it from a reply.
+
+The dialog searches as the person types (after a short pause, on the database thread)
+and reports the choice through :attr:`ArticlePickerDialog.article_chosen` (id, title). It
+is window-modal and opened with ``open()``. UI thread only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from desktop.app_context import AppContext
+from desktop.error_message import error_reporter
+from desktop.kb.article_columns import ARTICLE_COLUMNS
+from desktop.record_table_model import RecordTableModel
+from sync.services.article_service import ArticleSummary
+
+__all__ = ["ArticlePickerDialog", "article_link_markdown"]
+
+SEARCH_PAUSE_MS = 200
+
+
+def article_link_markdown(article_id: str, title: str) -> str:
+    """A markdown link to the article, e.g. ``[Reset a password](outpost:article/<id>)``."""
+    text = re.sub(r"[\[\]\n\r]", " ", title).strip() or "article"
+    return f"[{text}](outpost:article/{article_id})"
+
+
+class ArticlePickerDialog(QDialog):
+    article_chosen = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._generation = 0
+        self.setWindowTitle("Link an article")
+        self.setObjectName("articlePicker")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.search_edit = QLineEdit(placeholderText="Search articles")
+        self.search_edit.setObjectName("articleSearch")
+        self.model = RecordTableModel(ARTICLE_COLUMNS, self)
+        self.table = QTableView()
+        self.table.setObjectName("articleTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.accept())
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.table)
+        layout.addWidget(self.buttons)
+        self._pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+        self._pause.timeout.connect(self.search)
+        self.search_edit.textChanged.connect(lambda _t: self._pause.start())
+        self.resize(560, 400)
+        self.search()
+
+    def search(self) -> None:
+        self._generation += 1
+        generation, text, articles = self._generation, self.search_edit.text(), self._ctx.articles
+        self._ctx.read(
+            lambda: articles.articles(text=text, limit=200),
+            lambda found: self._found(generation, found),
+            error_reporter(self),
+        )
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def accept(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows and self.model.rowCount() == 1:
+            rows = [self.model.index(0, 0)]
+        if not rows:
+            return
+        article: ArticleSummary = self.model.record(rows[0].row())
+        super().accept()
+        self.article_chosen.emit(article.id, article.title)
+
+    def _found(self, generation: int, found: list[ArticleSummary]) -> None:
+        if generation == self._generation:
+            self.model.set_records(found)
+            if found:
+                self.table.selectRow(0)

@@ -1,0 +1,233 @@
+"""Reading an article: its rendered body, its facts, its revisions, and publish/withdraw.
+
+Contract: :meth:`ArticleReader.show_article` loads the article, its revisions and its
+rendered body in one ``ctx.read`` (rendering happens on the database thread); results for
+an article no longer wanted are dropped. Picking a revision in the list shows that
+revision's text under a banner; "Back to current" returns. Edit asks the owner
+(:attr:`edit_requested`) to open the editor; Publish/Withdraw is one ``ctx.write``,
+whose :class:`PermissionDeniedError` (not a curator) is shown as its message.
+
+The body is shown in a :class:`SafeTextBrowser`: links to other articles and tickets are
+re-emitted as :attr:`article_link_activated` / :attr:`ticket_link_activated`, web links
+open only after a confirmation, nothing is fetched. UI thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.app_context import AppContext
+from desktop.error_message import error_reporter, show_error
+from desktop.kb.article_columns import REVISION_COLUMNS, state_text
+from desktop.kb.article_html import article_html
+from desktop.kb.safe_browser import SafeTextBrowser
+from desktop.record_table_model import RecordTableModel, local_time_text
+from sync.errors import NotFoundError
+from sync.services.article_service import ArticleDetail, ArticleRevisionView, ArticleService
+
+__all__ = ["ArticleReader", "LoadedArticle", "load_article"]
+
+
+@dataclass(frozen=True)
+class LoadedArticle:
+    detail: ArticleDetail
+    revisions: tuple[ArticleRevisionView, ...]
+    html: str
+
+
+def load_article(articles: ArticleService, attachments_dir: Path, article_id: str) -> LoadedArticle:
+    """Database thread only."""
+    detail = articles.detail(article_id)
+    return LoadedArticle(
+        detail, tuple(articles.revisions(article_id)), article_html(detail.body, attachments_dir)
+    )
+
+
+class ArticleReader(QWidget):
+    edit_requested = Signal(object)  # ArticleDetail
+    article_link_activated = Signal(str)
+    ticket_link_activated = Signal(str)
+    #: The article could not be found (e.g. it left this device); carries its id.
+    article_missing = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._loaded: LoadedArticle | None = None
+        self._wanted: str | None = None
+        self._requests = 0
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitleLabel")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("articleMeta")
+        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta_label.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setObjectName("revisionBanner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setStyleSheet("background:#fff1c7; color:#1d1d1f; padding:4px;")
+        self.back_button = QPushButton("Back to current")
+        self.back_button.setObjectName("backToCurrent")
+        self.back_button.clicked.connect(self.show_current)
+        self.edit_button = QPushButton("&Edit")
+        self.edit_button.setObjectName("editArticle")
+        self.edit_button.clicked.connect(self._edit_clicked)
+        self.state_button = QPushButton()
+        self.state_button.setObjectName("publishArticle")
+        self.state_button.clicked.connect(self.toggle_published)
+        self.browser = SafeTextBrowser()
+        self.browser.setObjectName("articleBrowser")
+        self.browser.article_link_activated.connect(self.article_link_activated)
+        self.browser.ticket_link_activated.connect(self.ticket_link_activated)
+        self.revisions_model = RecordTableModel(REVISION_COLUMNS, self)
+        self.revisions_table = QTableView()
+        self.revisions_table.setObjectName("revisionTable")
+        self.revisions_table.setModel(self.revisions_model)
+        self.revisions_table.verticalHeader().hide()
+        self.revisions_table.horizontalHeader().setStretchLastSection(True)
+        self.revisions_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.revisions_table.clicked.connect(self._revision_clicked)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.title_label, 1)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.state_button)
+        banner = QHBoxLayout()
+        banner.addWidget(self.banner, 1)
+        banner.addWidget(self.back_button)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(actions)
+        top_layout.addWidget(self.meta_label)
+        top_layout.addLayout(banner)
+        top_layout.addWidget(self.browser, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.revisions_table)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._show_banner(None)
+        self.setEnabled(False)
+
+    @property
+    def article(self) -> ArticleDetail | None:
+        return self._loaded.detail if self._loaded is not None else None
+
+    def show_article(self, article_id: str) -> None:
+        self._requests += 1
+        self._wanted = article_id
+        request, articles, folder = self._requests, self._ctx.articles, self._ctx.replica.attachments_dir
+        self._ctx.read(
+            lambda: load_article(articles, folder, article_id),
+            lambda loaded: self._article_loaded(request, loaded),
+            lambda error: self._load_failed(request, article_id, error),
+        )
+
+    def reload(self) -> None:
+        if self._wanted is not None:
+            self.show_article(self._wanted)
+
+    def show_revision(self, revision: int) -> None:
+        """Show an older (or the current) revision's text; the banner says which."""
+        if self._loaded is None:
+            return
+        for rev in self._loaded.revisions:
+            if rev.revision == revision:
+                break
+        else:
+            return
+        if revision == self._loaded.detail.revision:
+            self.show_current()
+            return
+        folder = self._ctx.replica.attachments_dir
+        request = self._requests
+        self._ctx.read(
+            lambda: article_html(rev.body, folder), lambda html: self._revision_rendered(request, rev, html)
+        )
+
+    def show_current(self) -> None:
+        if self._loaded is not None:
+            self.browser.setHtml(self._loaded.html)
+        self._show_banner(None)
+
+    def toggle_published(self) -> None:
+        detail = self.article
+        if detail is None:
+            return
+        state, articles = ("draft" if detail.state == "published" else "published"), self._ctx.articles
+        self._ctx.write(lambda: articles.set_state(detail.id, state), on_error=error_reporter(self))
+
+    # -- internals -------------------------------------------------------------------
+    def _article_loaded(self, request: int, loaded: LoadedArticle) -> None:
+        if request != self._requests:
+            return
+        self._loaded = loaded
+        d = loaded.detail
+        self.setEnabled(True)
+        self.title_label.setText(d.title)
+        facts = [d.category or "uncategorised", d.kind, state_text(d.state), f"revision {d.revision}"]
+        if d.author:
+            facts.append(f"by {d.author}")
+        facts.append(f"updated {local_time_text(d.updated_at)}")
+        if d.tags:
+            facts.append("tags: " + " ".join(d.tags))
+        if d.has_pending_changes:
+            facts.append("changes not yet synced")
+        self.meta_label.setText("  ·  ".join(facts))
+        self.state_button.setText("&Withdraw" if d.state == "published" else "&Publish")
+        self.revisions_model.set_records(list(reversed(loaded.revisions)))
+        self.revisions_table.resizeColumnsToContents()
+        self.show_current()
+
+    def _load_failed(self, request: int, article_id: str, error: BaseException) -> None:
+        if request != self._requests:
+            return
+        if isinstance(error, NotFoundError):
+            self._loaded = None
+            self.setEnabled(False)
+            self.article_missing.emit(article_id)
+        show_error(self, error)
+
+    def _revision_rendered(self, request: int, rev: ArticleRevisionView, html: str) -> None:
+        if request != self._requests or self._loaded is None:
+            return
+        self.browser.setHtml(html)
+        self._show_banner(
+            f"Revision {rev.revision} of {self._loaded.detail.revision} – {rev.title} – "
+            f"saved {local_time_text(rev.created_at)} by {rev.author or 'unknown'}"
+        )
+
+    def _show_banner(self, text: str | None) -> None:
+        self.banner.setVisible(text is not None)
+        self.back_button.setVisible(text is not None)
+        self.banner.setText(text or "")
+
+    def _revision_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.show_revision(self.revisions_model.record(index.row()).revision)
+
+    def _edit_clicked(self) -> None:
+        if self.article is not None:
+            self.edit_requested.emit(self.article)

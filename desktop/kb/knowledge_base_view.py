@@ -1,0 +1,193 @@
+"""The knowledge-base screen: categories, search, the article list, and a reader/editor.
+
+Contract for the main window: ``KnowledgeBaseView(ctx, parent)``;
+:meth:`KnowledgeBaseView.open_article` shows one article (and emits
+:attr:`article_opened`); :meth:`KnowledgeBaseView.new_article` opens the editor on a new,
+optionally prefilled article. Links to tickets inside articles come out as
+:attr:`ticket_link_activated` for the main window to follow.
+
+The list reloads (on the database thread) when the search text pauses, when another
+category is picked, and when the change hub reports article changes; the open article
+reloads when it is among them. UI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.app_context import AppContext
+from desktop.error_message import error_reporter
+from desktop.kb.article_columns import ARTICLE_COLUMNS
+from desktop.kb.article_editor import ArticleEditor
+from desktop.kb.article_reader import ArticleReader
+from desktop.record_table_model import Column, RecordTableModel
+from sync.services.article_service import ArticleDetail, ArticleSummary
+from sync.services.changes import ChangeSet
+
+__all__ = ["CATEGORY_COLUMNS", "KnowledgeBaseView"]
+
+SEARCH_PAUSE_MS = 200
+#: The category list: "" is "All articles".
+CATEGORY_COLUMNS = (Column("Category", lambda c: c or "All articles"),)
+
+
+class KnowledgeBaseView(QWidget):
+    article_opened = Signal(str)
+    ticket_link_activated = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._searches = 0
+        self._category = ""
+        self.search_edit = QLineEdit(placeholderText="Search articles")
+        self.search_edit.setObjectName("kbSearch")
+        self.search_edit.setClearButtonEnabled(True)
+        self.new_button = QPushButton("&New article")
+        self.new_button.setObjectName("newArticle")
+        self.new_button.clicked.connect(lambda: self.new_article())
+        self.category_model = RecordTableModel(CATEGORY_COLUMNS, self)
+        self.category_list = QListView()
+        self.category_list.setObjectName("kbCategories")
+        self.category_list.setModel(self.category_model)
+        self.article_model = RecordTableModel(ARTICLE_COLUMNS, self)
+        self.article_table = QTableView()
+        self.article_table.setObjectName("kbArticles")
+        self.article_table.setModel(self.article_model)
+        self.article_table.verticalHeader().hide()
+        self.article_table.horizontalHeader().setStretchLastSection(True)
+        self.article_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.article_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.article_table.activated.connect(
+            lambda index: self.open_article(self.article_model.record(index.row()).id)
+        )
+        self.article_table.clicked.connect(
+            lambda index: self.open_article(self.article_model.record(index.row()).id)
+        )
+        self.reader = ArticleReader(ctx)
+        self.editor = ArticleEditor(ctx)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("kbStack")
+        self.stack.addWidget(self.reader)
+        self.stack.addWidget(self.editor)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.new_button)
+        left_layout.addLayout(top)
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self.category_list)
+        lists.addWidget(self.article_table)
+        lists.setStretchFactor(1, 3)
+        left_layout.addWidget(lists, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 2)
+        split.setSizes([420, 840])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        self._pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+        self._pause.timeout.connect(self.reload_list)
+        self.search_edit.textChanged.connect(lambda _t: self._pause.start())
+        self.category_list.selectionModel().selectionChanged.connect(self._category_changed)
+        self.reader.edit_requested.connect(self._edit)
+        self.reader.article_link_activated.connect(self.open_article)
+        self.reader.ticket_link_activated.connect(self.ticket_link_activated)
+        self.editor.saved.connect(self.open_article)
+        self.editor.cancelled.connect(lambda: self.stack.setCurrentWidget(self.reader))
+        ctx.hub.changed.connect(self._changed)
+        self.reload_categories()
+        self.reload_list()
+
+    # -- public ----------------------------------------------------------------------
+    def open_article(self, article_id: str) -> None:
+        self.stack.setCurrentWidget(self.reader)
+        self.reader.show_article(article_id)
+        self._select_in_list(article_id)
+        self.article_opened.emit(article_id)
+
+    def new_article(self, *, title: str = "", body: str = "", category: str = "") -> None:
+        self.editor.new_article(title=title, body=body, category=category or self._category)
+        self.stack.setCurrentWidget(self.editor)
+
+    def search(self, text: str) -> None:
+        """Set the search text and reload the list now."""
+        self.search_edit.setText(text)
+        self.reload_list()
+
+    def reload_categories(self) -> None:
+        self._ctx.read(self._ctx.articles.categories, self._categories_loaded, error_reporter(self))
+
+    def reload_list(self) -> None:
+        self._pause.stop()
+        self._searches += 1
+        search, text, category, articles = (
+            self._searches,
+            self.search_edit.text(),
+            self._category,
+            self._ctx.articles,
+        )
+        self._ctx.read(
+            lambda: articles.articles(category=category or None, text=text),
+            lambda found: self._list_loaded(search, found),
+            error_reporter(self),
+        )
+
+    # -- internals -------------------------------------------------------------------
+    def _categories_loaded(self, categories: list[str]) -> None:
+        self.category_model.set_records(["", *categories])
+        rows = [i for i, c in enumerate(self.category_model.records()) if c == self._category]
+        self.category_list.setCurrentIndex(self.category_model.index(rows[0] if rows else 0, 0))
+
+    def _category_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        category = self.category_model.record(indexes[0].row()) if indexes else ""
+        if category != self._category:
+            self._category = category
+            self.reload_list()
+
+    def _list_loaded(self, search: int, found: list[ArticleSummary]) -> None:
+        if search != self._searches:
+            return
+        self.article_model.set_records(found)
+        self.article_table.resizeColumnToContents(0)
+        current = self.reader.article
+        if current is not None:
+            self._select_in_list(current.id)
+
+    def _select_in_list(self, article_id: str) -> None:
+        for row, article in enumerate(self.article_model.records()):
+            if article.id == article_id:
+                self.article_table.selectRow(row)
+                return
+        self.article_table.clearSelection()
+
+    def _edit(self, detail: ArticleDetail) -> None:
+        self.editor.edit_article(detail)
+        self.stack.setCurrentWidget(self.editor)
+
+    def _changed(self, changes: ChangeSet) -> None:
+        if not (changes.everything or changes.articles):
+            return
+        self.reload_categories()
+        self.reload_list()
+        current = self.reader.article
+        if current is not None and (changes.everything or current.id in changes.articles):
+            self.reader.reload()

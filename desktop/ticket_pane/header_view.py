@@ -1,0 +1,75 @@
+"""The top of the ticket pane: number, subject, requester contact and sync state.
+
+Everything the person typed (subject, names, addresses) is set as plain text, never as
+rich text, so a subject like ``<b>hi</b>`` shows its angle brackets. UI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from sync.domain.ticket_type import TicketType
+from sync.services.ticket_views import TicketDetail
+
+__all__ = ["PROVISIONAL_TOOLTIP", "TicketHeader"]
+
+PROVISIONAL_TOOLTIP = "provisional until synced"
+
+
+def _plain_label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class TicketHeader(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number_label = _plain_label("ticketNumber")
+        self.subject_label = _plain_label("ticketSubject")
+        self.subject_label.setWordWrap(True)
+        self.requester_label = _plain_label("ticketRequester")
+        self.state_label = _plain_label("ticketState")
+        for label, scale, bold in ((self.number_label, 1.3, True), (self.subject_label, 1.3, True)):
+            font = label.font()
+            font.setPointSizeF(font.pointSizeF() * scale)
+            font.setBold(bold)
+            label.setFont(font)
+        self.state_label.setStyleSheet("color: palette(placeholder-text);")
+
+        top = QHBoxLayout()
+        top.addWidget(self.number_label)
+        top.addWidget(self.subject_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.requester_label)
+        layout.addWidget(self.state_label)
+
+    def set_detail(self, detail: TicketDetail) -> None:
+        if detail.number_is_provisional:
+            self.number_label.setText(f"{detail.display_number} (provisional)")
+            self.number_label.setToolTip(PROVISIONAL_TOOLTIP)
+        else:
+            self.number_label.setText(detail.display_number)
+            self.number_label.setToolTip("")
+        self.subject_label.setText(detail.subject)
+        contact = [c for c in (detail.requester_email, detail.requester_phone) if c]
+        if detail.requester:
+            suffix = f"  ·  {'  ·  '.join(contact)}" if contact else ""
+            self.requester_label.setText(f"Requester: {detail.requester}{suffix}")
+        else:
+            self.requester_label.setText("No requester recorded")
+        state = [TicketType(detail.type).label, f"tier {detail.tier}"]
+        if detail.location:
+            state.append(f"at {detail.location}")
+        if detail.asset:
+            state.append(f"asset {detail.asset}")
+        if detail.merged_into_id:
+            state.append("merged into another ticket")
+        if detail.has_pending_changes:
+            state.append("changes not yet synced")
+        self.state_label.setText("  ·  ".join(state))

@@ -1,0 +1,300 @@
+"""One ticket, worked on: header, fields, conversation and composer, work log, attachments, links, history.
+
+Contract for the main window:
+
+* ``TicketPane(ctx, parent)``; :meth:`TicketPane.show_ticket` (an id, or None for "nothing
+  selected") loads the ticket on the database thread and shows it when it arrives; results
+  for a ticket no longer wanted are dropped.
+* :attr:`ticket_opened` is emitted once per ticket the pane starts showing (after its first
+  load), whether the main window asked for it or the person followed a link inside the
+  pane; calling :meth:`show_ticket` with the id already shown does nothing, so connecting
+  the signal back to a selection is safe.
+* The pane reloads itself when ``ctx.hub.changed`` names its ticket (or queues, people,
+  or everything changed), coalescing a burst of notices into one read.
+* Half-written replies are saved as drafts when switching tickets and when the pane is
+  hidden or closed (quitting the app hides it); the main window must close the
+  AppContext (which drains queued writes) after its widgets, not before.
+* :attr:`article_link_activated` carries an article id from a link in the conversation;
+  :attr:`article_created` the id of an article made from this ticket's resolution.
+
+Files dropped anywhere on the pane are attached to the shown ticket. UI thread only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.app_context import AppContext
+from desktop.error_message import error_reporter, show_error
+from desktop.kb.article_editor_dialog import ArticleEditorDialog
+from desktop.ticket_pane.activity_panel import ActivityPanel
+from desktop.ticket_pane.attachments_panel import AttachmentsPanel
+from desktop.ticket_pane.conversation_view import ConversationView
+from desktop.ticket_pane.fields_editor import TicketFieldsEditor
+from desktop.ticket_pane.header_view import TicketHeader
+from desktop.ticket_pane.links_panel import LinksPanel
+from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
+from desktop.ticket_pane.reply_composer import ReplyComposer
+from desktop.ticket_pane.work_log_panel import WorkLogPanel
+from desktop.ticket_pane.work_timer import WorkTimers
+from sync.domain.ticket_status import TicketStatus
+from sync.domain.ticket_type import TicketType
+from sync.errors import NotFoundError
+from sync.services.changes import ChangeSet
+from sync.services.ticket_views import TicketDetail
+
+__all__ = ["TicketPane", "article_from_resolution", "dropped_files"]
+
+
+def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The local files being dragged (other URLs and plain text are not attachments)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [
+        Path(url.toLocalFile())
+        for url in mime.urls()
+        if url.isLocalFile() and Path(url.toLocalFile()).is_file()
+    ]
+
+
+def article_from_resolution(detail: TicketDetail) -> dict[str, str]:
+    """The prefilled fields of a new article that turns this ticket's fix into knowledge."""
+    problem = detail.description.strip() or detail.subject
+    return {
+        "title": detail.subject,
+        "body": f"## Problem\n\n{problem}\n\n## Resolution\n\n{detail.resolution.strip()}\n",
+        "category": detail.category,
+        "tags": " ".join(detail.tags),
+        "kind": "known error" if detail.type == TicketType.INCIDENT.value else "how-to",
+    }
+
+
+class TicketPane(QWidget):
+    ticket_opened = Signal(str)
+    article_link_activated = Signal(str)
+    article_created = Signal(str)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, timers: WorkTimers | None = None
+    ) -> None:
+        """``timers`` lets a test (or a second pane) supply the running work timers."""
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ticket_id: str | None = None
+        self._opened_id: str | None = None
+        self._loads = 0
+        self._data: TicketPaneData | None = None
+        self.timers = timers if timers is not None else WorkTimers()
+
+        self.header = TicketHeader()
+        self.article_button = QPushButton("New article from resolution")
+        self.article_button.setObjectName("articleFromResolution")
+        self.article_button.setToolTip("Turn what fixed this ticket into a draft knowledge-base article")
+        self.article_button.clicked.connect(self.create_article_from_resolution)
+        self.conversation = ConversationView()
+        self.conversation.article_link_activated.connect(self.article_link_activated)
+        self.conversation.ticket_link_activated.connect(self.open_ticket_ref)
+        self.composer = ReplyComposer(ctx)
+        self.fields = TicketFieldsEditor(ctx)
+        self.work_log = WorkLogPanel(ctx, self.timers)
+        self.attachments = AttachmentsPanel(ctx)
+        self.links = LinksPanel(ctx)
+        self.links.ticket_requested.connect(self.show_ticket)
+        self.activity = ActivityPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("ticketTabs")
+        for widget, title in (
+            (self.work_log, "Work log"),
+            (self.attachments, "Attachments"),
+            (self.links, "Links"),
+            (self.activity, "History"),
+        ):
+            self.tabs.addTab(widget, title)
+
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.article_button, 0, Qt.AlignmentFlag.AlignTop)
+        talk = QSplitter(Qt.Orientation.Vertical)
+        talk.addWidget(self.conversation)
+        talk.addWidget(self.composer)
+        talk.setStretchFactor(0, 3)
+        talk.setStretchFactor(1, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.fields)
+        side_layout.addWidget(self.tabs, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(talk)
+        body.addWidget(side)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(8, 8, 8, 8)
+        content_layout.addLayout(top)
+        content_layout.addWidget(body, 1)
+        self.placeholder = QLabel("Select a ticket to see it here.")
+        self.placeholder.setObjectName("ticketPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.setAcceptDrops(True)
+        # Text widgets take drops themselves; files dropped on them are attachments too.
+        for viewport in (self.conversation.viewport(), self.composer.editor.viewport()):
+            viewport.installEventFilter(self)
+        self._reload_soon = QTimer(self, singleShot=True, interval=0)
+        self._reload_soon.timeout.connect(self.reload)
+        ctx.hub.changed.connect(self._changed)
+
+    # -- public ----------------------------------------------------------------------
+    @property
+    def ticket_id(self) -> str | None:
+        return self._ticket_id
+
+    @property
+    def detail(self) -> TicketDetail | None:
+        return self._data.detail if self._data is not None else None
+
+    def show_ticket(self, ticket_id: str | None) -> None:
+        if ticket_id == self._ticket_id:
+            return
+        self.composer.set_ticket(ticket_id)  # saves the previous ticket's drafts first
+        self._ticket_id = ticket_id
+        self._data = None
+        if ticket_id is None:
+            self._show_placeholder("Select a ticket to see it here.")
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the shown ticket again (normally triggered by the change hub)."""
+        self._reload_soon.stop()
+        ticket_id = self._ticket_id
+        if ticket_id is None:
+            return
+        self._loads += 1
+        load, ctx = self._loads, self._ctx
+        ctx.read(
+            lambda: load_pane_data(ctx, ticket_id),
+            lambda data: self._loaded(load, data),
+            lambda error: self._load_failed(load, error),
+        )
+
+    def open_ticket_ref(self, ref: str) -> None:
+        """Follow a ticket reference (``123``, ``L17``, an id) from inside the pane."""
+        queries = self._ctx.queries
+        self._ctx.read(lambda: queries.resolve_ref(ref), self.show_ticket, error_reporter(self))
+
+    def flush_drafts(self) -> None:
+        """Queue the half-written reply/note for saving now (the main window calls this on quit)."""
+        self.composer.flush()
+
+    def create_article_from_resolution(self) -> ArticleEditorDialog | None:
+        detail = self.detail
+        if detail is None:
+            return None
+        dialog = ArticleEditorDialog(self._ctx, self)
+        dialog.editor.new_article(**article_from_resolution(detail))
+        dialog.saved.connect(self.article_created)
+        dialog.open()
+        return dialog
+
+    # -- loading ---------------------------------------------------------------------
+    def _loaded(self, load: int, data: TicketPaneData) -> None:
+        if load != self._loads or data.detail.id != self._ticket_id:
+            return
+        self._data = data
+        d = data.detail
+        self.header.set_detail(d)
+        self.fields.set_data(data)
+        self.conversation.set_detail(d)
+        self.composer.set_reply_allowed(d.status != TicketStatus.CLOSED.value and d.merged_into_id is None)
+        self.work_log.set_detail(d)
+        self.attachments.set_detail(d)
+        self.links.set_detail(d)
+        self.activity.set_data(data)
+        self.article_button.setEnabled(bool(d.resolution.strip()))
+        for index, (title, count) in enumerate(
+            (("Work log", len(d.work_logs)), ("Attachments", len(d.attachments)), ("Links", len(d.links)))
+        ):
+            self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+        self.stack.setCurrentIndex(1)
+        if self._opened_id != d.id:
+            self._opened_id = d.id
+            self.ticket_opened.emit(d.id)
+
+    def _load_failed(self, load: int, error: BaseException) -> None:
+        if load != self._loads:
+            return
+        if isinstance(error, NotFoundError):
+            self._show_placeholder("This ticket is no longer on this device.")
+        else:
+            show_error(self, error)
+
+    def _show_placeholder(self, text: str) -> None:
+        self._opened_id = None
+        self.placeholder.setText(text)
+        self.stack.setCurrentIndex(0)
+        self.work_log.clear()
+        self.attachments.set_detail(None)
+        self.links.set_detail(None)
+
+    def _changed(self, changes: ChangeSet) -> None:
+        if self._ticket_id is None:
+            return
+        if changes.everything or changes.queues or changes.people or self._ticket_id in changes.tickets:
+            self._reload_soon.start()
+
+    # -- drafts on hide/close, files dropped -----------------------------------------
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.flush_drafts()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush_drafts()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._ticket_id is not None and dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = dropped_files(event)
+        if self._ticket_id is not None and files:
+            event.acceptProposedAction()
+            self.attachments.attach_paths(files)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (
+            kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+            and isinstance(event, QDropEvent)
+            and self._ticket_id is not None
+            and dropped_files(event)
+        ):
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)
+            else:
+                event.acceptProposedAction()
+            return True
+        return super().eventFilter(watched, event)
