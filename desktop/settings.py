@@ -59,11 +59,11 @@ class AppSettings:
     def set_window_state(self, value: QByteArray) -> None:
         self._qs.setValue("window/state", value)
 
-    def splitter_state(self) -> QByteArray | None:
-        return self._bytes("window/splitter")
+    def splitter_state(self, name: str) -> QByteArray | None:
+        return self._bytes(f"window/splitter_{name}")
 
-    def set_splitter_state(self, value: QByteArray) -> None:
-        self._qs.setValue("window/splitter", value)
+    def set_splitter_state(self, name: str, value: QByteArray) -> None:
+        self._qs.setValue(f"window/splitter_{name}", value)
 
     def table_header_state(self) -> QByteArray | None:
         return self._bytes("table/header")

@@ -134,6 +134,11 @@ class TicketTableModel(QAbstractTableModel):
             self._query = query
             self._request("reset")
 
+    def set_initial_sort(self, sort: TicketSort) -> None:
+        """The sort of the first load (restored settings); no query runs now."""
+        if not self._started:
+            self._query = replace(self._query, sort=sort)
+
     def set_view(self, view_key: str) -> None:
         self.set_query(replace(self._query, view_key=view_key))
 

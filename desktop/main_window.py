@@ -1,0 +1,339 @@
+"""The main window of one open replica: sidebar | ticket list | ticket pane, or the knowledge base.
+
+Layout: an outer splitter holds the :class:`Sidebar` and a stack; the stack shows either
+the ticket page (an inner splitter of :class:`TicketListPanel` and the ticket pane) or
+the knowledge base. Global keys: Ctrl+K palette, Ctrl+N new ticket, Ctrl+F search, F5
+refresh. Window geometry, splitters, columns, sort and the last view are restored from
+:class:`AppSettings` and saved on close.
+
+The ticket pane, new-ticket dialog and knowledge base are built by another part of the
+app; if their modules are missing this window shows a placeholder instead (see
+:func:`_optional`), so the shell always starts.
+
+Threading: UI thread only; all data work goes through ``ctx`` (database thread).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QWidget
+
+from desktop.app_context import AppContext
+from desktop.command_palette import CommandPalette, PaletteEntry
+from desktop.error_display import show_error
+from desktop.settings import AppSettings
+from desktop.sidebar import KB_KEY, Sidebar, SidebarRole
+from desktop.status_bar import OutpostStatusBar
+from desktop.theme import ThemeController
+from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
+from sync.services.ticket_lists import SidebarSnapshot
+from sync.services.ticket_queries import TicketSort
+
+__all__ = ["ACTIONS", "MainWindow"]
+
+log = logging.getLogger(__name__)
+
+#: Palette actions: (id, title, shortcut shown beside it).
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("new_ticket", "New ticket", "Ctrl+N"),
+    ("knowledge_base", "Knowledge base", ""),
+    ("focus_search", "Search tickets", "Ctrl+F"),
+    ("save_view", "Save current search as a view", ""),
+    ("refresh", "Refresh", "F5"),
+    ("toggle_theme", "Toggle light / dark theme", ""),
+    ("theme_system", "Follow the system theme", ""),
+    ("search_help", "Search help", ""),
+)
+
+
+def _optional(module: str, name: str) -> Any:
+    """A class from another part of the desktop app, or None while that part is missing."""
+    try:
+        mod = __import__(module, fromlist=[name])
+        return getattr(mod, name)
+    except (ImportError, AttributeError) as exc:
+        log.warning("%s.%s is not available yet (%s); showing a placeholder", module, name, exc)
+        return None
+
+
+class _Placeholder(QLabel):
+    """Stands in for a part of the window that is not installed; accepts the same calls."""
+
+    ticket_opened = Signal(str)
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.shown_ticket: str | None = None
+
+    def show_ticket(self, ticket_id: str | None) -> None:
+        self.shown_ticket = ticket_id
+
+    def open_article(self, article_id: str) -> None:
+        del article_id
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(
+        self, ctx: AppContext, settings: AppSettings, theme: ThemeController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.settings, self.theme = ctx, settings, theme
+        self.setWindowTitle("Outpost")
+        self.setObjectName("mainWindow")
+        self.sidebar = Sidebar(ctx, self)
+        self.tickets = TicketListPanel(ctx, self)
+        pane_cls = _optional("desktop.ticket_pane", "TicketPane")
+        self.pane: Any = pane_cls(ctx) if pane_cls else _Placeholder("Select a ticket to see it here.")
+        self.pane.setObjectName("ticketPane")
+        self.kb: Any = None
+        self.ticket_split = QSplitter(Qt.Orientation.Horizontal)
+        self.ticket_split.setObjectName("ticketSplit")
+        self.ticket_split.addWidget(self.tickets)
+        self.ticket_split.addWidget(self.pane)
+        self.ticket_split.setStretchFactor(0, 3)
+        self.ticket_split.setStretchFactor(1, 2)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.ticket_split)
+        self.outer_split = QSplitter(Qt.Orientation.Horizontal)
+        self.outer_split.setObjectName("outerSplit")
+        self.outer_split.addWidget(self.sidebar)
+        self.outer_split.addWidget(self.stack)
+        self.outer_split.setStretchFactor(1, 1)
+        self.outer_split.setSizes([210, 1070])
+        self.ticket_split.setSizes([640, 430])
+        self.setCentralWidget(self.outer_split)
+        self.status = OutpostStatusBar(self)
+        self.setStatusBar(self.status)
+        self.palette_dialog = CommandPalette(ctx, self)
+        self.new_ticket_dialog: Any = None
+        self._select_when_loaded: str | None = None
+        self._splitters_restored = False
+        self._build_actions()
+        self._connect()
+        self._restore()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, shortcut: str, slot: Any) -> QAction:
+            act = QAction(text, self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.palette_action = action("Go to…", "Ctrl+K", self.open_palette)
+        self.new_ticket_action = action("New ticket", "Ctrl+N", self.new_ticket)
+        self.search_action = action("Search", "Ctrl+F", self.focus_search)
+        self.refresh_action = action("Refresh", "F5", self.refresh)
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_ticket_action.setToolTip("New ticket (Ctrl+N)")
+        self.palette_action.setToolTip("Jump to a ticket, view or action (Ctrl+K)")
+        self.refresh_action.setToolTip("Re-read the lists (F5)")
+        toolbar.addAction(self.new_ticket_action)
+        toolbar.addAction(self.palette_action)
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+    def _connect(self) -> None:
+        self.sidebar.view_selected.connect(self._view_selected)
+        self.sidebar.snapshot_loaded.connect(self._snapshot_loaded)
+        self.tickets.ticket_selected.connect(self._ticket_selected)
+        self.tickets.save_view_requested.connect(self.save_current_search)
+        self.tickets.model.query_applied.connect(self._select_pending)
+        self.ctx.runner.failed.connect(lambda error: show_error(self, error))
+        self.ctx.runner.busy_changed.connect(self.status.set_busy)
+        self.palette_dialog.action_chosen.connect(self.run_action)
+        self.palette_dialog.view_chosen.connect(self.sidebar.select_view)
+        self.palette_dialog.ticket_chosen.connect(self.open_ticket)
+        self.theme.changed.connect(lambda _dark: self.tickets.table.viewport().update())
+        self.pane.ticket_opened.connect(self._pane_opened)
+        if hasattr(self.pane, "article_link_activated"):
+            self.pane.article_link_activated.connect(self.open_article)
+        if hasattr(self.pane, "article_created"):
+            self.pane.article_created.connect(self.open_article)
+
+    # -- state ---------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        s = self.settings
+        if (geometry := s.window_geometry()) is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1280, screen.width() * 9 // 10), min(800, screen.height() * 9 // 10))
+        if (state := s.window_state()) is not None:
+            self.restoreState(state)
+        header = self.tickets.table.horizontalHeader()
+        if (header_state := s.table_header_state()) is not None:
+            header.restoreState(header_state)
+        key, descending = s.sort()
+        column = next((c for c, spec in COLUMNS.items() if spec.sort_key == key), Col.UPDATED)
+        self.tickets.model.set_initial_sort(TicketSort(COLUMNS[column].sort_key, descending))
+        self.tickets.table.apply_sort_indicator(column, descending)
+        self.sidebar.select_view(s.last_view())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitters_restored:
+            # After the window has its real size, or the splitters would rescale the saved widths.
+            self._splitters_restored = True
+            for name, splitter in (("outer", self.outer_split), ("tickets", self.ticket_split)):
+                if (saved := self.settings.splitter_state(name)) is not None:
+                    splitter.restoreState(saved)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.set_window_geometry(self.saveGeometry())
+        s.set_window_state(self.saveState())
+        s.set_splitter_state("outer", self.outer_split.saveState())
+        s.set_splitter_state("tickets", self.ticket_split.saveState())
+        s.set_table_header_state(self.tickets.table.horizontalHeader().saveState())
+        sort = self.tickets.model.query.sort
+        s.set_sort(sort.key, sort.descending)
+        if self.sidebar.current_key:
+            s.set_last_view(self.sidebar.current_key)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # -- reactions -----------------------------------------------------------------------------
+    def _view_selected(self, key: str, label: str) -> None:
+        self.settings.set_last_view(key)
+        if key == KB_KEY:
+            self.show_knowledge_base()
+            return
+        self.stack.setCurrentWidget(self.ticket_split)
+        self.tickets.set_title(label)
+        self.tickets.search.set_text("", settle=False)
+        model = self.tickets.model
+        model.set_query(ListQuery(view_key=key, columns=model.query.columns, sort=model.query.sort))
+
+    def _snapshot_loaded(self, snapshot: SidebarSnapshot) -> None:
+        self.status.show_snapshot(snapshot)
+        views = [
+            PaletteEntry("view", e.key, e.label, "" if e.count is None else f"{e.count:,}")
+            for e in self.sidebar.model.entries()
+            if e.kind == "view" and e.key != KB_KEY
+        ]
+        actions = [PaletteEntry("action", a, title, shortcut) for a, title, shortcut in ACTIONS]
+        self.palette_dialog.set_fixed_entries(actions + views)
+        label = self.sidebar.model.label_of(self.sidebar.current_key or "")
+        if label is not None and self.sidebar.current_key != KB_KEY:
+            self.tickets.set_title(label)  # a renamed saved view
+
+    def _ticket_selected(self, ticket_id: str | None) -> None:
+        if ticket_id is not None:
+            self.pane.show_ticket(ticket_id)
+
+    def _pane_opened(self, ticket_id: str) -> None:
+        self.tickets.table.select_ticket(ticket_id)
+
+    def _select_pending(self) -> None:
+        if self._select_when_loaded and self.tickets.table.select_ticket(self._select_when_loaded):
+            self._select_when_loaded = None
+
+    # -- commands ------------------------------------------------------------------------------
+    def open_palette(self) -> None:
+        self.palette_dialog.popup()
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is not self.ticket_split:
+            self.sidebar.select_view("all_open")
+        self.tickets.focus_search()
+
+    def refresh(self) -> None:
+        self.tickets.model.refresh()
+        self.sidebar.reload()
+
+    def open_ticket(self, ticket_id: str) -> None:
+        """Show a ticket in the pane; select it in the list if the list holds it."""
+        if self.stack.currentWidget() is not self.ticket_split:
+            self.stack.setCurrentWidget(self.ticket_split)
+        if not self.tickets.table.select_ticket(ticket_id):  # selecting shows it in the pane
+            self.pane.show_ticket(ticket_id)
+            self._select_when_loaded = ticket_id
+
+    def open_ticket_ref(self, ref: str) -> None:
+        """Open a ticket by reference (``#123``, ``L17`` or an id), e.g. from an article link."""
+        queries = self.ctx.queries
+        self.ctx.read(lambda: queries.resolve_ref(ref), self.open_ticket)
+
+    def open_article(self, article_id: str) -> None:
+        self.show_knowledge_base()
+        if hasattr(self.kb, "open_article"):
+            self.kb.open_article(article_id)
+
+    def new_ticket(self) -> None:
+        dialog_cls = _optional("desktop.new_ticket_dialog", "NewTicketDialog")
+        if dialog_cls is None:
+            self.status.showMessage("Creating tickets is not available in this build.", 5000)
+            return
+        dialog = dialog_cls(self.ctx, self)
+        self.new_ticket_dialog = dialog
+        dialog.accepted.connect(lambda: self._ticket_created(dialog))
+        dialog.open()
+
+    def _ticket_created(self, dialog: Any) -> None:
+        ticket_id = getattr(dialog, "created_ticket_id", None)
+        if ticket_id:
+            self.open_ticket(ticket_id)
+
+    def show_knowledge_base(self) -> None:
+        if self.kb is None:
+            kb_cls = _optional("desktop.kb", "KnowledgeBaseView")
+            self.kb = kb_cls(self.ctx) if kb_cls else _Placeholder("The knowledge base is not available yet.")
+            if hasattr(self.kb, "ticket_link_activated"):
+                self.kb.ticket_link_activated.connect(self.open_ticket_ref)
+            self.stack.addWidget(self.kb)
+        self.stack.setCurrentWidget(self.kb)
+        if self.sidebar.current_key != KB_KEY:
+            self.sidebar.select_view(KB_KEY)
+
+    def save_current_search(self, text: str | None = None) -> None:
+        query = (text if text is not None else self.tickets.search.text()).strip()
+        if not query:
+            self.status.showMessage("Type a search first; a saved view keeps that search.", 5000)
+            self.focus_search()
+            return
+        self.sidebar.ask_to_save(query)
+
+    def run_action(self, action_id: str) -> None:
+        if action_id == "new_ticket":
+            self.new_ticket()
+        elif action_id == "knowledge_base":
+            self.show_knowledge_base()
+        elif action_id == "focus_search":
+            self.focus_search()
+        elif action_id == "save_view":
+            self.save_current_search()
+        elif action_id == "refresh":
+            self.refresh()
+        elif action_id == "toggle_theme":
+            choice = self.theme.toggle()
+            self.status.showMessage(
+                f"{choice.title()} theme (choose “Follow the system theme” to undo)", 5000
+            )
+        elif action_id == "theme_system":
+            self.theme.set_choice("system")
+        elif action_id == "search_help":
+            self.tickets.search.show_help()
+
+    def current_view_key(self) -> str | None:
+        return self.sidebar.current_key
+
+    def sidebar_count(self, key: str) -> int | None:
+        value = self.sidebar.data_for(key, SidebarRole.COUNT)
+        return int(value) if value is not None else None
