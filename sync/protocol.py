@@ -279,7 +279,7 @@ class PushResponse(_Response):
 class PullRequest(_Request):
     """``POST /v1/pull``. ``cursor`` is opaque: null for a bootstrap, else the last answer's."""
 
-    cursor: Annotated[str, Field(max_length=2000)] | None = None
+    cursor: Annotated[str, Field(max_length=8000)] | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT)] = 2000
 
 

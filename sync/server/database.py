@@ -1,0 +1,111 @@
+"""Opening the server database and the two kinds of unit of work: a write and a snapshot read.
+
+Supported URLs: ``postgresql+psycopg://...`` (teams) and ``sqlite:///path`` (a small office).
+
+Transactions
+    ``write_session`` is one transaction that commits if its block succeeds and rolls back
+    entirely otherwise. On SQLite it starts with ``BEGIN IMMEDIATE`` (takes the write lock up
+    front, so two writers never deadlock upgrading a read lock); on PostgreSQL it runs at READ
+    COMMITTED and callers take row locks (``with_for_update``) before changing shared rows.
+    ``snapshot_session`` reads one consistent snapshot: REPEATABLE READ (read only) on
+    PostgreSQL, one deferred read transaction in WAL mode on SQLite.
+
+Threading: an :class:`Database` is shared by all request threads; each session takes its
+own pooled connection. SQLite runs in WAL mode with ``synchronous=FULL``: a mutation the
+server acknowledged survives a power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session
+
+__all__ = ["Database", "open_database"]
+
+
+class Database:
+    """The engine plus the session factories the services use."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._write_engine: Engine
+        self._read_engine: Engine
+        if self.is_sqlite:
+            self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+            self._read_engine = engine
+        else:
+            self._write_engine = engine
+            self._read_engine = engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def snapshot_session(self) -> Iterator[Session]:
+        # Closing (not rolling back) ends the read transaction without expiring what was
+        # loaded, so callers may keep reading attributes of returned objects.
+        with Session(self._read_engine, expire_on_commit=False, autoflush=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, pool_size: int = 20) -> Database:
+    """An engine for ``url`` (not migrated: run ``outpost-server migrate`` for that)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
+        _install_sqlite_hooks(engine)
+    elif parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    else:
+        raise ValueError(
+            f"Unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
+            "use postgresql+psycopg://user@host/dbname or sqlite:///path/to/server.db"
+        )
+    return Database(engine)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module (see the begin hook), so a
+        # read session is one real snapshot and a write session starts BEGIN IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")

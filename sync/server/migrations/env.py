@@ -1,0 +1,23 @@
+"""Alembic environment for the Outpost server: runs on the connection the caller passes in.
+
+``sync.server.migration`` builds the Alembic config in code (no alembic.ini) and hands a
+live connection through ``config.attributes["connection"]``.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from sync.server import state_models  # noqa: F401  (registers the bookkeeping tables)
+from sync.server.models import Base
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

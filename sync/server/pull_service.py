@@ -1,0 +1,141 @@
+"""Serving a pull: one page of changes after a cursor, in commit order, within the caller's scope.
+
+All reads of one page happen in one snapshot (see ``database.snapshot_session``), so the
+change log, the records and the high-water version agree. A page:
+
+1. takes the change-log rows after the cursor that the caller may see (rows without a
+   scope ticket are visible to every agent; others through their ticket's *current* queue
+   and assignee), ordered by version, at most ``limit`` — but always whole versions, so a
+   page never holds half of a server transaction (one version larger than the limit is
+   sent whole);
+2. reads the current state of those records, each labelled with its change-log version;
+3. lists ``left_scope``: tickets that moved (``scope_log``) within the page's version range
+   from a place the caller could see to one they cannot;
+4. answers a new cursor: the last version served, or — when nothing more is visible — the
+   snapshot's high-water version, so an idle client's cursor still advances.
+
+When the caller's queues changed since the cursor (the cursor records them), tickets of
+lost queues are listed in ``left_scope``; if queues were *gained*, the pull restarts from
+version 0 (``rescoped``) so the client receives the history of its new queues.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import and_, not_, or_, select
+from sqlalchemy.orm import Session
+
+from sync import protocol
+from sync.server.access import Caller, ticket_visible_clause
+from sync.server.database import Database
+from sync.server.models import Ticket
+from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
+from sync.server.pull_records import FAMILIES, fetch_records
+from sync.server.server_identity import server_info
+from sync.server.state_models import ChangeLog, ScopeLog, ServerState
+
+__all__ = ["pull", "pull_json"]
+
+
+def pull_json(db: Database, caller: Caller, request: protocol.PullRequest) -> bytes:
+    """The page as JSON bytes (the fast path the route sends as is)."""
+    return json.dumps(pull(db, caller, request), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[str, Any]:
+    """The page as a plain dict shaped like :class:`protocol.PullResponse`."""
+    with db.snapshot_session() as s:
+        state = s.get(ServerState, 1)
+        assert state is not None
+        high = int(state.last_version)
+        scope: Scope = ALL_QUEUES if caller.sees_all_queues else caller.queue_ids
+        position, rescoped = 0, False
+        left: set[str] = set()
+        if request.cursor is not None:
+            cursor = decode_cursor(
+                request.cursor, server_id=state.server_id, epoch=state.epoch, high_water=high
+            )
+            position = cursor.version
+            if cursor.scope != scope:
+                left |= _left_with_lost_queues(s, caller, cursor.scope)
+                if _gained(cursor.scope, scope):
+                    position, rescoped = 0, True
+        rows, has_more = _page(s, caller, position, request.limit)
+        upto = rows[-1][2] if has_more else high
+        if position > 0 and not caller.sees_all_queues:
+            left |= _left_by_moves(s, caller, position, upto)
+        records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
+        wanted: dict[str, dict[str, int]] = {}
+        deletions = []
+        for family, entity_id, version, deleted in rows:
+            if deleted:
+                deletions.append({"entity_type": family, "id": entity_id})
+            elif family in records:
+                wanted.setdefault(family, {})[entity_id] = version
+        for family, ids in wanted.items():
+            records[family] = fetch_records(s, family, ids)
+        left -= {r["id"] for r in records["tickets"]}
+        return {
+            "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
+            "has_more": has_more,
+            "records": records,
+            "deletions": deletions,
+            "left_scope": [{"entity_type": "tickets", "id": tid} for tid in sorted(left)],
+            "rescoped": rescoped,
+            "high_water": high,
+            "server": server_info(s).model_dump(mode="json"),
+        }
+
+
+def _page(
+    s: Session, caller: Caller, position: int, limit: int
+) -> tuple[list[tuple[str, str, int, bool]], bool]:
+    stmt = (
+        select(ChangeLog.entity_type, ChangeLog.entity_id, ChangeLog.version, ChangeLog.deleted)
+        .outerjoin(Ticket, Ticket.id == ChangeLog.ticket_id)
+        .where(ChangeLog.version > position)
+        .order_by(ChangeLog.version)
+    )
+    if not caller.sees_all_queues:
+        stmt = stmt.where(or_(ChangeLog.ticket_id.is_(None), ticket_visible_clause(caller)))
+    rows = [(r[0], r[1], int(r[2]), bool(r[3])) for r in s.execute(stmt.limit(limit + 1))]
+    if len(rows) <= limit:
+        return rows, False
+    last = rows[limit][2]
+    whole = [r for r in rows[:limit] if r[2] != last]
+    if whole:
+        return whole, True
+    # One version larger than a page: send it whole (bounded by the largest transaction).
+    more = [(r[0], r[1], int(r[2]), bool(r[3])) for r in s.execute(stmt.where(ChangeLog.version == last))]
+    return more, True
+
+
+def _left_by_moves(s: Session, caller: Caller, after: int, upto: int) -> set[str]:
+    was_visible = or_(
+        ScopeLog.old_queue_id.in_(sorted(caller.queue_ids)), ScopeLog.old_assignee_id == caller.user_id
+    )
+    moved = select(ScopeLog.ticket_id).where(ScopeLog.version > after, ScopeLog.version <= upto, was_visible)
+    gone = select(Ticket.id).where(Ticket.id.in_(moved), not_(ticket_visible_clause(caller)))
+    return set(s.execute(gone).scalars())
+
+
+def _left_with_lost_queues(s: Session, caller: Caller, old: Scope) -> set[str]:
+    if caller.sees_all_queues:
+        return set()
+    if old == ALL_QUEUES:
+        lost_clause: Any = Ticket.queue_id.not_in(sorted(caller.queue_ids))
+    else:
+        lost = sorted(set(old) - caller.queue_ids)
+        if not lost:
+            return set()
+        lost_clause = Ticket.queue_id.in_(lost)
+    stmt = select(Ticket.id).where(and_(lost_clause, not_(ticket_visible_clause(caller))))
+    return set(s.execute(stmt).scalars())
+
+
+def _gained(old: Scope, new: Scope) -> bool:
+    if new == ALL_QUEUES:
+        return old != ALL_QUEUES
+    return old != ALL_QUEUES and bool(set(new) - set(old))

@@ -1,0 +1,204 @@
+"""Deciding pushed mutations: at most once per ``(client_id, seq)``, each in its own transaction.
+
+For every mutation, in ``seq`` order, one transaction:
+
+1. lock the client's row (``sync_clients``) — this serializes concurrent pushes from one
+   device (a retry racing the original) — and compare ``seq`` with its ``last_seq``;
+2. a replay (``seq <= last_seq``) returns the stored outcome and writes nothing; a gap
+   (``seq > last_seq + 1``) is refused; otherwise
+3. validate the payload and run the op's applier inside a savepoint. A core error rolls
+   the savepoint back and the mutation is *rejected* (permanently — later ones still run).
+   :class:`Deferred` rolls the whole transaction back and stops the push undecided;
+4. stamp the commit version (and ticket numbers), store the outcome, advance ``last_seq``,
+   commit. The effects and the stored outcome commit together or not at all.
+
+A database failure (connection lost, disk full) leaves the mutation undecided and surfaces
+as 503: the client retries and, thanks to step 1, never applies anything twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pydantic
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sync import protocol
+from sync.errors import OutpostError
+from sync.server.access import Caller
+from sync.server.apply_context import ApplyContext, Deferred
+from sync.server.article_ops import apply_article_create, apply_article_set_state, apply_article_update
+from sync.server.database import Database
+from sync.server.directory_ops import apply_person_create, apply_queue_create
+from sync.server.errors import Conflict
+from sync.server.models import Ticket
+from sync.server.payloads import PAYLOAD_MODELS
+from sync.server.state_models import AppliedMutation, SyncClient
+from sync.server.ticket_link_ops import apply_ticket_link, apply_ticket_merge
+from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
+from sync.server.versioning import stamp
+from sync.server.work_ops import apply_ticket_attach, apply_ticket_comment, apply_ticket_work_log
+
+__all__ = ["APPLIERS", "push"]
+
+APPLIERS: dict[str, Callable[[ApplyContext, Any], None]] = {
+    "ticket.create": apply_ticket_create,
+    "ticket.update": apply_ticket_update,
+    "ticket.comment": apply_ticket_comment,
+    "ticket.work_log": apply_ticket_work_log,
+    "ticket.attach": apply_ticket_attach,
+    "ticket.merge": apply_ticket_merge,
+    "ticket.link": apply_ticket_link,
+    "article.create": apply_article_create,
+    "article.update": apply_article_update,
+    "article.set_state": apply_article_set_state,
+    "queue.create": apply_queue_create,
+    "person.create": apply_person_create,
+}
+
+
+@dataclass(frozen=True)
+class _Gap:
+    expected: int
+
+
+def push(db: Database, caller: Caller, request: protocol.PushRequest) -> protocol.PushResponse:
+    if request.client_id != caller.client_id:
+        raise Conflict(
+            "This sign-in was made for another device; push with the client id you signed in with.",
+            kind="client_mismatch",
+        )
+    outcomes: list[protocol.MutationOutcome] = []
+    stopped: protocol.PushStopped | None = None
+    for mutation in request.mutations:
+        decided = _decide(db, caller, request.client_id, mutation)
+        if isinstance(decided, protocol.MutationOutcome):
+            outcomes.append(decided)
+            continue
+        if isinstance(decided, _Gap):
+            message = f"Mutation {mutation.seq} came before {decided.expected}; send from {decided.expected}."
+            if not outcomes:
+                raise Conflict(message, kind="sequence_gap", detail={"expected_seq": decided.expected})
+            stopped = protocol.PushStopped(seq=mutation.seq, kind="sequence_gap", message=message)
+        else:
+            stopped = decided
+        break
+    with db.snapshot_session() as s:
+        last_seq = s.execute(
+            select(SyncClient.last_seq).where(SyncClient.client_id == request.client_id)
+        ).scalar()
+    return protocol.PushResponse(outcomes=outcomes, last_seq=int(last_seq or 0), stopped=stopped)
+
+
+def _decide(
+    db: Database, caller: Caller, client_id: str, m: protocol.MutationIn
+) -> protocol.MutationOutcome | protocol.PushStopped | _Gap:
+    deferred: Deferred | None = None
+    with db.write_session() as s:
+        client = s.execute(
+            select(SyncClient).where(SyncClient.client_id == client_id).with_for_update()
+        ).scalar()
+        if client is None or client.person_id != caller.user_id:
+            raise Conflict(
+                "This device's journal belongs to another user (or was never signed in); "
+                "sign in again from this device.",
+                kind="client_mismatch",
+            )
+        if m.seq <= client.last_seq:
+            stored = s.get(AppliedMutation, (client_id, m.seq))
+            if stored is None or stored.mutation_id != m.id:
+                raise Conflict(
+                    f"Sequence {m.seq} was already used by a different mutation: this device's "
+                    "journal was reset. Re-connect the replica.",
+                    kind="client_mismatch",
+                )
+            return protocol.MutationOutcome.model_validate(stored.outcome)
+        if m.seq > client.last_seq + 1:
+            return _Gap(client.last_seq + 1)
+        model = PAYLOAD_MODELS.get(m.op)
+        if model is not None and m.payload_version > protocol.PAYLOAD_VERSIONS[m.op]:
+            return protocol.PushStopped(
+                seq=m.seq,
+                kind="upgrade_server",
+                message=f"This server understands {m.op} payloads up to version "
+                f"{protocol.PAYLOAD_VERSIONS[m.op]}; upgrade the server.",
+            )
+        ctx = ApplyContext(s, caller, client_id, m.device_time)
+        try:
+            outcome = _apply(ctx, m, model)
+        except Deferred as exc:
+            deferred = exc
+            s.rollback()
+        else:
+            s.add(
+                AppliedMutation(
+                    client_id=client_id,
+                    seq=m.seq,
+                    mutation_id=m.id,
+                    op=m.op[:40],
+                    status=outcome.status,
+                    outcome=outcome.model_dump(mode="json"),
+                    decided_at=datetime.now(UTC),
+                )
+            )
+            client.last_seq = m.seq
+            return outcome
+    assert deferred is not None
+    return protocol.PushStopped(seq=m.seq, kind=deferred.kind, message=deferred.message)
+
+
+def _apply(
+    ctx: ApplyContext, m: protocol.MutationIn, model: type[pydantic.BaseModel] | None
+) -> protocol.MutationOutcome:
+    def rejected(kind: str, reason: str) -> protocol.MutationOutcome:
+        return protocol.MutationOutcome(seq=m.seq, id=m.id, status="rejected", kind=kind, reason=reason)
+
+    if model is None:
+        return rejected("invalid_input", f"Unknown operation {m.op!r}; this server cannot apply it.")
+    try:
+        payload = model.model_validate(m.payload)
+    except pydantic.ValidationError as exc:
+        return rejected("invalid_input", f"The {m.op} payload is malformed: {_summary(exc)}")
+    s = ctx.session
+    try:
+        with s.begin_nested():
+            APPLIERS[m.op](ctx, payload)
+            s.flush()
+    except OutpostError as exc:
+        return rejected(exc.kind, exc.message)
+    except IntegrityError:
+        return rejected(
+            "invalid_input", "This change clashes with an existing record (a duplicate id or name)."
+        )
+    number = None
+    versions: list[protocol.RecordVersion] = []
+    if ctx.touched:
+        stamped = stamp(s, ctx.touched)
+        for ticket_id, n in stamped.numbers.items():
+            ticket = s.get(Ticket, ticket_id)
+            assert ticket is not None
+            ticket.number = number = n
+        versions = [
+            protocol.RecordVersion(entity_type=et, id=eid, version=stamped.version)
+            for (et, eid) in ctx.touched.records
+        ]
+    return protocol.MutationOutcome(
+        seq=m.seq,
+        id=m.id,
+        status="conflict" if ctx.lost else "applied",
+        conflicts=ctx.conflicts,
+        ticket_number=number,
+        versions=versions,
+    )
+
+
+def _summary(exc: pydantic.ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(x) for x in err["loc"]) or "payload"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,112 @@
+"""Routes for admins (users, queues, memberships, settings) and managers (queue reports)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync import protocol
+from sync.server import admin_service
+from sync.server.dependencies import CallerDep, DatabaseDep
+from sync.server.report_service import QueueReport, queue_report
+from sync.server.runtime_settings import load_runtime_settings, store_runtime_settings
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["admin"])
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 409, 422, 426)
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class NewUser(_Strict):
+    username: Annotated[str, Field(min_length=1, max_length=80)]
+    name: Annotated[str, Field(max_length=200)] = ""
+    role: Annotated[str, Field(max_length=32)] = "agent"
+    knowledge_manager: bool = False
+    password: Annotated[str, Field(min_length=8, max_length=1024)]
+    queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
+        default_factory=list
+    )
+
+
+class NewQueue(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    description: Annotated[str, Field(max_length=2000)] = ""
+    categories: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
+        default_factory=list
+    )
+
+
+class Memberships(_Strict):
+    queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)]
+
+
+class Created(BaseModel):
+    id: str
+
+
+@router.get("/admin/users", response_model=list[admin_service.UserSummary], responses=_ERRORS)
+def list_users(caller: CallerDep, db: DatabaseDep) -> list[admin_service.UserSummary]:
+    caller.require_admin("list users")
+    return admin_service.list_users(db)
+
+
+@router.post("/admin/users", response_model=Created, status_code=201, responses=_ERRORS)
+def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
+    caller.require_admin("add users")
+    user_id = admin_service.add_user(
+        db,
+        body.username,
+        role=body.role,
+        password=body.password,
+        queues=tuple(body.queues),
+        name=body.name or None,
+        knowledge_manager=body.knowledge_manager,
+    )
+    return Created(id=user_id)
+
+
+@router.post("/admin/users/{username}/disable", status_code=204, responses=_ERRORS)
+def disable_user(username: Annotated[str, Path(max_length=80)], caller: CallerDep, db: DatabaseDep) -> None:
+    caller.require_admin("disable users")
+    admin_service.disable_user(db, username)
+
+
+@router.put("/admin/users/{username}/queues", status_code=204, responses=_ERRORS)
+def set_queues(
+    username: Annotated[str, Path(max_length=80)], body: Memberships, caller: CallerDep, db: DatabaseDep
+) -> None:
+    caller.require_admin("change queue memberships")
+    admin_service.set_memberships(db, username, tuple(body.queues))
+
+
+@router.post("/admin/queues", response_model=Created, status_code=201, responses=_ERRORS)
+def add_queue(body: NewQueue, caller: CallerDep, db: DatabaseDep) -> Created:
+    caller.require_admin("add queues")
+    return Created(id=admin_service.add_queue(db, body.name, body.description, tuple(body.categories)))
+
+
+@router.get("/admin/settings", response_model=dict[str, int], responses=_ERRORS)
+def get_settings(caller: CallerDep, db: DatabaseDep) -> dict[str, int]:
+    caller.require_admin("read server settings")
+    with db.snapshot_session() as s:
+        return load_runtime_settings(s).as_dict()
+
+
+@router.put("/admin/settings", response_model=dict[str, int], responses=_ERRORS)
+def put_settings(body: dict[str, int], caller: CallerDep, db: DatabaseDep) -> dict[str, int]:
+    caller.require_admin("change server settings")
+    with db.write_session() as s:
+        return store_runtime_settings(s, body).as_dict()
+
+
+@router.get("/reports/queues/{queue_id}", response_model=QueueReport, responses=_ERRORS)
+def report(queue_id: Annotated[str, Path(max_length=36)], caller: CallerDep, db: DatabaseDep) -> QueueReport:
+    return queue_report(db, caller, queue_id)
