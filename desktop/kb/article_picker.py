@@ -7,10 +7,9 @@ is window-modal and opened with ``open()``. UI thread only.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QTableView, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
@@ -25,7 +24,7 @@ SEARCH_PAUSE_MS = 200
 
 def article_link_markdown(article_id: str, title: str) -> str:
     """A markdown link to the article, e.g. ``[Reset a password](outpost:article/<id>)``."""
-    text = re.sub(r"[\[\]\n\r]", " ", title).strip() or "article"
+    text = " ".join(title.replace("[", "(").replace("]", ")").split()) or "article"
     return f"[{text}](outpost:article/{article_id})"
 
 
@@ -89,7 +88,8 @@ class ArticlePickerDialog(QDialog):
         self.article_chosen.emit(article.id, article.title)
 
     def _found(self, generation: int, found: list[ArticleSummary]) -> None:
-        if generation == self._generation:
+        # The dialog deletes itself on close; a search may finish after that.
+        if generation == self._generation and isValid(self):
             self.model.set_records(found)
             if found:
                 self.table.selectRow(0)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_text, show_error
@@ -54,6 +55,7 @@ class _TicketRefDialog(QDialog):
     def __init__(self, ctx: AppContext, source: TicketDetail, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._owner = parent
         self._source = source
         self._lookups = 0
         self.setWindowTitle(title)
@@ -96,7 +98,8 @@ class _TicketRefDialog(QDialog):
         )
 
     def _previewed(self, lookup: int, text: str) -> None:
-        if lookup == self._lookups:
+        # The dialog deletes itself on close; a lookup may finish after that.
+        if lookup == self._lookups and isValid(self):
             self.preview_label.setText(text)
 
     def _run(self, action: Callable[[str], WriteResult]) -> None:
@@ -107,13 +110,18 @@ class _TicketRefDialog(QDialog):
         self._ctx.write(lambda: action(queries.resolve_ref(ref)), self._succeeded, self._failed)
 
     def _succeeded(self, result: WriteResult) -> None:
+        if not isValid(self):  # cancelled while the write ran; the change notice still updates the pane
+            return
         self.buttons.setEnabled(True)
         super().accept()
         self.completed.emit(result.entity_id)
 
     def _failed(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        show_error(self, error)
+        if isValid(self):
+            self.buttons.setEnabled(True)
+            show_error(self, error)
+        elif self._owner is not None and isValid(self._owner):  # cancelled meanwhile: still say why
+            show_error(self._owner, error)
 
 
 class MergeDialog(_TicketRefDialog):
