@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from sync.server.errors import Forbidden
@@ -96,4 +96,6 @@ def ticket_visible_clause(caller: Caller, queue_ids: frozenset[str] | None = Non
         return true()
     queues = caller.queue_ids if queue_ids is None else queue_ids
     in_queue = Ticket.queue_id.in_(sorted(queues)) if queues else false()
-    return or_(in_queue, Ticket.assignee_id == caller.user_id)
+    # NULL-safe (an unassigned ticket compares FALSE, not NULL), so NOT(...) is right too.
+    mine = and_(Ticket.assignee_id.is_not(None), Ticket.assignee_id == caller.user_id)
+    return or_(in_queue, mine)

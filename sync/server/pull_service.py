@@ -75,7 +75,7 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             elif family in records:
                 wanted.setdefault(family, {})[entity_id] = version
         for family, ids in wanted.items():
-            records[family] = fetch_records(s, family, ids)
+            records[family] = sorted(fetch_records(s, family, ids), key=lambda r: r["version"])
         left -= {r["id"] for r in records["tickets"]}
         return {
             "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),

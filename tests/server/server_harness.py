@@ -65,7 +65,9 @@ def iter_server(url: str) -> Iterator[ServerUnderTest]:
 class Device:
     """A simulated replica signed in as one user."""
 
-    def __init__(self, server: ServerUnderTest, http: httpx.Client, client_id: str, body: dict[str, Any]) -> None:
+    def __init__(
+        self, server: ServerUnderTest, http: httpx.Client, client_id: str, body: dict[str, Any]
+    ) -> None:
         self.server = server
         self.http = http
         self.client_id = client_id
@@ -77,10 +79,14 @@ class Device:
         self.clock = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
     @classmethod
-    def sign_in(cls, server: ServerUnderTest, username: str, password: str, client_id: str | None = None) -> Device:
+    def sign_in(
+        cls, server: ServerUnderTest, username: str, password: str, client_id: str | None = None
+    ) -> Device:
         http = server.http()
         client_id = client_id or str(uuid.uuid4())
-        r = http.post("/v1/session", json={"username": username, "password": password, "client_id": client_id})
+        r = http.post(
+            "/v1/session", json={"username": username, "password": password, "client_id": client_id}
+        )
         assert r.status_code == 200, r.text
         return cls(server, http, client_id, r.json())
 
@@ -106,32 +112,71 @@ class Device:
         ticket_id = str(uuid.uuid4())
         now = self.clock.isoformat()
         ticket = {
-            "id": ticket_id, "subject": subject, "description": "", "type": "incident", "category": "",
-            "impact": 3, "urgency": 3, "priority": 4, "priority_overridden": False, "status": "new",
-            "queue_id": queue_id, "assignee_id": None, "requester_id": None, "tier": 1, "location": "",
-            "asset": "", "resolution": "", "merged_into_id": None, "created_at": now, "updated_at": now,
-            "first_response_at": None, "resolved_at": None, "closed_at": None, "number": None,
-            "local_number": self.seq + 1, "tags": [],
-        }  # fmt: skip
+            "id": ticket_id,
+            "subject": subject,
+            "description": "",
+            "type": "incident",
+            "category": "",
+            "impact": 3,
+            "urgency": 3,
+            "priority": 4,
+            "priority_overridden": False,
+            "status": "new",
+            "queue_id": queue_id,
+            "assignee_id": None,
+            "requester_id": None,
+            "tier": 1,
+            "location": "",
+            "asset": "",
+            "resolution": "",
+            "merged_into_id": None,
+            "created_at": now,
+            "updated_at": now,
+            "first_response_at": None,
+            "resolved_at": None,
+            "closed_at": None,
+            "number": None,
+            "local_number": self.seq + 1,
+            "tags": [],
+        }
         ticket.update(fields)
         return self.mutation("ticket.create", "ticket", ticket_id, {"ticket": ticket})
 
-    def update(self, ticket_id: str, changes: dict[str, Any], base: dict[str, Any], reason: str = "") -> dict[str, Any]:
-        payload = {"ticket_id": ticket_id, "changes": changes, "base": base, "base_version": 0, "reason": reason}
+    def update(
+        self, ticket_id: str, changes: dict[str, Any], base: dict[str, Any], reason: str = ""
+    ) -> dict[str, Any]:
+        payload = {
+            "ticket_id": ticket_id,
+            "changes": changes,
+            "base": base,
+            "base_version": 0,
+            "reason": reason,
+        }
         return self.mutation("ticket.update", "ticket", ticket_id, payload)
 
     def comment(self, ticket_id: str, body: str = "On my way", kind: str = "note") -> dict[str, Any]:
         comment = {
-            "id": str(uuid.uuid4()), "ticket_id": ticket_id, "kind": kind, "author_id": self.user_id,
-            "from_requester": False, "body": body, "created_at": self.clock.isoformat(),
-        }  # fmt: skip
+            "id": str(uuid.uuid4()),
+            "ticket_id": ticket_id,
+            "kind": kind,
+            "author_id": self.user_id,
+            "from_requester": False,
+            "body": body,
+            "created_at": self.clock.isoformat(),
+        }
         return self.mutation("ticket.comment", "ticket", ticket_id, {"comment": comment})
 
     def work_log(self, ticket_id: str, minutes: int = 30) -> dict[str, Any]:
         entry = {
-            "id": str(uuid.uuid4()), "ticket_id": ticket_id, "author_id": self.user_id, "minutes": minutes,
-            "travel_minutes": 0, "note": "", "parts": "", "logged_at": self.clock.isoformat(),
-        }  # fmt: skip
+            "id": str(uuid.uuid4()),
+            "ticket_id": ticket_id,
+            "author_id": self.user_id,
+            "minutes": minutes,
+            "travel_minutes": 0,
+            "note": "",
+            "parts": "",
+            "logged_at": self.clock.isoformat(),
+        }
         return self.mutation("ticket.work_log", "ticket", ticket_id, {"entry": entry})
 
     # -- protocol --------------------------------------------------------------------------

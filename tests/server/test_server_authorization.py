@@ -16,7 +16,7 @@ from sync.server.models import Article, Queue, Ticket
 
 @pytest.fixture
 def desk(server: ServerUnderTest) -> dict[str, Any]:
-    """IT and HR queues; ana (IT agent) with one IT ticket, one HR ticket assigned to her, one HR ticket not."""
+    """IT and HR queues; ana (IT) with an IT ticket, an HR ticket assigned to her, and one not."""
     it, hr = server.add_queue("IT"), server.add_queue("HR")
     server.add_user("ana", queues=("IT",))
     server.add_user("hal", queues=("HR",))
@@ -30,8 +30,15 @@ def desk(server: ServerUnderTest) -> dict[str, Any]:
     ana.push_ok(it_ticket)
     hal.push_ok(hr_mine, hr_other)
     hal.push_ok(hal.comment(hr_other["entity_id"], "salary details"))
-    return {"it": it, "hr": hr, "ana": ana, "hal": hal, "it_ticket": it_ticket["entity_id"],
-            "hr_mine": hr_mine["entity_id"], "hr_other": hr_other["entity_id"]}  # fmt: skip
+    return {
+        "it": it,
+        "hr": hr,
+        "ana": ana,
+        "hal": hal,
+        "it_ticket": it_ticket["entity_id"],
+        "hr_mine": hr_mine["entity_id"],
+        "hr_other": hr_other["entity_id"],
+    }
 
 
 def _everything(dev: Device) -> str:
@@ -47,7 +54,9 @@ def test_agent_pulls_their_queues_and_assigned_tickets_only(desk: dict[str, Any]
     assert "password" not in text and "argon2" not in text
 
 
-def test_writes_to_an_invisible_ticket_look_like_a_missing_one(desk: dict[str, Any], server: ServerUnderTest) -> None:
+def test_writes_to_an_invisible_ticket_look_like_a_missing_one(
+    desk: dict[str, Any], server: ServerUnderTest
+) -> None:
     ana: Device = desk["ana"]
     hidden = desk["hr_other"]
     missing = str(uuid.uuid4())
@@ -98,8 +107,13 @@ def test_admin_routes_are_for_admins_only(desk: dict[str, Any], server: ServerUn
     assert root.http.get("/v1/admin/users").status_code == 200
     r = root.http.post("/v1/admin/queues", json={"name": "Facilities"})
     assert r.status_code == 201
-    assert root.http.put("/v1/admin/users/ana/queues", json={"queues": ["IT", "Facilities"]}).status_code == 204
-    assert root.http.put("/v1/admin/settings", json={"token_lifetime_days": 7}).json()["token_lifetime_days"] == 7
+    assert (
+        root.http.put("/v1/admin/users/ana/queues", json={"queues": ["IT", "Facilities"]}).status_code == 204
+    )
+    assert (
+        root.http.put("/v1/admin/settings", json={"token_lifetime_days": 7}).json()["token_lifetime_days"]
+        == 7
+    )
 
 
 def test_queue_creation_through_sync_is_admin_only(desk: dict[str, Any], server: ServerUnderTest) -> None:
@@ -114,8 +128,15 @@ def test_queue_creation_through_sync_is_admin_only(desk: dict[str, Any], server:
 
 def test_agents_add_requesters_but_never_agents(desk: dict[str, Any]) -> None:
     ana: Device = desk["ana"]
-    person = {"id": str(uuid.uuid4()), "name": "Rita Requester", "email": "rita@example.org", "phone": "",
-              "department": "Sales", "location": "", "role": "requester"}  # fmt: skip
+    person = {
+        "id": str(uuid.uuid4()),
+        "name": "Rita Requester",
+        "email": "rita@example.org",
+        "phone": "",
+        "department": "Sales",
+        "location": "",
+        "role": "requester",
+    }
     agent = {**person, "id": str(uuid.uuid4()), "role": "admin"}
     outcomes = ana.push_ok(
         ana.mutation("person.create", "person", person["id"], {"person": person}),
@@ -135,12 +156,23 @@ def test_reports_managers_their_queues_admins_all(desk: dict[str, Any], server: 
 
 
 def _article(dev: Device, title: str) -> dict[str, Any]:
-    article = {"id": str(uuid.uuid4()), "title": title, "body": "Steps", "category": "Network", "tags": "vpn",
-               "kind": "how-to", "state": "draft", "revision": 1, "created_at": dev.clock.isoformat()}  # fmt: skip
+    article = {
+        "id": str(uuid.uuid4()),
+        "title": title,
+        "body": "Steps",
+        "category": "Network",
+        "tags": "vpn",
+        "kind": "how-to",
+        "state": "draft",
+        "revision": 1,
+        "created_at": dev.clock.isoformat(),
+    }
     return dev.mutation("article.create", "article", article["id"], {"article": article})
 
 
-def test_articles_readable_by_all_curated_by_knowledge_managers(desk: dict[str, Any], server: ServerUnderTest) -> None:
+def test_articles_readable_by_all_curated_by_knowledge_managers(
+    desk: dict[str, Any], server: ServerUnderTest
+) -> None:
     ana, hal, kim = desk["ana"], desk["hal"], server.device("kim")
     create = _article(ana, "Reset the VPN")
     article_id = create["entity_id"]
@@ -161,7 +193,9 @@ def test_articles_readable_by_all_curated_by_knowledge_managers(desk: dict[str, 
     )
     assert [o["status"] for o in outcomes] == ["applied", "applied"]
     [late] = ana.push_ok(
-        ana.mutation("article.update", "article", article_id, {**edit, "changes": {"title": "x"}, "base_revision": 2})
+        ana.mutation(
+            "article.update", "article", article_id, {**edit, "changes": {"title": "x"}, "base_revision": 2}
+        )
     )
     assert late["kind"] == "forbidden"  # published now: curators only
     with server.db.snapshot_session() as s:
@@ -175,8 +209,15 @@ def test_attachment_download_needs_a_visible_ticket(desk: dict[str, Any], server
     sha = hashlib.sha256(data).hexdigest()
     r = hal.http.put(f"/v1/blobs/{sha}/upload", params={"offset": 0, "size": len(data)}, content=data)
     assert r.json()["complete"] is True
-    attachment = {"id": str(uuid.uuid4()), "ticket_id": desk["hr_other"], "sha256": sha, "filename": "pay.pdf",
-                  "size": len(data), "mime_type": "application/pdf", "added_at": hal.clock.isoformat()}  # fmt: skip
+    attachment = {
+        "id": str(uuid.uuid4()),
+        "ticket_id": desk["hr_other"],
+        "sha256": sha,
+        "filename": "pay.pdf",
+        "size": len(data),
+        "mime_type": "application/pdf",
+        "added_at": hal.clock.isoformat(),
+    }
     hal.push_ok(hal.mutation("ticket.attach", "ticket", desk["hr_other"], {"attachment": attachment}))
     assert hal.http.get(f"/v1/blobs/{sha}").content == data
     denied = ana.http.get(f"/v1/blobs/{sha}")
@@ -188,9 +229,15 @@ def test_attachment_download_needs_a_visible_ticket(desk: dict[str, Any], server
 def test_every_route_except_hello_and_sign_in_needs_a_token(server: ServerUnderTest) -> None:
     with server.http() as http:
         assert http.get("/v1/hello").status_code == 200
-        for method, path in [("GET", "/v1/me"), ("POST", "/v1/push"), ("POST", "/v1/pull"),
-                             ("GET", "/v1/admin/users"), ("GET", f"/v1/blobs/{'0' * 64}"),
-                             ("GET", f"/v1/blobs/{'0' * 64}/upload"), ("DELETE", "/v1/session")]:  # fmt: skip
+        for method, path in [
+            ("GET", "/v1/me"),
+            ("POST", "/v1/push"),
+            ("POST", "/v1/pull"),
+            ("GET", "/v1/admin/users"),
+            ("GET", f"/v1/blobs/{'0' * 64}"),
+            ("GET", f"/v1/blobs/{'0' * 64}/upload"),
+            ("DELETE", "/v1/session"),
+        ]:
             body = {"client_id": "x", "mutations": []} if path == "/v1/push" else {}
             r = http.request(method, path, json=body if method == "POST" else None)
             assert r.status_code == 401, (path, r.status_code, r.text)
