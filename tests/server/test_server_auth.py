@@ -1,0 +1,92 @@
+"""Sign-in, tokens and throttling, including across two server processes on one database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from server.server_harness import PASSWORD, PROTO, Device, ServerUnderTest, start_server
+from sqlalchemy import select, update
+
+from sync.server import admin_service
+from sync.server.state_models import AuthToken
+
+
+def _sign_in(server_url: str, username: str, password: str) -> int:
+    with httpx.Client(base_url=server_url, headers=PROTO) as h:
+        r = h.post(
+            "/v1/session", json={"username": username, "password": password, "client_id": str(uuid.uuid4())}
+        )
+        return r.status_code
+
+
+def test_sign_in_returns_a_token_stored_only_as_a_hash(server: ServerUnderTest) -> None:
+    server.add_queue("IT")
+    server.add_user("ana", queues=("IT",))
+    dev = server.device("ANA")  # user names are case-insensitive
+    me = dev.http.get("/v1/me").json()
+    assert me["username"] == "ana" and me["role"] == "agent" and me["queue_ids"] == [server.queues["IT"]]
+    with server.db.snapshot_session() as s:
+        hashes = list(s.execute(select(AuthToken.token_hash)).scalars())
+    assert dev.token not in hashes and len(hashes) == 1
+
+
+def test_wrong_password_unknown_user_and_disabled_user_look_the_same(server: ServerUnderTest) -> None:
+    server.add_user("ana")
+    server.add_user("old")
+    admin_service.disable_user(server.db, "old")
+    assert _sign_in(server.url, "ana", "wrong password") == 401
+    assert _sign_in(server.url, "nobody", PASSWORD) == 401
+    assert _sign_in(server.url, "old", PASSWORD) == 401
+
+
+def test_sign_out_expiry_and_disabling_end_a_token(server: ServerUnderTest) -> None:
+    server.add_user("ana")
+    server.add_user("bob")
+    server.add_user("cy")
+    ana, bob, cy = server.device("ana"), server.device("bob"), server.device("cy")
+    assert ana.http.delete("/v1/session").status_code == 204
+    r = ana.http.get("/v1/me")
+    assert r.status_code == 401 and r.json()["kind"] == "sign_in"
+    with server.db.write_session() as s:
+        s.execute(
+            update(AuthToken)
+            .where(AuthToken.person_id == bob.user_id)
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    assert bob.http.get("/v1/me").status_code == 401
+    assert cy.http.get("/v1/me").status_code == 200
+    admin_service.disable_user(server.db, "cy")
+    assert cy.http.get("/v1/me").status_code == 401
+
+
+def test_failed_sign_ins_are_throttled_across_server_processes(server: ServerUnderTest, db_url: str) -> None:
+    server.add_user("ana")
+    second = start_server(db_url)  # another process behind the same load balancer
+    try:
+        urls = [server.url, second.url]
+        codes = [_sign_in(urls[i % 2], "ana", f"guess {i}") for i in range(5)]
+        assert codes == [401] * 5
+        # the sixth attempt is refused on either process, even with the right password
+        for url in urls:
+            with httpx.Client(base_url=url, headers=PROTO) as h:
+                r = h.post("/v1/session", json={"username": "ana", "password": PASSWORD, "client_id": "c"})
+                assert r.status_code == 429 and r.json()["kind"] == "rate_limited"
+                assert int(r.headers["Retry-After"]) > 0
+        assert _sign_in(server.url, "bob-does-not-exist", "x" * 8) == 401  # other names unaffected
+    finally:
+        second.thread.stop()
+        second.db.dispose()
+
+
+def test_a_device_bound_to_one_user_cannot_push_for_another(server: ServerUnderTest) -> None:
+    it = server.add_queue("IT")
+    server.add_user("ana", queues=("IT",))
+    server.add_user("bob", queues=("IT",))
+    ana = server.device("ana")
+    ana.push_ok(ana.new_ticket(it))
+    bob = Device.sign_in(server, "bob", PASSWORD, client_id=ana.client_id)  # same replica, other user
+    bob.seq = ana.seq
+    r = bob.push(bob.new_ticket(it))
+    assert r.status_code == 409 and r.json()["kind"] == "client_mismatch"
