@@ -82,6 +82,7 @@ PAYLOAD_VERSIONS: dict[str, int] = {
     "ticket.attach": 1,
     "ticket.merge": 1,
     "ticket.link": 1,
+    "ticket.notify": 1,
     "article.create": 1,
     "article.update": 1,
     "article.set_state": 1,

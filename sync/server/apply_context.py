@@ -30,7 +30,7 @@ from sync.server.access import Caller
 from sync.server.models import Activity, Article, Ticket
 from sync.server.versioning import Touched
 
-__all__ = ["ApplyContext", "Deferred", "wire"]
+__all__ = ["ApplyContext", "Deferred", "automation_note", "wire"]
 
 
 class Deferred(Exception):
@@ -102,6 +102,14 @@ class ApplyContext:
         )
         if resolution in ("kept_server", "conflicting_revision"):
             self.lost = True
+
+
+def automation_note(marker: dict[str, Any] | None) -> str:
+    """A short activity note saying which rule made a change ('' for a person's change)."""
+    if not marker:
+        return ""
+    name = marker.get("rule_name") or marker.get("name") or marker.get("rule_id") or marker.get("rule")
+    return f"by rule {name}" if name else "by a rule"
 
 
 def wire(value: Any) -> Any:

@@ -26,6 +26,7 @@ __all__ = [
     "TicketCreate",
     "TicketLinkOp",
     "TicketMerge",
+    "TicketNotify",
     "TicketUpdate",
     "TicketWorkLog",
 ]
@@ -82,6 +83,7 @@ class TicketUpdate(_Payload):
     base: dict[str, Any] = Field(default_factory=dict)
     base_version: int = 0
     reason: Short = ""
+    automation: dict[str, Any] | None = None  # the rule marker when a rule made the change
 
 
 class CommentFields(_Payload):
@@ -96,6 +98,20 @@ class CommentFields(_Payload):
 
 class TicketComment(_Payload):
     comment: CommentFields
+    automation: dict[str, Any] | None = None
+
+
+class NotificationFields(_Payload):
+    id: Id
+    ticket_id: Id
+    recipient_ids: Annotated[list[Id], Field(max_length=500)]
+    message: Annotated[str, Field(max_length=10_000)]
+    created_at: When
+
+
+class TicketNotify(_Payload):
+    notification: NotificationFields
+    automation: dict[str, Any] | None = None
 
 
 class WorkLogFields(_Payload):
@@ -206,6 +222,7 @@ PAYLOAD_MODELS: dict[str, type[_Payload]] = {
     "ticket.attach": TicketAttach,
     "ticket.merge": TicketMerge,
     "ticket.link": TicketLinkOp,
+    "ticket.notify": TicketNotify,
     "article.create": ArticleCreate,
     "article.update": ArticleUpdate,
     "article.set_state": ArticleSetState,

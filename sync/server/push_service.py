@@ -41,7 +41,12 @@ from sync.server.state_models import AppliedMutation, SyncClient
 from sync.server.ticket_link_ops import apply_ticket_link, apply_ticket_merge
 from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
 from sync.server.versioning import stamp
-from sync.server.work_ops import apply_ticket_attach, apply_ticket_comment, apply_ticket_work_log
+from sync.server.work_ops import (
+    apply_ticket_attach,
+    apply_ticket_comment,
+    apply_ticket_notify,
+    apply_ticket_work_log,
+)
 
 __all__ = ["APPLIERS", "push"]
 
@@ -53,6 +58,7 @@ APPLIERS: dict[str, Callable[[ApplyContext, Any], None]] = {
     "ticket.attach": apply_ticket_attach,
     "ticket.merge": apply_ticket_merge,
     "ticket.link": apply_ticket_link,
+    "ticket.notify": apply_ticket_notify,
     "article.create": apply_article_create,
     "article.update": apply_article_update,
     "article.set_state": apply_article_set_state,

@@ -20,7 +20,7 @@ from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from sync.server.access import AGENT_ROLES
-from sync.server.apply_context import ApplyContext
+from sync.server.apply_context import ApplyContext, automation_note
 from sync.server.models import Person, Queue, Ticket
 from sync.server.payloads import TicketCreate, TicketUpdate
 from sync.server.update_merge import merge_update
@@ -156,11 +156,16 @@ def apply_ticket_update(ctx: ApplyContext, p: TicketUpdate) -> None:
     )
     if "queue_id" in plan or "assignee_id" in plan:
         ctx.touched.move(ticket.id, ticket.queue_id, ticket.assignee_id)
-    _apply_plan(ctx, ticket, plan, p.reason, merged.overwritten)
+    _apply_plan(ctx, ticket, plan, p.reason, merged.overwritten, automation_note(p.automation))
 
 
 def _apply_plan(
-    ctx: ApplyContext, ticket: Ticket, plan: Mapping[str, tuple[Any, Any]], reason: str, overwritten: set[str]
+    ctx: ApplyContext,
+    ticket: Ticket,
+    plan: Mapping[str, tuple[Any, Any]],
+    reason: str,
+    overwritten: set[str],
+    source: str,
 ) -> None:
     for name, (old, new) in plan.items():
         setattr(ticket, name, " ".join(new) if name == "tags" else new)
@@ -171,7 +176,7 @@ def _apply_plan(
             note = (
                 note + " " if note else ""
             ) + "(overwrote a concurrent change; the previous value is kept here)"
-        ctx.activity("ticket", ticket.id, name, old, new, note=note)
+        ctx.activity("ticket", ticket.id, name, old, new, note=" ".join(x for x in (note, source) if x))
     ticket.updated_at = max(ticket.updated_at, ctx.device_time)
     ctx.touched.add("tickets", ticket.id, ticket.id)
 

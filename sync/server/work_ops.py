@@ -12,12 +12,13 @@ from __future__ import annotations
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
 from sync.errors import ValidationError
-from sync.server.apply_context import ApplyContext, Deferred
-from sync.server.models import Attachment, Comment, WorkLog
-from sync.server.payloads import TicketAttach, TicketComment, TicketWorkLog
+from sync.ids import new_id
+from sync.server.apply_context import ApplyContext, Deferred, automation_note
+from sync.server.models import Activity, Attachment, Comment, Person, WorkLog
+from sync.server.payloads import TicketAttach, TicketComment, TicketNotify, TicketWorkLog
 from sync.server.state_models import Blob
 
-__all__ = ["apply_ticket_attach", "apply_ticket_comment", "apply_ticket_work_log"]
+__all__ = ["apply_ticket_attach", "apply_ticket_comment", "apply_ticket_notify", "apply_ticket_work_log"]
 
 
 def apply_ticket_comment(ctx: ApplyContext, p: TicketComment) -> None:
@@ -66,7 +67,7 @@ def apply_ticket_comment(ctx: ApplyContext, p: TicketComment) -> None:
         )
     ticket.updated_at = max(ticket.updated_at, ctx.device_time)
     ctx.touched.add("tickets", ticket.id, ticket.id)
-    ctx.activity("ticket", ticket.id, kind.value, None, body[:80])
+    ctx.activity("ticket", ticket.id, kind.value, None, body[:80], note=automation_note(p.automation))
 
 
 def apply_ticket_work_log(ctx: ApplyContext, p: TicketWorkLog) -> None:
@@ -118,3 +119,37 @@ def apply_ticket_attach(ctx: ApplyContext, p: TicketAttach) -> None:
     ticket.updated_at = max(ticket.updated_at, ctx.device_time)
     ctx.touched.add("tickets", ticket.id, ticket.id)
     ctx.activity("ticket", ticket.id, "attachment", None, a.filename)
+
+
+def apply_ticket_notify(ctx: ApplyContext, p: TicketNotify) -> None:
+    """Deliver a rule's notification: one activity entry per recipient, shaped as the replica
+    stores them (``entity_type="notification"``, ``entity_id`` = recipient, ``field`` = ticket,
+    ``old_value`` = notification id). They travel with the ticket, so the recipients' other
+    devices receive them; recipients unknown to the server are skipped."""
+    n = p.notification
+    ticket = ctx.ticket_for_update(n.ticket_id)
+    recipients = [r for r in dict.fromkeys(n.recipient_ids) if ctx.session.get(Person, r) is not None]
+    if not recipients:
+        return
+    for person_id in recipients:
+        row = Activity(
+            id=new_id(),
+            entity_type="notification",
+            entity_id=person_id,
+            actor_id=ctx.caller.user_id,
+            field=ticket.id,
+            old_value=n.id,
+            new_value=n.message,
+            note=automation_note(p.automation),
+            at=n.created_at,
+        )
+        ctx.session.add(row)
+        ctx.touched.add("activity", row.id, ticket.id)
+    ctx.activity(
+        "ticket",
+        ticket.id,
+        "notified",
+        None,
+        f"{len(recipients)} agent(s)",
+        note=automation_note(p.automation),
+    )

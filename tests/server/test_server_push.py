@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from server.server_harness import Device, ServerUnderTest
@@ -153,3 +154,32 @@ def test_the_same_batch_racing_itself_applies_once(server: ServerUnderTest) -> N
         answers = list(pool.map(send, range(4)))
     assert all(a == answers[0] for a in answers)
     assert _count(server, Ticket) == 10
+
+
+def test_rule_changes_and_notifications_are_accepted_and_delivered(server: ServerUnderTest) -> None:
+    it, dev = _setup(server)
+    server.add_user("bob", queues=("IT",))
+    bob = server.device("bob")
+    create = dev.new_ticket(it)
+    tid = create["entity_id"]
+    marker = {"rule_id": "r1", "rule_name": "Escalate P1"}
+    update = dev.update(tid, {"tier": 2}, {"tier": 1}, reason="Escalate P1")
+    update["payload"]["automation"] = marker
+    notification = {
+        "id": str(uuid.uuid4()),
+        "ticket_id": tid,
+        "recipient_ids": [bob.user_id, str(uuid.uuid4())],  # an unknown recipient is skipped
+        "message": "P1 needs you",
+        "created_at": dev.clock.isoformat(),
+    }
+    notify = dev.mutation(
+        "ticket.notify", "ticket", tid, {"notification": notification, "automation": marker}
+    )
+    outcomes = dev.push_ok(create, update, notify)
+    assert [o["status"] for o in outcomes] == ["applied"] * 3
+    activity = [a for p in bob.pull_all() for a in p["records"]["activity"]]
+    delivered = [a for a in activity if a["entity_type"] == "notification"]
+    assert [(a["entity_id"], a["field"], a["new_value"]) for a in delivered] == [
+        (bob.user_id, tid, "P1 needs you")
+    ]
+    assert any(a["field"] == "tier" and "Escalate P1" in a["note"] for a in activity)
