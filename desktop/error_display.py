@@ -48,6 +48,7 @@ _BY_KIND: dict[str, tuple[str, str, QMessageBox.Icon]] = {
         "Keep working; your changes are kept and sent when the connection is back.",
         QMessageBox.Icon.Information,
     ),
+    "demo_unavailable": ("The demo isn't available", "", QMessageBox.Icon.Warning),
     "sign_in": (
         "Please sign in again",
         "Your work on this computer is kept while you sign in.",

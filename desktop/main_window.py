@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.tickets.model.shutdown()
+        self.sidebar.shutdown()
         super().closeEvent(event)
         self.closed.emit()
 

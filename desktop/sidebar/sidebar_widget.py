@@ -87,6 +87,7 @@ class Sidebar(QWidget):
         self._wanted_key: str | None = None
         self._loading = False
         self._dirty = False
+        self._closed = False
         self.last_snapshot: SidebarSnapshot | None = None
         self.menu: QMenu | None = None
         self.dialog: QInputDialog | None = None
@@ -97,8 +98,14 @@ class Sidebar(QWidget):
     def current_key(self) -> str | None:
         return self._current_key
 
+    def shutdown(self) -> None:
+        """Stop reloading (the window is closing; the context is about to close)."""
+        self._closed = True
+
     # -- counts -------------------------------------------------------------------------------
     def reload(self) -> None:
+        if self._closed:
+            return
         if self._loading:
             self._dirty = True
             return

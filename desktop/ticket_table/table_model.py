@@ -100,6 +100,7 @@ class TicketTableModel(QAbstractTableModel):
         self._total = 0
         self._query = ListQuery()
         self._started = False
+        self._closed = False
         self._shown: ListQuery | None = None  # the query the rows belong to
         self._effective: TicketFilter | None = None  # the filter of the shown rows, for fetchMore
         self._generation = 0
@@ -162,6 +163,12 @@ class TicketTableModel(QAbstractTableModel):
         """Re-read the loaded rows (after a change, or F5)."""
         self._request("refresh")
 
+    def shutdown(self) -> None:
+        """Stop reacting and querying (the window is closing; the context is about to close)."""
+        self._closed = True
+        self._refresh_timer.stop()
+        self._clock.stop()
+
     def ticket_id(self, row: int) -> str | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
@@ -170,6 +177,8 @@ class TicketTableModel(QAbstractTableModel):
 
     # -- submitting work ---------------------------------------------------------------------------
     def _request(self, kind: str) -> None:
+        if self._closed:
+            return
         self._generation += 1
         if self._inflight:
             self._waiting = "reset" if "reset" in (kind, self._waiting) else "refresh"
@@ -200,6 +209,8 @@ class TicketTableModel(QAbstractTableModel):
 
     def _landed(self, outcome: _Outcome) -> None:
         self._inflight = False
+        if self._closed:
+            return
         if self._waiting is not None or outcome.generation != self._generation:
             kind, self._waiting = self._waiting or "reset", None
             self._submit(kind)
@@ -271,7 +282,7 @@ class TicketTableModel(QAbstractTableModel):
         return not parent.isValid() and self._shown is not None and len(self._rows) < self._total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetching or self._inflight or not self.canFetchMore():
+        if parent.isValid() or self._closed or self._fetching or self._inflight or not self.canFetchMore():
             return
         generation, offset, flt = self._generation, len(self._rows), self._effective
         if flt is None or self._shown is None:

@@ -15,9 +15,9 @@ database thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import UTC, datetime, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 
@@ -231,22 +231,28 @@ def combine_filters(a: TicketFilter, b: TicketFilter) -> TicketFilter:
             return NOTHING
     if a.category and b.category and a.category.lower() != b.category.lower():
         return NOTHING
-    return replace(
-        a,
-        queue_ids=queue_ids,
-        statuses=statuses,
-        priorities=priorities,
-        ticket_ids=ticket_ids,
-        assignee_id=assignee_id,
-        unassigned=unassigned,
-        requester_id=a.requester_id or b.requester_id,
-        type=a.type or b.type,
-        category=a.category or b.category,
-        text=" ".join(t for t in (a.text.strip(), b.text.strip()) if t),
-        tags=tuple(dict.fromkeys((*a.tags, *b.tags))),
-        due_before=_min(a.due_before, b.due_before),
-        closed_since=_max(a.closed_since, b.closed_since),
-    )
+    merged: dict[str, Any] = {
+        "queue_ids": queue_ids,
+        "statuses": statuses,
+        "priorities": priorities,
+        "ticket_ids": ticket_ids,
+        "assignee_id": assignee_id,
+        "unassigned": unassigned,
+        "requester_id": a.requester_id or b.requester_id,
+        "type": a.type or b.type,
+        "category": a.category or b.category,
+        "text": " ".join(t for t in (a.text.strip(), b.text.strip()) if t),
+        "tags": tuple(dict.fromkeys((*a.tags, *b.tags))),
+        "due_before": _min(a.due_before, b.due_before),
+        "closed_since": _max(a.closed_since, b.closed_since),
+    }
+    # Fields TicketFilter gains later are not intersected yet: keep whichever side sets one
+    # (b's when both do), so a new filter is never silently dropped.
+    for f in fields(TicketFilter):
+        if f.name not in merged:
+            default = f.default_factory() if f.default_factory is not MISSING else f.default
+            merged[f.name] = getattr(b, f.name) if getattr(b, f.name) != default else getattr(a, f.name)
+    return replace(a, **merged)
 
 
 def _meet(one: tuple[_T, ...], two: tuple[_T, ...]) -> tuple[_T, ...] | None:

@@ -1,0 +1,251 @@
+"""Starting the desktop app: arguments, the QApplication, and which replica and window to show.
+
+``outpost [--data-dir DIR]`` opens the replica there (see :func:`resolve_data_dir`);
+``outpost --demo`` opens the demo replica, building it first if it is missing. Other
+arguments go to Qt (``-style``, ``-platform`` ...).
+
+:class:`AppController` owns the open replica's :class:`AppContext` and its window. Opening
+a file and building the demo run on a separate bootstrap worker thread, so the window
+stays responsive (a "Preparing the demo…" page shows meanwhile). A replica nobody has set
+up shows the :class:`WelcomeScreen`; otherwise the :class:`MainWindow`. Unhandled
+exceptions go to a :class:`CrashHandler` writing ``<data dir>/logs``. UI thread only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from desktop.app_context import AppContext
+from desktop.crash_log import CrashHandler
+from desktop.main_window import MainWindow
+from desktop.settings import AppSettings
+from desktop.task_runner import TaskRunner
+from desktop.theme import ThemeController
+from desktop.welcome_screen import WelcomeScreen
+from sync.cli.data_dir import demo_data_dir, resolve_data_dir
+from sync.errors import OutpostError
+from sync.replica.replica import Replica, open_replica
+
+__all__ = [
+    "AppController",
+    "DemoUnavailableError",
+    "build_demo",
+    "guard_pyside_refcounts",
+    "parse_args",
+    "run_app",
+]
+
+log = logging.getLogger(__name__)
+DemoBuilder = Callable[[Path], None]
+
+
+class DemoUnavailableError(OutpostError):
+    kind = "demo_unavailable"
+
+
+def guard_pyside_refcounts() -> bool:
+    """Keep PySide6 6.12 on CPython 3.11 from freeing ``None``/``True``/``False``; True if applied.
+
+    PySide6 6.12.0 built for CPython 3.11 releases references it never took: every Python
+    ``Signal.emit()`` drops one on ``True``, and void methods such as ``QTimer.start()`` one on
+    ``None`` (measured here; 6.11.3 does not). Those singletons are immortal from 3.12 on,
+    but on 3.11 their count reaches zero after enough signals and the interpreter aborts
+    ("bool_dealloc"/"none_dealloc"). Adding 2**40 references to each — objects CPython never
+    frees anyway — makes that unreachable. The real fix is a PySide6 without the bug (pin
+    ``<6.12``) or Python 3.12+; this guard is a no-op there.
+    """
+    major_minor = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython" or major_minor < (6, 12):
+        return False
+    if hasattr(sys, "getobjects"):  # a Py_TRACE_REFS build has another object header layout
+        return False
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    return True
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Outpost's own options, and the rest for Qt."""
+    parser = argparse.ArgumentParser(prog="outpost", description="Outpost help desk")
+    parser.add_argument("--data-dir", help="folder of the replica to open (default: your user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the demo help desk (built on first use)")
+    return parser.parse_known_args(list(argv))
+
+
+def build_demo(data_dir: Path) -> None:
+    """Build the demo replica (database thread of the bootstrap runner; takes seconds)."""
+    try:
+        from sync.demo.generator import DemoSpec, build_demo_replica
+    except ImportError as exc:
+        raise DemoUnavailableError(
+            f"The demo help desk is not part of this installation ({exc}). Start standalone instead, "
+            "or reinstall Outpost."
+        ) from exc
+    build_demo_replica(data_dir, DemoSpec(), replace=True)
+
+
+def _open_checked(data_dir: Path) -> tuple[Replica, bool]:
+    replica = open_replica(data_dir)
+    return replica, replica.current_user_id is not None
+
+
+class AppController(QObject):
+    """Which replica is open and which top-level window shows it."""
+
+    main_ready = Signal()  # the main window's first ticket list is on screen
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        theme: ThemeController,
+        *,
+        demo_builder: DemoBuilder = build_demo,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings, self.theme = settings, theme
+        self._demo_builder = demo_builder
+        self.boot = TaskRunner(self)
+        self.ctx: AppContext | None = None
+        self.window: MainWindow | None = None
+        self.welcome: WelcomeScreen | None = None
+        self.data_dir: Path | None = None
+        self._busy_timer = QTimer(self, singleShot=True, interval=250)
+        self._busy_text = ("", "")
+        self._busy_timer.timeout.connect(lambda: self._welcome().show_busy(*self._busy_text))
+
+    @property
+    def logs_dir(self) -> Path:
+        return (self.data_dir or resolve_data_dir(None)) / "logs"
+
+    def start(self, data_dir: Path, *, demo: bool = False) -> None:
+        if demo:
+            self.open_demo()
+        else:
+            self.open_dir(data_dir)
+
+    def open_dir(self, data_dir: Path) -> None:
+        self.close_replica()
+        self.data_dir = data_dir
+        self._show_busy_soon("Opening your help desk…", str(data_dir))
+        self.boot.submit(lambda: _open_checked(data_dir), self._opened, self._failed)
+
+    def open_demo(self) -> None:
+        self.close_replica()
+        if self.welcome is not None:
+            self.welcome.set_context(None)
+        data_dir = self.data_dir = demo_data_dir()
+        builder = self._demo_builder
+        self._welcome().show_busy(
+            "Preparing the demo…", "Building a sample help desk the first time takes a few seconds."
+        )
+
+        def prepare() -> tuple[Replica, bool]:
+            replica, ready = _open_checked(data_dir)
+            if ready:
+                return replica, ready
+            replica.close()
+            builder(data_dir)
+            return _open_checked(data_dir)
+
+        self.boot.submit(prepare, self._opened, self._failed)
+
+    # -- results -------------------------------------------------------------------------------
+    def _opened(self, result: tuple[Replica, bool]) -> None:
+        self._busy_timer.stop()
+        replica, ready = result
+        self.ctx = AppContext(replica)
+        if ready:
+            self._show_main()
+        else:
+            welcome = self._welcome()
+            welcome.set_context(self.ctx)
+            welcome.show_choices()
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy_timer.stop()
+        log.warning("could not open %s: %s", self.data_dir, error)
+        self._welcome().show_failure(error)
+
+    def _show_main(self) -> None:
+        assert self.ctx is not None
+        window = MainWindow(self.ctx, self.settings, self.theme)
+        window.closed.connect(self._main_closed)
+        window.tickets.model.query_applied.connect(self._first_list)
+        self.window = window
+        window.show()
+        if self.welcome is not None:
+            self.welcome.close()
+            self.welcome.deleteLater()
+            self.welcome = None
+
+    def _first_list(self) -> None:
+        if self.window is not None:
+            self.window.tickets.model.query_applied.disconnect(self._first_list)
+        self.main_ready.emit()
+
+    def _welcome(self) -> WelcomeScreen:
+        if self.welcome is None:
+            welcome = WelcomeScreen(self.ctx)
+            welcome.standalone_ready.connect(lambda _person: self._show_main())
+            welcome.demo_requested.connect(self.open_demo)
+            welcome.quit_requested.connect(QApplication.quit)
+            self.welcome = welcome
+        self.welcome.show()
+        return self.welcome
+
+    def _show_busy_soon(self, title: str, detail: str) -> None:
+        """Only a slow open (an upgrade, a cold disk) shows the busy page; a fast one shows nothing."""
+        self._busy_text = (title, detail)
+        self._busy_timer.start()
+
+    def _main_closed(self) -> None:
+        self.window = None
+        self.close_replica()
+
+    def close_replica(self) -> None:
+        """Close the main window and the open replica (queued writes finish first)."""
+        if self.window is not None:
+            window, self.window = self.window, None
+            window.closed.disconnect(self._main_closed)
+            window.close()
+            window.deleteLater()
+        if self.ctx is not None:
+            ctx, self.ctx = self.ctx, None
+            ctx.close()  # finishes queued writes first
+
+    def shutdown(self) -> None:
+        self.close_replica()
+        self.boot.shutdown(wait=True)
+
+
+def run_app(argv: Sequence[str]) -> int:
+    """The GUI entry point (``desktop.entry`` calls it); returns the process exit code."""
+    guard_pyside_refcounts()
+    args, qt_args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = QApplication([sys.argv[0] if sys.argv else "outpost", *qt_args])
+    app.setApplicationName("Outpost")
+    app.setOrganizationName("Outpost")
+    app.setApplicationDisplayName("Outpost")
+    settings = AppSettings.default()
+    theme = ThemeController(app, settings)
+    theme.apply()
+    controller = AppController(settings, theme)
+    crash = CrashHandler(lambda: controller.logs_dir)
+    crash.install()
+    app.aboutToQuit.connect(controller.shutdown)
+    controller.start(resolve_data_dir(args.data_dir), demo=args.demo)
+    try:
+        return app.exec()
+    finally:
+        crash.uninstall()
