@@ -107,8 +107,8 @@ class MainWindow(QMainWindow):
         self.outer_split.addWidget(self.sidebar)
         self.outer_split.addWidget(self.stack)
         self.outer_split.setStretchFactor(1, 1)
-        self.outer_split.setSizes([210, 1070])
-        self.ticket_split.setSizes([640, 430])
+        self.outer_split.setSizes([190, 1090])
+        self.ticket_split.setSizes([620, 470])  # the pane keeps at least its own minimum width
         self.setCentralWidget(self.outer_split)
         self.status = OutpostStatusBar(self)
         self.setStatusBar(self.status)
@@ -131,8 +131,8 @@ class MainWindow(QMainWindow):
             self.addAction(act)
             return act
 
-        self.palette_action = action("Go to…", "Ctrl+K", self.open_palette)
-        self.new_ticket_action = action("New ticket", "Ctrl+N", self.new_ticket)
+        self.palette_action = action("Go to…  Ctrl+K", "Ctrl+K", self.open_palette)
+        self.new_ticket_action = action("New ticket  Ctrl+N", "Ctrl+N", self.new_ticket)
         self.search_action = action("Search", "Ctrl+F", self.focus_search)
         self.refresh_action = action("Refresh", "F5", self.refresh)
         toolbar = QToolBar("Main", self)

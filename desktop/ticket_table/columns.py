@@ -16,6 +16,7 @@ from sync.services.ticket_views import TicketRow
 
 __all__ = [
     "COLUMNS",
+    "VISUAL_ORDER",
     "Col",
     "ColumnSpec",
     "due_text",
@@ -47,16 +48,30 @@ class ColumnSpec:
 
 
 COLUMNS: dict[Col, ColumnSpec] = {
-    Col.NUMBER: ColumnSpec("Number", "number", 84, True),
-    Col.SUBJECT: ColumnSpec("Subject", "subject", 340, False),
-    Col.REQUESTER: ColumnSpec("Requester", "requester", 150, False),
-    Col.STATUS: ColumnSpec("Status", "status", 120, False),
-    Col.PRIORITY: ColumnSpec("Priority", "priority", 104, False),
-    Col.ASSIGNEE: ColumnSpec("Assignee", "assignee", 140, False),
-    Col.QUEUE: ColumnSpec("Queue", "queue", 100, False),
-    Col.UPDATED: ColumnSpec("Updated", "updated", 104, True),
-    Col.DUE: ColumnSpec("Due", "due", 120, False),
+    Col.NUMBER: ColumnSpec("Number", "number", 74, True),
+    Col.SUBJECT: ColumnSpec("Subject", "subject", 240, False),
+    Col.REQUESTER: ColumnSpec("Requester", "requester", 130, False),
+    Col.STATUS: ColumnSpec("Status", "status", 104, False),
+    Col.PRIORITY: ColumnSpec("Priority", "priority", 92, False),
+    Col.ASSIGNEE: ColumnSpec("Assignee", "assignee", 124, False),
+    Col.QUEUE: ColumnSpec("Queue", "queue", 90, False),
+    Col.UPDATED: ColumnSpec("Updated", "updated", 70, True),
+    Col.DUE: ColumnSpec("Due", "due", 100, False),
 }
+
+#: Left-to-right order on screen (triage first: what, how urgent, state, deadline); the
+#: model's column numbers stay as in :class:`Col`. Users can drag columns; that is saved.
+VISUAL_ORDER: tuple[Col, ...] = (
+    Col.NUMBER,
+    Col.PRIORITY,
+    Col.SUBJECT,
+    Col.STATUS,
+    Col.DUE,
+    Col.ASSIGNEE,
+    Col.REQUESTER,
+    Col.QUEUE,
+    Col.UPDATED,
+)
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 _SHORT_STATUS = {

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.ticket_table.column_filters import FILTERABLE, ColumnFilterMenu, ColumnFilters
-from desktop.ticket_table.columns import COLUMNS, Col
+from desktop.ticket_table.columns import COLUMNS, VISUAL_ORDER, Col
 from desktop.ticket_table.delegate import TicketCellDelegate
 from desktop.ticket_table.table_model import TicketTableModel
 
@@ -54,7 +54,9 @@ class TicketTableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for col, spec in COLUMNS.items():
             self.setColumnWidth(col, spec.width)
-        header.setSectionResizeMode(Col.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        for visual, col in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(col), visual)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setSectionsClickable(True)
@@ -86,19 +88,26 @@ class TicketTableView(QTableView):
         row = self._model.row_of(ticket_id)
         if row is None:
             return False
-        index = self._model.index(row, Col.SUBJECT)
+        index = self._model.index(row, Col.NUMBER)
         self.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
+        across = self.horizontalScrollBar().value()  # scroll to the row, never sideways
         self.scrollTo(index)
+        self.horizontalScrollBar().setValue(across)
         return True
 
     def current_ticket_id(self) -> str | None:
         return self._current
 
-    def open_filter_menu(self, column: Col, pos: QPoint | None = None) -> ColumnFilterMenu | None:
+    def open_filter_menu(self, column: Col, pos: QPoint | None = None) -> QMenu:
+        """The header menu: filter choices for filterable columns, then which columns to show."""
         if column not in FILTERABLE:
-            return None
+            menu = QMenu(self)
+            self._add_column_choices(menu)
+            self.filter_menu = None
+            self._popup(menu, column, pos)
+            return menu
         menu = ColumnFilterMenu(
             column,
             self._model.query.columns,
@@ -108,10 +117,26 @@ class TicketTableView(QTableView):
             parent=self,
         )
         self.filter_menu = menu
+        menu.addSeparator()
+        self._add_column_choices(menu)
+        self._popup(menu, column, pos)
+        return menu
+
+    def _popup(self, menu: QMenu, column: Col, pos: QPoint | None) -> None:
         header = self.horizontalHeader()
         at = pos if pos is not None else QPoint(header.sectionViewportPosition(column), header.height())
         menu.popup(header.mapToGlobal(at))
-        return menu
+
+    def _add_column_choices(self, menu: QMenu) -> None:
+        """A "Columns" submenu to hide and show columns (kept with the header state in settings)."""
+        columns = menu.addMenu("Columns")
+        header = self.horizontalHeader()
+        for col, spec in COLUMNS.items():
+            action = columns.addAction(spec.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(col not in (Col.NUMBER, Col.SUBJECT))
+            action.toggled.connect(lambda shown, c=col: header.setSectionHidden(c, not shown))
 
     def _header_menu(self, pos: QPoint) -> None:
         section = self.horizontalHeader().logicalIndexAt(pos)

@@ -174,3 +174,18 @@ def test_write_refreshes_rows_and_selection_follows_ticket(
     assert model.index(0, Col.SUBJECT).data() == "Renamed while selected"
     assert table.current_ticket_id() == target
     assert table.selectionModel().currentIndex().row() == 0
+
+
+def test_columns_can_be_hidden_from_the_header_menu(panel: TicketListPanel) -> None:
+    table = panel.table
+    menu = table.open_filter_menu(Col.QUEUE)
+    columns = next(a.menu() for a in menu.actions() if a.text() == "Columns")
+    requester = next(a for a in columns.actions() if a.text() == "Requester")
+    subject = next(a for a in columns.actions() if a.text() == "Subject")
+    assert not subject.isEnabled()  # number and subject always show
+    requester.trigger()
+    assert table.horizontalHeader().isSectionHidden(Col.REQUESTER)
+    menu = table.open_filter_menu(Col.UPDATED)  # not filterable: only the column choices
+    columns = next(a.menu() for a in menu.actions() if a.text() == "Columns")
+    next(a for a in columns.actions() if a.text() == "Requester").trigger()
+    assert not table.horizontalHeader().isSectionHidden(Col.REQUESTER)
