@@ -24,12 +24,14 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QT
 
 from desktop.app_context import AppContext
 from desktop.command_palette import CommandPalette, PaletteEntry
+from desktop.crash_log import write_crash_log
 from desktop.error_display import show_error
 from desktop.settings import AppSettings
 from desktop.sidebar import KB_KEY, Sidebar, SidebarRole
 from desktop.status_bar import OutpostStatusBar
 from desktop.theme import ThemeController
 from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
+from sync.errors import OutpostError
 from sync.services.ticket_lists import SidebarSnapshot
 from sync.services.ticket_queries import TicketSort
 
@@ -153,7 +155,7 @@ class MainWindow(QMainWindow):
         self.tickets.ticket_selected.connect(self._ticket_selected)
         self.tickets.save_view_requested.connect(self.save_current_search)
         self.tickets.model.query_applied.connect(self._select_pending)
-        self.ctx.runner.failed.connect(lambda error: show_error(self, error))
+        self.ctx.runner.failed.connect(self._task_failed)
         self.ctx.runner.busy_changed.connect(self.status.set_busy)
         self.palette_dialog.action_chosen.connect(self.run_action)
         self.palette_dialog.view_chosen.connect(self.sidebar.select_view)
@@ -210,6 +212,15 @@ class MainWindow(QMainWindow):
         self.sidebar.shutdown()
         super().closeEvent(event)
         self.closed.emit()
+
+    def _task_failed(self, error: BaseException) -> None:
+        """A database task failed: a readable message; a bug also leaves a crash log behind."""
+        if not isinstance(error, OutpostError):
+            path = write_crash_log(
+                self.ctx.replica.data_dir / "logs", type(error), error, error.__traceback__
+            )
+            log.error("a task failed unexpectedly; crash log at %s", path)
+        show_error(self, error)
 
     # -- reactions -----------------------------------------------------------------------------
     def _view_selected(self, key: str, label: str) -> None:

@@ -133,7 +133,9 @@ class Sidebar(QWidget):
         self.last_snapshot = snapshot
         self.model.set_snapshot(snapshot)
         if self._wanted_key is not None:
-            self.select_view(self._wanted_key)
+            if not self.select_view(self._wanted_key):  # e.g. a queue of another replica
+                self._wanted_key = None
+                self.select_view("mine")
         else:
             self._reselect()
         self.snapshot_loaded.emit(snapshot)

@@ -38,7 +38,7 @@ class SearchBar(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(self)
         self.edit.setObjectName("searchBox")
-        self.edit.setPlaceholderText("Search tickets: words, #123, status:open queue:IT assignee:me …")
+        self.edit.setPlaceholderText("Search this view: words, #123, status:open queue:IT assignee:me …")
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search tickets")
         self.help_button = QToolButton(self)

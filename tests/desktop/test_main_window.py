@@ -199,3 +199,25 @@ def test_a_failed_task_shows_a_readable_message(qtbot: QtBot, window: MainWindow
     assert "No ticket #999." in box.informativeText()  # type: ignore[attr-defined]
     assert "Traceback" not in box.informativeText()  # type: ignore[attr-defined]
     box.close()
+
+
+def test_an_unknown_last_view_falls_back_to_my_tickets(
+    qtbot: QtBot, ctx: AppContext, settings: AppSettings
+) -> None:
+    settings.set_last_view("queue:of-another-replica")
+    win = open_window(qtbot, ctx, settings)
+    assert win.current_view_key() == "mine"
+    win.close()
+
+
+def test_an_unexpected_task_error_also_writes_a_crash_log(qtbot: QtBot, window: MainWindow) -> None:
+    def bug() -> Any:
+        raise KeyError("internal")
+
+    window.ctx.read(bug)
+    logs = window.ctx.replica.data_dir / "logs"
+    qtbot.waitUntil(lambda: logs.exists() and any(logs.glob("crash-*.log")))
+    assert "KeyError" in next(logs.glob("crash-*.log")).read_text(encoding="utf-8")
+    for w in QApplication.topLevelWidgets():
+        if w.isVisible() and w.windowTitle() == "Something went wrong":
+            w.close()
