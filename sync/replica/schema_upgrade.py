@@ -1,10 +1,12 @@
 """Schema versions of the replica file and the ordered steps between them.
 
 The version lives in ``PRAGMA user_version``. A new file gets the current schema in one
-transaction. An older file is first copied aside with SQLite's online backup API, then
-upgraded one step at a time, each step and its version bump in one transaction, so a
-crash mid-upgrade leaves the file at a whole version. Steps must never drop rows of the
-journal: unsynced work survives every upgrade. A file from a newer Outpost is refused.
+transaction: the ORM tables from the models, then the objects the ORM does not describe
+(the search index's FTS5 tables and triggers, :data:`_POST_CREATE`). An older file is
+first copied aside with SQLite's online backup API, then upgraded one step at a time,
+each step and its version bump in one transaction, so a crash mid-upgrade leaves the
+file at a whole version. Steps must never drop rows of the journal: unsynced work
+survives every upgrade. A file from a newer Outpost is refused.
 """
 
 from __future__ import annotations
@@ -14,18 +16,120 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica.models import Base
 
-__all__ = ["MIN_UPGRADABLE_VERSION", "SCHEMA_VERSION", "UPGRADE_STEPS", "prepare_replica_file"]
+__all__ = [
+    "MIN_UPGRADABLE_VERSION",
+    "SCHEMA_VERSION",
+    "UPGRADE_STEPS",
+    "prepare_replica_file",
+    "search_table_definitions",
+]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
+# -- schema 2: knowledge-base links and feedback, and the full-text search index ----------
+# Steps are history: their SQL is written out here, never derived from the current models,
+# so a later change to a model cannot change what an old step did. A test checks that an
+# upgraded file and a new one end up with the same tables, indexes and triggers.
+
+_KB_TABLES_V2 = (
+    """CREATE TABLE article_ticket_links (
+        id VARCHAR(36) NOT NULL, article_id VARCHAR(36) NOT NULL, ticket_id VARCHAR(36) NOT NULL,
+        source VARCHAR(16) NOT NULL, created_by VARCHAR(36), created_at DATETIME NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (id), UNIQUE (article_id, ticket_id),
+        FOREIGN KEY(article_id) REFERENCES articles (id))""",
+    "CREATE INDEX ix_article_ticket_links_ticket ON article_ticket_links (ticket_id)",
+    """CREATE TABLE article_feedback (
+        id VARCHAR(36) NOT NULL, article_id VARCHAR(36) NOT NULL, person_id VARCHAR(36) NOT NULL,
+        helpful BOOLEAN NOT NULL, comment TEXT NOT NULL, created_at DATETIME NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (id), UNIQUE (article_id, person_id),
+        FOREIGN KEY(article_id) REFERENCES articles (id))""",
+)
+
+_TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+
+# How the index keeps in step (see sync/search/index.py for the measurements behind it):
+# rows *inserted* into tickets/comments/articles are found by rowid past a high-water mark
+# (no per-row trigger, so bulk inserts of a demo build or a pull cost nothing extra);
+# updates of indexed columns and deletes are queued by these triggers. A delete also pulls
+# the mark back to the table's highest rowid, so a reused rowid is never skipped.
+_SEARCH_OBJECTS_V2 = (
+    f"CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, description, resolution, comments, {_TOKENIZE})",
+    "INSERT INTO ticket_fts(ticket_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 3.0, 1.0)')",
+    f"CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tags, {_TOKENIZE})",
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0)')",
+    "CREATE VIRTUAL TABLE ticket_fts_terms USING fts5vocab(ticket_fts, 'row')",
+    "CREATE VIRTUAL TABLE article_fts_terms USING fts5vocab(article_fts, 'row')",
+    """CREATE TABLE search_docs (
+        entity_id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, doc_rowid INTEGER NOT NULL,
+        comments_upto INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID""",
+    "CREATE UNIQUE INDEX ix_search_docs_rowid ON search_docs (kind, doc_rowid)",
+    "CREATE TABLE search_queue (entity_id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE search_sources (source TEXT NOT NULL PRIMARY KEY, hwm INTEGER NOT NULL, hwm_id TEXT)",
+    "INSERT INTO search_sources (source, hwm, hwm_id) VALUES "
+    "('tickets', 0, NULL), ('comments', 0, NULL), ('articles', 0, NULL)",
+    *(
+        stmt
+        for table, kind, entity, columns in (
+            ("tickets", "ticket", "id", "subject, description, resolution"),
+            ("comments", "ticket", "ticket_id", "body, ticket_id"),
+            ("articles", "article", "id", "title, body, tags"),
+        )
+        for stmt in (
+            f"""CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON {table} BEGIN
+                INSERT OR IGNORE INTO search_queue (entity_id, kind) VALUES (NEW.{entity}, '{kind}');
+                INSERT OR IGNORE INTO search_queue (entity_id, kind) VALUES (OLD.{entity}, '{kind}');
+            END""",
+            f"""CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN
+                INSERT OR IGNORE INTO search_queue (entity_id, kind) VALUES (OLD.{entity}, '{kind}');
+                UPDATE search_sources
+                   SET hwm = (SELECT coalesce(max(rowid), 0) FROM {table}),
+                       hwm_id = (SELECT id FROM {table} ORDER BY rowid DESC LIMIT 1)
+                 WHERE source = '{table}' AND hwm > (SELECT coalesce(max(rowid), 0) FROM {table});
+            END""",
+        )
+    ),
+)
+
+
+_SEARCH_TABLES_V2 = _SEARCH_OBJECTS_V2[:6]  # the FTS5 and vocabulary tables, with their rank setting
+
+
+def search_table_definitions(*, drop: bool = False) -> tuple[str, ...]:
+    """SQL that (re)creates the search index's FTS5 tables, empty, in their latest form.
+
+    With ``drop``, the existing ones are dropped first: the fastest way to empty an FTS5
+    table that stores its own content. Used by the index's rebuild, never by upgrades.
+    """
+    drops = tuple(
+        f"DROP TABLE IF EXISTS {name}"
+        for name in ("ticket_fts_terms", "article_fts_terms", "ticket_fts", "article_fts")
+    )
+    return (*(drops if drop else ()), *_SEARCH_TABLES_LATEST)
+
+
+def _upgrade_to_2(conn: sqlite3.Connection) -> None:
+    """Add article links and feedback, and an empty search index that catches up by itself:
+    its high-water marks start at 0, so every existing ticket and article gets indexed."""
+    for statement in (*_KB_TABLES_V2, *_SEARCH_OBJECTS_V2):
+        conn.execute(statement)
+
+
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
-UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _upgrade_to_2}
+
+#: Objects a new file needs beyond the ORM tables, in their latest form. When a later step
+#: changes one of them, it gets its own literal SQL and this points at the new definition.
+_POST_CREATE: tuple[str, ...] = _SEARCH_OBJECTS_V2
+_SEARCH_TABLES_LATEST: tuple[str, ...] = _SEARCH_TABLES_V2
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -111,6 +215,8 @@ def _create_current(conn: sqlite3.Connection) -> None:
             conn.execute(str(CreateTable(table).compile(dialect=dialect)))
             for index in table.indexes:
                 conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+        for statement in _POST_CREATE:
+            conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
