@@ -1,0 +1,272 @@
+"""``outpost connect | sync | status | conflicts | signout``: the sync engine from the command line.
+
+Exit codes (beyond :mod:`sync.cli.main`'s 0/1/2): ``3`` sign in needed (the work is kept),
+``4`` the server is unreachable or busy (the work is kept; try again later), ``5`` this
+Outpost or the server needs an upgrade. A failed ``sync`` never loses or reorders the
+queued work. Passwords are read from standard input (``--password-stdin``, one line) or
+a terminal prompt, never from the command line; tokens are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from sync.cli.main import register_command
+from sync.cli.output import emit_json, human_time, table
+from sync.engine.conflicts import ConflictInbox
+from sync.engine.errors import RetryLaterError
+from sync.engine.session import connect, open_engine, sign_out
+from sync.engine.status import read_status
+from sync.engine.sync_round import SyncReport
+from sync.errors import AuthRequiredError, OutpostError, ProtocolVersionError, ServerUnavailableError
+from sync.errors import ValidationError as InputError
+from sync.replica.replica import Replica, open_replica
+
+__all__ = ["exit_code_for"]
+
+EXIT_SIGN_IN, EXIT_RETRY_LATER, EXIT_UPGRADE = 3, 4, 5
+
+
+def exit_code_for(exc: OutpostError) -> int:
+    if isinstance(exc, AuthRequiredError):
+        return EXIT_SIGN_IN
+    if isinstance(exc, (RetryLaterError, ServerUnavailableError)):
+        return EXIT_RETRY_LATER
+    if isinstance(exc, ProtocolVersionError):
+        return EXIT_UPGRADE
+    return 1
+
+
+def _fail(exc: OutpostError, as_json: bool, replica: Replica | None) -> int:
+    pending = read_status(replica).pending if replica is not None else 0
+    kept = f" Your {pending} unsynced change{'s are' if pending != 1 else ' is'} kept." if pending else ""
+    if as_json:
+        emit_json({"ok": False, "kind": exc.kind, "message": exc.message, "pending": pending})
+    print(f"outpost: {exc.message}{kept if 'kept' not in exc.message else ''}", file=sys.stderr)
+    return exit_code_for(exc)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        raise InputError("No password given: use --password-stdin and pipe it in, or run in a terminal.")
+    if not password:
+        raise InputError("The password is empty.")
+    return password
+
+
+def _report_dict(report: SyncReport) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "pushed": report.pushed,
+        "applied": report.applied,
+        "conflicts": report.conflicts,
+        "rejected": report.rejected,
+        "pulled_records": report.pulled_records,
+        "pages": report.pages,
+        "left_scope": report.left_scope,
+        "rebootstrapped": report.rebootstrapped,
+        "blocked": report.blocked,
+        "missing_files": report.missing_files,
+        "seconds": round(report.seconds, 3),
+        "bytes_sent": report.bytes_sent,
+        "bytes_received": report.bytes_received,
+    }
+
+
+def _print_report(report: SyncReport, replica: Replica) -> None:
+    status = read_status(replica)
+    parts = [
+        f"sent {report.pushed} change{'s' if report.pushed != 1 else ''}",
+        f"received {report.pulled_records} record{'s' if report.pulled_records != 1 else ''}",
+    ]
+    print(f"Synced with {status.server_url}: {', '.join(parts)} in {report.seconds:.1f} s.")
+    if report.rebootstrapped:
+        print("The server was restored or replaced: this replica downloaded everything again; work was kept.")
+    if report.conflicts or report.rejected or status.open_conflicts:
+        print(f"{status.open_conflicts} change(s) need your decision: run `outpost conflicts`.")
+    if report.left_scope:
+        print(f"{report.left_scope} ticket(s) left your queues and were removed here (`outpost conflicts`).")
+    if report.blocked:
+        print(f"Some changes are still queued: {report.blocked}")
+    for name in report.missing_files:
+        print(f"The file {name} is missing on this computer, so it cannot be uploaded.")
+
+
+# -- handlers -------------------------------------------------------------------------------------
+def _connect(data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        password = _read_password(args.password_stdin)
+        result = connect(replica, args.url, args.user, password, allow_file_keyring=args.allow_file_keyring)
+        print(f"Connected to {result.server_url} as {result.username}.")
+        print(result.token.message)
+        if result.adopted_local_user:
+            print("Your standalone work on this computer is now yours on the server and will be sent.")
+        if args.no_sync:
+            return 0
+        report = open_engine(replica).run_round()
+        _print_report(report, replica)
+        return 0
+    except OutpostError as exc:
+        return _fail(exc, False, replica)
+    finally:
+        replica.close()
+
+
+def _sync(data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        report = open_engine(replica).run_round()
+        if args.json:
+            emit_json(_report_dict(report) | {"pending": read_status(replica).pending})
+        else:
+            _print_report(report, replica)
+        return 0
+    except OutpostError as exc:
+        return _fail(exc, args.json, replica)
+    except KeyboardInterrupt:
+        print("outpost: sync interrupted; everything received so far is kept.", file=sys.stderr)
+        return 130
+    finally:
+        replica.close()
+
+
+def _status(data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        st = read_status(replica)
+    finally:
+        replica.close()
+    if args.json:
+        emit_json(st.__dict__ | {"needs_sign_in": st.needs_sign_in})
+        return 0
+    rows = [
+        ["mode", st.mode],
+        ["server", f"{st.server_url or '-'}" + (f" as {st.username}" if st.username else "")],
+        ["signed in", ("yes" if st.signed_in else "no") + (f" ({st.token_storage})" if st.signed_in else "")],
+        ["last successful sync", human_time(st.last_success_at)],
+        ["pending changes", f"{st.pending}" + (f" ({_counts(st.pending_by_entity)})" if st.pending else "")],
+        ["need a decision", str(st.open_conflicts)],
+        ["notices", str(st.open_notices)],
+        ["files to upload", str(st.files_to_upload)],
+        ["files not downloaded", str(st.files_not_downloaded)],
+    ]
+    if st.local_only:
+        rows.append(["local only (never sent)", _counts(st.local_only)])
+    if st.last_error:
+        rows.append(["last error", st.last_error])
+    if st.blocked:
+        rows.append(["blocked", st.blocked])
+    print(table(["", ""], rows).split("\n", 1)[1])
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+
+
+def _conflicts(data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        inbox = ConflictInbox(replica)
+        if args.resolve:
+            merged = None
+            if args.merged_file:
+                merged = {"body": Path(args.merged_file).read_text(encoding="utf-8")}
+            inbox.resolve(args.resolve, args.choice or "", merged=merged)
+            print(f"Resolved ({args.choice}); any new change is sent with the next sync.")
+            return 0
+        if args.dismiss:
+            inbox.dismiss_notice(args.dismiss)
+            print("Notice dismissed.")
+            return 0
+        conflicts, notices = inbox.open_conflicts(), inbox.notices()
+    except OutpostError as exc:
+        print(f"outpost: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        replica.close()
+    if args.json:
+        emit_json({"conflicts": conflicts, "notices": notices})
+        return 0
+    if not conflicts and not notices:
+        print("Nothing needs your decision.")
+    for c in conflicts:
+        print(f"[{c.id[:8]}] {c.kind}: {c.op} on {c.label} (made {human_time(c.device_time)})")
+        if c.reason:
+            print(f"    server said: {c.reason}")
+        for f in c.fields:
+            print(f"    {f.field}: yours={f.yours!r} server={f.server!r} ({f.resolution}) {f.message}")
+        print(f"    to resolve: {c.how_to}")
+    for n in notices:
+        print(f"[{n.id[:8]}] notice: {n.message}  (dismiss: outpost conflicts --dismiss {n.id[:8]})")
+    return 0
+
+
+def _signout(data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        had = sign_out(replica)
+        pending = read_status(replica).pending
+    except OutpostError as exc:
+        print(f"outpost: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        replica.close()
+    print("Signed out." if had else "You were not signed in; nothing to remove.")
+    if pending:
+        print(f"{pending} unsynced change(s) stay on this computer and are sent after you sign in again.")
+    return 0
+
+
+# -- parsers --------------------------------------------------------------------------------------
+def _add_connect(sub: Any) -> None:
+    p = sub.add_parser("connect", help="sign in to a server and sync this replica with it")
+    p.add_argument("url", help="the server, e.g. https://helpdesk.example.org")
+    p.add_argument("--user", required=True, help="your user name on the server")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument(
+        "--allow-file-keyring",
+        action="store_true",
+        help="if no system keyring exists, store the sign-in in a plain-text file (keyrings.alt)",
+    )
+    p.add_argument("--no-sync", action="store_true", help="only sign in; do not sync now")
+
+
+def _add_sync(sub: Any) -> None:
+    p = sub.add_parser("sync", help="run one sync round (push your changes, pull everyone's)")
+    p.add_argument("--json", action="store_true")
+
+
+def _add_status(sub: Any) -> None:
+    p = sub.add_parser("status", help="show the sync state: server, pending changes, conflicts")
+    p.add_argument("--json", action="store_true")
+
+
+def _add_conflicts(sub: Any) -> None:
+    p = sub.add_parser("conflicts", help="list what needs your decision, and resolve it")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--resolve", metavar="ID", help="resolve this conflict (id or its first characters)")
+    p.add_argument("--choice", choices=["accept", "mine", "merge", "retry"])
+    p.add_argument("--merged-file", metavar="FILE", help="the hand-merged article text (with --choice merge)")
+    p.add_argument("--dismiss", metavar="ID", help="dismiss a notice")
+
+
+def _add_signout(sub: Any) -> None:
+    sub.add_parser("signout", help="sign out of the server and forget the stored sign-in")
+
+
+register_command("connect", _add_connect, _connect)
+register_command("sync", _add_sync, _sync)
+register_command("status", _add_status, _status)
+register_command("conflicts", _add_conflicts, _conflicts)
+register_command("signout", _add_signout, _signout)

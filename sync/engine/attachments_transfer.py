@@ -1,0 +1,142 @@
+"""Moving attachment files: upload before the mutation that needs them, download on demand.
+
+Uploads are resumable and idempotent: the server says how many bytes of a blob it holds
+(``UploadStatus.received``) and the client sends the rest in chunks, each at the offset
+the server expects (a wrong offset is answered with the right one and the upload resumes
+there). A blob the server already has is answered ``complete`` at once, so re-running an
+interrupted round costs one request per attachment.
+
+Downloads go to ``attachments/.partial-<sha256>`` and resume from its size with a
+``Range`` request; the file is checked against its SHA-256, flushed to disk and renamed
+into the content-addressed store, and only then marked ``is_local`` in the replica.
+
+Threading: runs on the sync worker (or a download worker); ``cancel`` is checked per chunk.
+A cancelled download keeps its partial file and resumes next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+from sync.engine.errors import SyncProtocolError, UploadOffsetError
+from sync.engine.outcomes import JournalRow
+from sync.engine.progress import CancelToken, ProgressFn, SyncProgress
+from sync.engine.replica_conn import transaction
+from sync.engine.sync_client import SyncClient
+from sync.errors import NotFoundError
+from sync.services.ticket_work import blob_path
+
+__all__ = ["CHUNK_BYTES", "BlobUploader", "download_blob"]
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class BlobUploader:
+    """Uploads the blobs referenced by ``ticket.attach`` journal rows (see the module docstring)."""
+
+    def __init__(
+        self,
+        client: SyncClient,
+        attachments_dir: Path,
+        progress: ProgressFn,
+        cancel: CancelToken,
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> None:
+        self.client = client
+        self.attachments_dir = attachments_dir
+        self.progress = progress
+        self.cancel = cancel
+        self.chunk_bytes = chunk_bytes
+        self.done: set[str] = set()
+        self.missing: list[str] = []
+
+    def __call__(self, rows: list[JournalRow], force: bool) -> None:
+        for row in rows:
+            if row.op != "ticket.attach":
+                continue
+            att = row.payload.get("attachment", {})
+            sha, name = str(att.get("sha256", "")), str(att.get("filename", "file"))
+            if sha and (force or sha not in self.done):
+                self.upload(sha, name)
+
+    def upload(self, sha256: str, name: str) -> None:
+        path = blob_path(self.attachments_dir, sha256)
+        if not path.is_file():
+            self.missing.append(name)  # the server will stop at the mutation: reported as blocked
+            return
+        size = path.stat().st_size
+        status = self.client.upload_status(sha256)
+        received = status.received
+        with path.open("rb") as fh:
+            while not status.complete:
+                self.cancel.check()
+                self.progress(SyncProgress("upload", received, size, f"Uploading {name}"))
+                fh.seek(received)
+                chunk = fh.read(self.chunk_bytes)
+                try:
+                    status = self.client.upload_chunk(sha256, received, size, chunk)
+                except UploadOffsetError as exc:
+                    received = exc.received
+                    continue
+                if not status.complete and status.received <= received:
+                    raise SyncProtocolError(f"The server did not accept any bytes of {name}.")
+                received = status.received
+        self.done.add(sha256)
+        self.progress(SyncProgress("upload", size, size, f"Uploaded {name}"))
+
+
+def download_blob(
+    conn: sqlite3.Connection,
+    client: SyncClient,
+    attachments_dir: Path,
+    attachment_id: str,
+    progress: ProgressFn,
+    cancel: CancelToken,
+) -> Path:
+    """Fetch one attachment's file (resuming a partial download) and mark it local; return its path."""
+    row = conn.execute(
+        "SELECT sha256, size, filename FROM attachments WHERE id = ?", (attachment_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"No attachment with id {attachment_id}.")
+    sha, size, name = str(row[0]), int(row[1]), str(row[2])
+    target = blob_path(attachments_dir, sha)
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = attachments_dir / f".partial-{sha}"
+        with partial.open("ab") as out:
+            state = {"done": out.tell()}
+
+            def restart() -> None:
+                out.truncate(0)
+                out.seek(0)
+                state["done"] = 0
+
+            def sink(chunk: bytes) -> None:
+                cancel.check()
+                out.write(chunk)
+                state["done"] += len(chunk)
+                progress(SyncProgress("download", state["done"], size, f"Downloading {name}"))
+
+            client.download(sha, state["done"], sink, restart)
+            out.flush()
+            os.fsync(out.fileno())
+        if _sha256(partial) != sha:
+            partial.unlink()
+            raise SyncProtocolError(f"{name} arrived damaged (its checksum does not match); try again.")
+        os.replace(partial, target)
+    with transaction(conn):
+        conn.execute("UPDATE attachments SET is_local = 1 WHERE sha256 = ?", (sha,))
+    progress(SyncProgress("download", size, size, f"{name} is on this computer"))
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,266 @@
+"""Applying one pulled page to the replica, in one SQLite transaction.
+
+Order inside the transaction:
+
+1. **Cursor check** (compare-and-swap): the stored cursor must still be the one the page
+   was requested with; otherwise another round already moved it and the page is dropped.
+   Together with storing the new cursor in the same transaction (step 7), the cursor only
+   ever moves forward, and only past pages that are committed.
+2. **Upserts**, parents first (the field order of ``PullRecords``). A record older than
+   the local copy (``version`` lower) is ignored, except during a re-bootstrap after a
+   restore, when the server's history itself went back. Same-named local queues and
+   agents that were never synced become the server's (:mod:`sync.engine.id_remap`).
+3. **Deletions** and **left scope**: a ticket that left the person's scope is removed with
+   its children and a notice is written; its pending mutations stay queued and are pushed.
+4. **Sweep** stale provisional side rows, then **rebase** pending mutations on the records
+   this page overwrote (:mod:`sync.engine.rebase`).
+5. During a re-bootstrap, remember every id received (the end-of-bootstrap sweep).
+6. Store the cursor, the highest version seen and the server identity.
+
+Threading: runs on the sync worker's engine connection only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sync.engine import ticket_removal
+from sync.engine.id_remap import resolve_name_clash
+from sync.engine.rebase import load_pending, rebase, sweep_provisional
+from sync.engine.replica_conn import get_setting, set_setting, transaction
+from sync.engine.sync_client import PullPage
+from sync.engine.wire_rows import SPECS, TABLE_FOR, TableSpec, rows_for
+from sync.replica.models import Base
+from sync.services.ticket_work import blob_path
+
+__all__ = ["PageApplier", "PageResult", "local_defaults"]
+
+
+@dataclass
+class PageResult:
+    records: int = 0
+    tickets: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    left_scope: list[str] = field(default_factory=list)
+    directory_changed: bool = False
+
+
+def local_defaults(table: str, wire_columns: tuple[str, ...]) -> dict[str, Any]:
+    """Replica-only NOT NULL columns of ``table`` and the model default a new row gets.
+
+    Read from the models, so a local column added later (``group_name``, ``sla_state``...)
+    is filled on insert and left alone on update without this module knowing it.
+    """
+    out: dict[str, Any] = {}
+    for column in Base.metadata.tables[table].columns:
+        if column.name in wire_columns or column.nullable or column.primary_key:
+            continue
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            out[column.name] = getattr(default, "arg", None)
+    return out
+
+
+class _Plan:
+    """How one table's rows are written, and the constant values appended to each row.
+
+    Insert-or-ignore, then update the rows that already existed (with the version guard).
+    Not an UPSERT: inside an ``INSERT ... ON CONFLICT DO UPDATE`` SQLite overrides the
+    conflict clause of trigger statements, which breaks the search index's
+    ``INSERT OR IGNORE`` triggers on tickets, comments and articles.
+    """
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        *,
+        guard: bool,
+        extra: tuple[str, ...] = (),
+        keep: tuple[str, ...] = (),
+        replace: bool = False,
+    ) -> None:
+        defaults = local_defaults(spec.table, (*spec.names, *extra))
+        cols = (*spec.names, *extra, *defaults)
+        self.tail = tuple(defaults.values())
+        values = f"({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        self.insert = f"INSERT OR {'REPLACE' if replace else 'IGNORE'} INTO {spec.table} {values}"
+        kept = {"id", *keep, *defaults}
+        updated = [i for i, c in enumerate(cols) if c not in kept]
+        self._order = [*updated, cols.index("id")]
+        where = "id = ?"
+        if guard and spec.versioned:
+            where += " AND version <= ?"
+            self._order.append(cols.index("version"))
+        assignments = ", ".join(f"{cols[i]} = ?" for i in updated)
+        self.update = None if replace else f"UPDATE {spec.table} SET {assignments} WHERE {where}"
+
+    def run(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        if self.tail:
+            rows = [(*row, *self.tail) for row in rows]
+        inserted = conn.executemany(self.insert, rows).rowcount
+        if self.update is not None and inserted != len(rows):
+            order = self._order
+            conn.executemany(self.update, [tuple(row[i] for i in order) for row in rows])
+
+
+class PageApplier:
+    """Applies pages for one round. ``resync``: a re-bootstrap after the server was restored."""
+
+    def __init__(self, conn: sqlite3.Connection, attachments_dir: Path, *, resync: bool, now: str) -> None:
+        self.conn = conn
+        self.attachments_dir = attachments_dir
+        self.resync = resync
+        self.now = now
+        guard = not resync
+        self._plans = {
+            name: _Plan(spec, guard=guard) for name, spec in SPECS.items() if name != "queue_members"
+        }
+        self._plans["tickets"] = _Plan(
+            SPECS["tickets"], guard=guard, extra=("local_number",), keep=("local_number",)
+        )
+        self._plans["attachments"] = _Plan(SPECS["attachments"], guard=guard, extra=("is_local",))
+        self._plans["ticket_links"] = _Plan(SPECS["ticket_links"], guard=guard, replace=True)
+        self._plans["article_revisions"] = _Plan(SPECS["article_revisions"], guard=guard, replace=True)
+
+    def apply(self, page: PullPage, expected_cursor: str | None) -> PageResult | None:
+        """Apply ``page``; None if the cursor moved meanwhile (the page was not applied)."""
+        conn = self.conn
+        with transaction(conn):
+            if get_setting(conn, "cursor") != expected_cursor:
+                return None
+            result = PageResult(records=page.record_count)
+            self._upsert_all(page.records, result)
+            self._delete(page, result)
+            pending = load_pending(conn)
+            busy: set[str] = set()
+            for m in pending:
+                busy |= m.refs
+            sweep_provisional(conn, result.tickets - busy, result.articles - busy)
+            rebase(conn, pending, result.tickets & busy, result.articles & busy)
+            if self.resync:
+                self._mark_seen(page)
+            top = max((int(r["version"]) for rows in page.records.values() for r in rows), default=0)
+            watermark = int(get_setting(conn, "watermark") or 0)
+            set_setting(conn, "watermark", str(max(watermark, top)))
+            set_setting(conn, "cursor", page.cursor)
+            set_setting(conn, "server_id", page.server.server_id)
+            set_setting(conn, "epoch", str(page.server.epoch))
+            return result
+
+    # -- upserts ----------------------------------------------------------------------------
+    def _upsert_all(self, records: dict[str, list[dict[str, Any]]], result: PageResult) -> None:
+        conn = self.conn
+        queues = records.get("queues", [])
+        for q in queues:
+            resolve_name_clash(conn, "queues", "name", str(q["id"]), str(q["name"]))
+        people = records.get("people", [])
+        for p in people:
+            if p.get("username"):
+                resolve_name_clash(conn, "people", "username", str(p["id"]), str(p["username"]))
+        self._run("queues", queues)
+        self._run("people", people)
+        if records.get("queue_members"):
+            conn.executemany(
+                "INSERT OR IGNORE INTO queue_members (queue_id, person_id) VALUES (?, ?)",
+                rows_for(SPECS["queue_members"], records["queue_members"]),
+            )
+        result.directory_changed = bool(queues or people or records.get("queue_members"))
+        tickets = records.get("tickets", [])
+        if tickets:
+            self._upsert_tickets(tickets)
+            result.tickets.update(str(t["id"]) for t in tickets)
+        for name in ("comments", "work_logs", "activity"):
+            self._run(name, records.get(name, []))
+        attachments = records.get("attachments", [])
+        if attachments:
+            rows = [
+                (*row, int(blob_path(self.attachments_dir, str(row[2])).is_file()))
+                for row in rows_for(SPECS["attachments"], attachments)
+            ]
+            self._plans["attachments"].run(conn, rows)
+        self._run("ticket_links", records.get("ticket_links", []))
+        articles = records.get("articles", [])
+        self._run("articles", articles)
+        result.articles.update(str(a["id"]) for a in articles)
+        self._upsert_revisions(records.get("article_revisions", []))
+
+    def _run(self, name: str, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._plans[name].run(self.conn, rows_for(SPECS[name], records))
+
+    def _upsert_tickets(self, tickets: list[dict[str, Any]]) -> None:
+        conn = self.conn
+        spec = SPECS["tickets"]
+        rows = rows_for(spec, tickets)
+        if self.resync:
+            numbers = [(t["number"], t["id"]) for t in tickets]
+            conn.executemany(
+                "UPDATE tickets SET number = NULL, local_number = -1000000000 - rowid "
+                "WHERE number = ? AND id != ?",
+                numbers,
+            )
+        number_at = spec.names.index("number")
+        self._plans["tickets"].run(conn, [(*row, -int(row[number_at])) for row in rows])
+        ids = [(str(t["id"]),) for t in tickets]
+        conn.executemany("DELETE FROM ticket_tags WHERE ticket_id = ?", ids)
+        conn.executemany(
+            "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)",
+            [(str(t["id"]), str(tag)) for t in tickets for tag in t.get("tags", ())],
+        )
+
+    def _upsert_revisions(self, revisions: list[dict[str, Any]]) -> None:
+        if not revisions:
+            return
+        plain = [r for r in revisions if not r.get("conflict")]
+        self._run("article_revisions", plain)
+        for r in revisions:
+            if r.get("conflict"):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO sync_conflict_revisions "
+                    "(id, article_id, base_revision, revision, "
+                    "title, body, author_id, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        r["id"],
+                        r["article_id"],
+                        r.get("base_revision"),
+                        r["revision"],
+                        r["title"],
+                        r["body"],
+                        r.get("author_id"),
+                        rows_for(SPECS["article_revisions"], [r])[0][-1],
+                        r["version"],
+                    ),
+                )
+
+    # -- removals ---------------------------------------------------------------------------
+    def _delete(self, page: PullPage, result: PageResult) -> None:
+        conn = self.conn
+        for ref in page.deletions:
+            table = TABLE_FOR.get(ref.entity_type)
+            if table == "tickets":
+                ticket_removal.remove_ticket(conn, ref.id)
+            elif table == "queue_members":
+                queue_id, _, person_id = ref.id.partition(":")
+                conn.execute(
+                    "DELETE FROM queue_members WHERE queue_id = ? AND person_id = ?", (queue_id, person_id)
+                )
+            elif table == "articles":
+                conn.execute("DELETE FROM article_revisions WHERE article_id = ?", (ref.id,))
+                conn.execute("DELETE FROM articles WHERE id = ?", (ref.id,))
+            elif table is not None:
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (ref.id,))
+            result.directory_changed |= table in ("queues", "people", "queue_members")
+        for ref in page.left_scope:
+            if TABLE_FOR.get(ref.entity_type, ref.entity_type) in ("tickets", "ticket"):
+                ticket_removal.left_scope(conn, ref.id, self.now)
+                result.left_scope.append(ref.id)
+                result.tickets.discard(ref.id)
+
+    def _mark_seen(self, page: PullPage) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sync_resync_seen (entity_type, entity_id) VALUES (?, ?)",
+            [(name, str(r["id"])) for name, rows in page.records.items() for r in rows],
+        )

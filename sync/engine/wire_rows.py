@@ -1,0 +1,216 @@
+"""Pulled records (plain dicts, keyed as in :class:`sync.protocol.PullRecords`) as replica rows.
+
+Each :class:`TableSpec` names a replica table, its columns in order, and how each wire
+value becomes the text/integer SQLite stores — exactly what the ORM column types write
+(timestamps as naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans as 0/1), so rows written
+here and rows written by the services compare and sort the same. A record missing a key
+raises :class:`~sync.engine.errors.SyncProtocolError`: a malformed page is never half-applied.
+
+Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.engine.errors import SyncProtocolError
+
+__all__ = ["SPECS", "TABLE_FOR", "TableSpec", "rows_for", "wire_time"]
+
+
+def wire_time(value: Any) -> str | None:
+    """ISO 8601 text with an offset -> the replica's stored timestamp text."""
+    if value is None:
+        return None
+    text = str(value)
+    if text.endswith("Z"):
+        base = text[:-1]
+    elif text.endswith("+00:00"):
+        base = text[:-6]
+    else:
+        return _slow_time(text)
+    if len(base) == 19:
+        return f"{base[:10]} {base[11:]}.000000"
+    if len(base) == 26:
+        return f"{base[:10]} {base[11:]}"
+    return _slow_time(text)
+
+
+def _slow_time(text: str) -> str:
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise SyncProtocolError(f"The server sent a time this Outpost cannot read: {text!r}.") from exc
+    if when.tzinfo is None:
+        raise SyncProtocolError(f"The server sent a time without a time zone: {text!r}.")
+    return when.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _flag(value: Any) -> int:
+    return 1 if value else 0
+
+
+def _lines(value: Any) -> str:
+    return "\n".join(str(v) for v in value or ())
+
+
+_T, _B, _L = wire_time, _flag, _lines
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """``columns`` pairs each replica column with the wire key it comes from and a converter."""
+
+    table: str
+    columns: tuple[tuple[str, str, Callable[[Any], Any]], ...]
+    versioned: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(col for col, _key, _conv in self.columns)
+
+
+def _spec(table: str, *cols: str | tuple[str, Callable[[Any], Any]], versioned: bool = True) -> TableSpec:
+    out: list[tuple[str, str, Callable[[Any], Any]]] = []
+    for col in cols:
+        if isinstance(col, tuple):
+            out.append((col[0], col[0], col[1]))
+        else:
+            out.append((col, col, _same))
+    if versioned:
+        out.append(("version", "version", _same))
+    return TableSpec(table, tuple(out), versioned)
+
+
+#: PullRecords field -> how its records become rows. Tickets' tags and local numbers, and
+#: attachments' ``is_local``, are filled in by the page applier.
+SPECS: dict[str, TableSpec] = {
+    "queues": _spec("queues", "id", "name", "description", ("categories", _L)),
+    "people": _spec(
+        "people",
+        "id",
+        "name",
+        "username",
+        "email",
+        "phone",
+        "department",
+        "location",
+        "role",
+        "tier",
+        ("active", _B),
+    ),
+    "queue_members": _spec("queue_members", "queue_id", "person_id", versioned=False),
+    "tickets": _spec(
+        "tickets",
+        "id",
+        "number",
+        "subject",
+        "description",
+        "type",
+        "category",
+        "impact",
+        "urgency",
+        "priority",
+        ("priority_overridden", _B),
+        "status",
+        "queue_id",
+        "assignee_id",
+        "requester_id",
+        "tier",
+        "location",
+        "asset",
+        "resolution",
+        "merged_into_id",
+        ("created_at", _T),
+        ("updated_at", _T),
+        ("first_response_at", _T),
+        ("resolved_at", _T),
+        ("closed_at", _T),
+    ),
+    "comments": _spec(
+        "comments", "id", "ticket_id", "kind", "author_id", ("from_requester", _B), "body", ("created_at", _T)
+    ),
+    "work_logs": _spec(
+        "work_logs",
+        "id",
+        "ticket_id",
+        "author_id",
+        "minutes",
+        "travel_minutes",
+        "note",
+        "parts",
+        ("logged_at", _T),
+    ),
+    "attachments": _spec(
+        "attachments",
+        "id",
+        "ticket_id",
+        "sha256",
+        "filename",
+        "size",
+        "mime_type",
+        "added_by_id",
+        ("added_at", _T),
+    ),
+    "ticket_links": _spec("ticket_links", "id", "ticket_id", "other_id", "kind", ("created_at", _T)),
+    "activity": _spec(
+        "activity",
+        "id",
+        "entity_type",
+        "entity_id",
+        "actor_id",
+        "field",
+        "old_value",
+        "new_value",
+        "note",
+        ("at", _T),
+    ),
+    "articles": _spec(
+        "articles",
+        "id",
+        "title",
+        "body",
+        "category",
+        "tags",
+        "kind",
+        "state",
+        "revision",
+        "author_id",
+        ("created_at", _T),
+        ("updated_at", _T),
+    ),
+    "article_revisions": _spec(
+        "article_revisions",
+        "id",
+        "article_id",
+        "revision",
+        "title",
+        "body",
+        "author_id",
+        ("created_at", _T),
+        versioned=False,
+    ),
+}
+
+#: PullRecords field (also the ``entity_type`` of RecordRef/RecordVersion) -> replica table.
+TABLE_FOR: dict[str, str] = {name: spec.table for name, spec in SPECS.items()}
+
+
+def rows_for(spec: TableSpec, records: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Convert ``records`` to row tuples in ``spec.names`` order."""
+    cols = spec.columns
+    try:
+        return [tuple(conv(rec[key]) for _col, key, conv in cols) for rec in records]
+    except KeyError as exc:
+        raise SyncProtocolError(
+            f"The server sent a {spec.table} record without {exc.args[0]!r}; this Outpost cannot apply it."
+        ) from exc
+    except TypeError as exc:
+        raise SyncProtocolError(f"The server sent a malformed {spec.table} record ({exc}).") from exc
