@@ -1,8 +1,16 @@
-"""``outpost ticket ...``: list, show, new, set, reply, note, log, attach, merge, link."""
+"""``outpost ticket ...``: list, show, new, set, reply, note, log, attach, merge, link.
+
+``list`` and ``show`` carry each ticket's live SLA clocks (policy, first-response and
+resolution deadlines and states) in ``--json`` as ``sla``; ``list`` sorts by deadline
+(``--sort due``, soonest first, tickets without one last) and filters by it
+(``--due-before``, ``--sla-state``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +24,9 @@ from sync.services.ticket_queries import SORT_KEYS, TicketFilter, TicketQueries,
 from sync.services.ticket_service import NewTicket, TicketService
 from sync.services.ticket_views import TicketDetail
 from sync.services.ticket_work import TicketWork
+from sync.sla import SlaState
 
-__all__ = ["add_ticket_parser", "run_ticket_command"]
+__all__ = ["add_ticket_parser", "parse_due_before", "run_ticket_command"]
 
 SET_FIELDS = {
     "status": "status",
@@ -49,7 +58,19 @@ def add_ticket_parser(sub: Any) -> None:
     ls.add_argument("--assignee", help="a username, 'me' or 'none'")
     ls.add_argument("--search", default="", help="words in the subject, or a ticket number")
     ls.add_argument("--sort", default="updated", choices=sorted(SORT_KEYS))
-    ls.add_argument("--asc", action="store_true", help="ascending order (default: descending)")
+    ls.add_argument(
+        "--asc", action="store_true", help="ascending order (default: descending; --sort due: soonest first)"
+    )
+    ls.add_argument("--desc", action="store_true", help="descending order (for --sort due: latest first)")
+    ls.add_argument(
+        "--due-before",
+        help="only tickets with an SLA deadline before this: an ISO time (2026-03-02T17:00Z) "
+        "or from now (30m, 4h, 2d; 'now' for overdue)",
+    )
+    ls.add_argument(
+        "--sla-state",
+        help="comma-separated SLA states: " + ", ".join(state.value for state in SlaState),
+    )
     ls.add_argument("--limit", type=int, default=200)
     ls.add_argument("--json", action="store_true")
 
@@ -191,20 +212,26 @@ def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: 
         unassigned = True
     elif args.assignee:
         assignee_id = _person_id(replica, directory, args.assignee)
+    now = replica.clock()
     flt = TicketFilter(
         queue_ids=(directory.queue_by_name(args.queue).id,) if args.queue else (),
         statuses=statuses,
         assignee_id=assignee_id,
         unassigned=unassigned,
         text=args.search,
+        due_before=parse_due_before(args.due_before, now) if args.due_before else None,
+        sla_states=_sla_states(args.sla_state),
     )
-    rows = queries.rows(flt, TicketSort(args.sort, descending=not args.asc), limit=max(0, args.limit))
+    descending = args.desc if args.sort == "due" else not args.asc
+    rows = queries.rows(
+        flt, TicketSort(args.sort, descending=descending), limit=max(0, args.limit), with_sla=True, now=now
+    )
     if args.json:
         emit_json({"total": queries.count(flt), "tickets": rows})
         return 0
     print(
         table(
-            ["NUMBER", "PRI", "STATUS", "QUEUE", "ASSIGNEE", "UPDATED", "SUBJECT"],
+            ["NUMBER", "PRI", "STATUS", "QUEUE", "ASSIGNEE", "SLA", "DUE", "SUBJECT"],
             [
                 [
                     r.display_number,
@@ -212,7 +239,8 @@ def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: 
                     r.status,
                     r.queue,
                     r.assignee or "-",
-                    human_time(r.updated_at),
+                    r.sla.state if r.sla else r.sla_state or "-",
+                    human_time(r.sla.next_due_at if r.sla else r.due_at),
                     r.subject,
                 ]
                 for r in rows
@@ -220,6 +248,36 @@ def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: 
         )
     )
     return 0
+
+
+def parse_due_before(text: str, now: datetime) -> datetime:
+    """``now``, a span from now (``30m``, ``4h``, ``2d``, ``1w``) or an ISO 8601 time (UTC when
+    it has no offset)."""
+    value = text.strip().lower()
+    if value == "now":
+        return now
+    m = re.fullmatch(r"\+?(\d{1,5})\s*([mhdw])", value)
+    if m:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+        return now + timedelta(**{unit: int(m.group(1))})
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            f"{text!r} is not a time: use an ISO time like 2026-03-02T17:00Z, or 30m, 4h, 2d, now."
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _sla_states(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    known = {state.value for state in SlaState}
+    states = tuple(sorted({part.strip().lower() for part in text.split(",") if part.strip()}))
+    unknown = [state for state in states if state not in known]
+    if unknown:
+        raise ValidationError(f"Unknown SLA state {unknown[0]!r} (use: {', '.join(sorted(known))}).")
+    return states
 
 
 _STATUS_VALUES = [s.value for s in TicketStatus]
@@ -240,6 +298,12 @@ def _print_detail(d: TicketDetail, as_json: bool) -> None:
     if d.tags:
         print("  tags " + ", ".join(d.tags))
     print(f"  created {human_time(d.created_at)} · updated {human_time(d.updated_at)}")
+    if d.sla is not None:
+        print(
+            f"  SLA {d.sla.policy}: {d.sla.label.lower()} · first response {d.sla.first_response_state} "
+            f"(due {human_time(d.sla.first_response_due_at)}) · resolution {d.sla.resolution_state} "
+            f"(due {human_time(d.sla.resolution_due_at)})"
+        )
     if d.description:
         print("\n" + d.description)
     for c in d.comments:

@@ -8,7 +8,9 @@ ticket would, stamped in a plausible order.
 
 Demo records are written as a standalone office's own records (no journal entries: the
 demo is not unsynced work), in large batched transactions through the DBAPI, because
-the same code builds 100k- and 1M-ticket replicas for the benchmarks.
+the same code builds 100k- and 1M-ticket replicas for the benchmarks. The SLA columns are
+filled from the written activity by the same code as a bulk recompute, with the built-in
+SLA configuration in the demo's time zone.
 """
 
 from __future__ import annotations
@@ -32,11 +34,16 @@ from sync.domain.priority import priority_for
 from sync.errors import ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica, set_setting
+from sync.services.config_documents import canonical_json
+from sync.services.sla_recompute import recompute_page
+from sync.sla import SlaConfig, default_sla_config
 
 __all__ = ["DemoSpec", "DemoSummary", "build_demo_replica", "populate_demo"]
 
 SPAN_DAYS = 90
 _BATCH = 20_000
+#: The demo college's office hours are in this zone (the built-in SLA configuration).
+DEMO_TIME_ZONE = "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ def populate_demo(replica: Replica, spec: DemoSpec) -> DemoSummary:
         articles = article_rows(gen.rng, spec.articles, now, gen.agent_ids)
         insert_rows(conn, "articles", articles["articles"])
         insert_rows(conn, "article_revisions", articles["revisions"])
+        _fill_sla(conn, default_sla_config(DEMO_TIME_ZONE), now)
     with replica.write() as s:
         set_setting(s, "current_user_id", me)
         set_setting(s, "mode", "standalone")
@@ -426,6 +434,21 @@ class _Generator:
             "ticket": f"L{n}",
         }
         return values
+
+
+def _fill_sla(conn: Connection, config: SlaConfig, now: datetime) -> None:
+    """Store the demo's SLA configuration (as the office's own, not journaled) and fill every
+    ticket's SLA columns from the activity just written, exactly as the services would."""
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO replica_settings (key, value) VALUES (?, ?)",
+        ("config.sla", canonical_json(config.to_dict())),
+    )
+    cursor = ""
+    while True:
+        last, _seen, _changed = recompute_page(conn, config, now, cursor, _BATCH)
+        if last is None:
+            return
+        cursor = last
 
 
 def _empty_batch() -> dict[str, list[tuple[Any, ...]]]:

@@ -11,6 +11,7 @@ __all__ = [
     "AttachmentView",
     "CommentView",
     "LinkView",
+    "SlaView",
     "TicketDetail",
     "TicketRow",
     "WorkLogView",
@@ -25,8 +26,37 @@ def display_number(number: int | None, local_number: int) -> str:
 
 
 @dataclass(frozen=True)
+class SlaView:
+    """A ticket's SLA clocks at ``computed_at`` (see :mod:`sync.sla.clock` for the rules).
+
+    ``state`` is the overall state (ok, warning, breached, paused, met, met_late) and
+    ``label`` its text for people; ``next_due_at`` the earliest deadline of a clock not yet
+    met (None when both are). Each clock's ``due_at`` is its deadline (for a paused clock:
+    if resumed at the time of reading), ``met_at`` when it stopped. The time of reading is
+    deliberately not a field, so reading an unchanged ticket twice gives equal views.
+    """
+
+    policy: str
+    state: str
+    label: str
+    next_due_at: datetime | None
+    first_response_due_at: datetime
+    first_response_state: str
+    first_response_met_at: datetime | None
+    resolution_due_at: datetime
+    resolution_state: str
+    resolution_met_at: datetime | None
+
+    def seconds_left(self, now: datetime) -> int | None:
+        """Wall-clock seconds from ``now`` to the next deadline (negative when overdue)."""
+        return None if self.next_due_at is None else int((self.next_due_at - now).total_seconds())
+
+
+@dataclass(frozen=True)
 class TicketRow:
-    """One line of the ticket table."""
+    """One line of the ticket table. ``due_at``/``sla_state`` are the stored SLA columns
+    (see :mod:`sync.services.sla_service`); ``sla`` is the live computation, filled only
+    when a query asks for it (``TicketQueries.rows(..., with_sla=True)``)."""
 
     id: str
     number: int | None
@@ -41,6 +71,7 @@ class TicketRow:
     updated_at: datetime
     due_at: datetime | None
     sla_state: str
+    sla: SlaView | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +171,7 @@ class TicketDetail:
     work_logs: tuple[WorkLogView, ...]
     attachments: tuple[AttachmentView, ...]
     links: tuple[LinkView, ...]
+    sla: SlaView | None = None  # live clocks at the time of reading
 
     @property
     def minutes_logged(self) -> int:

@@ -5,6 +5,10 @@ sets the ticket's first-response time (once); a reply from the requester reopens
 resolved ticket. Attachments are stored content-addressed (SHA-256) under the data dir,
 written to a temporary file and renamed into place, so a crash never leaves a partial
 file under a valid name; the metadata row is committed only after the file is in place.
+
+Each write also refreshes the ticket's SLA columns and runs the automation rules in its
+transaction (:func:`~sync.services.ticket_writes.after_ticket_write`);
+:func:`add_comment_in` is the comment write inside a caller's unit of work (rules, macros).
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
@@ -25,8 +33,16 @@ from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.journal import record_activity, record_mutation
 from sync.services.ticket_state import acting_user, load_ticket
+from sync.services.ticket_writes import TicketWrite, after_ticket_write
 
-__all__ = ["MAX_ATTACHMENT_BYTES", "MAX_COMMENT_CHARS", "TicketWork", "blob_path"]
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "MAX_COMMENT_CHARS",
+    "CommentOutcome",
+    "TicketWork",
+    "add_comment_in",
+    "blob_path",
+]
 
 MAX_COMMENT_CHARS = 100_000
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -56,79 +72,11 @@ class TicketWork:
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
-            ticket = load_ticket(s, ticket_id)
-            if ticket.status == TicketStatus.CLOSED.value and kind is CommentKind.REPLY:
-                raise TransitionError("This ticket is closed; open a follow-up ticket to reply.")
-            author = ticket.requester_id if from_requester else actor
-            comment_id = new_id()
-            s.add(
-                Comment(
-                    id=comment_id,
-                    ticket_id=ticket_id,
-                    kind=kind.value,
-                    author_id=author,
-                    from_requester=from_requester,
-                    body=text,
-                    created_at=now,
-                )
+            outcome = add_comment_in(
+                s, ticket_id, kind, text, from_requester=from_requester, now=now, actor=actor
             )
-            if kind is CommentKind.REPLY and not from_requester and ticket.first_response_at is None:
-                ticket.first_response_at = now
-                record_activity(
-                    s,
-                    entity_type="ticket",
-                    entity_id=ticket_id,
-                    actor_id=actor,
-                    field="first_response_at",
-                    old=None,
-                    new=now.isoformat(),
-                    at=now,
-                )
-            if from_requester and ticket.status == TicketStatus.RESOLVED.value:
-                ticket.status = TicketStatus.OPEN.value
-                ticket.resolved_at = None
-                record_activity(
-                    s,
-                    entity_type="ticket",
-                    entity_id=ticket_id,
-                    actor_id=actor,
-                    field="status",
-                    old=TicketStatus.RESOLVED.value,
-                    new=TicketStatus.OPEN.value,
-                    at=now,
-                    note="reopened by the requester's reply",
-                )
-            ticket.updated_at = now
-            record_activity(
-                s,
-                entity_type="ticket",
-                entity_id=ticket_id,
-                actor_id=actor,
-                field=kind.value,
-                old=None,
-                new=text[:80],
-                at=now,
-            )
-            record_mutation(
-                s,
-                op="ticket.comment",
-                entity_type="ticket",
-                entity_id=ticket_id,
-                payload={
-                    "comment": {
-                        "id": comment_id,
-                        "ticket_id": ticket_id,
-                        "kind": kind.value,
-                        "author_id": author,
-                        "from_requester": from_requester,
-                        "body": text,
-                        "created_at": now.isoformat(),
-                    }
-                },
-                device_time=now,
-                actor_id=actor,
-            )
-        return WriteResult(comment_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+            after_ticket_write(s, [outcome.write], now=now, actor=actor)
+        return WriteResult(outcome.comment_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def reply(self, ticket_id: str, body: str) -> WriteResult:
         return self.add_comment(ticket_id, CommentKind.REPLY, body)
@@ -183,7 +131,7 @@ class TicketWork:
                 at=now,
                 note=note.strip()[:80],
             )
-            record_mutation(
+            mutation = record_mutation(
                 s,
                 op="ticket.work_log",
                 entity_type="ticket",
@@ -203,6 +151,8 @@ class TicketWork:
                 device_time=now,
                 actor_id=actor,
             )
+            write = TicketWrite(ticket_id, mutation, changes={"work_log": (None, minutes)})
+            after_ticket_write(s, [write], now=now, actor=actor)
         return WriteResult(entry_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def attach_file(self, ticket_id: str, source: Path, *, filename: str | None = None) -> WriteResult:
@@ -249,7 +199,7 @@ class TicketWork:
                 new=name,
                 at=now,
             )
-            record_mutation(
+            mutation = record_mutation(
                 s,
                 op="ticket.attach",
                 entity_type="ticket",
@@ -268,6 +218,8 @@ class TicketWork:
                 device_time=now,
                 actor_id=actor,
             )
+            write = TicketWrite(ticket_id, mutation, changes={"attachment": (None, name)})
+            after_ticket_write(s, [write], now=now, actor=actor)
         return WriteResult(att_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def attachment_file(self, attachment_id: str) -> Path:
@@ -307,3 +259,110 @@ def _store_blob(attachments_dir: Path, source: Path) -> str:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
+
+
+@dataclass(frozen=True)
+class CommentOutcome:
+    comment_id: str
+    write: TicketWrite  # what the comment changed, for after_ticket_write
+
+
+def add_comment_in(
+    s: Session,
+    ticket_id: str,
+    kind: CommentKind,
+    text: str,
+    *,
+    from_requester: bool,
+    now: datetime,
+    actor: str,
+    automation: dict[str, Any] | None = None,
+) -> CommentOutcome:
+    """Add a reply or note inside the caller's unit of work (``text`` already checked), with
+    its side effects (first response, reopening) and a ``ticket.comment`` mutation, but no
+    SLA refresh and no rules: the caller runs :func:`after_ticket_write` with the result.
+    ``automation`` is the rule marker stored in the mutation payload."""
+    ticket = load_ticket(s, ticket_id)
+    if ticket.status == TicketStatus.CLOSED.value and kind is CommentKind.REPLY:
+        raise TransitionError("This ticket is closed; open a follow-up ticket to reply.")
+    author = ticket.requester_id if from_requester else actor
+    comment_id = new_id()
+    s.add(
+        Comment(
+            id=comment_id,
+            ticket_id=ticket_id,
+            kind=kind.value,
+            author_id=author,
+            from_requester=from_requester,
+            body=text,
+            created_at=now,
+        )
+    )
+    changes: dict[str, tuple[Any, Any]] = {"comment": (None, kind.value)}
+    if kind is CommentKind.REPLY and not from_requester and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        changes["first_response_at"] = (None, now.isoformat())
+        record_activity(
+            s,
+            entity_type="ticket",
+            entity_id=ticket_id,
+            actor_id=actor,
+            field="first_response_at",
+            old=None,
+            new=now.isoformat(),
+            at=now,
+        )
+    if from_requester and ticket.status == TicketStatus.RESOLVED.value:
+        changes["status"] = (TicketStatus.RESOLVED.value, TicketStatus.OPEN.value)
+        ticket.status = TicketStatus.OPEN.value
+        ticket.resolved_at = None
+        record_activity(
+            s,
+            entity_type="ticket",
+            entity_id=ticket_id,
+            actor_id=actor,
+            field="status",
+            old=TicketStatus.RESOLVED.value,
+            new=TicketStatus.OPEN.value,
+            at=now,
+            note="reopened by the requester's reply",
+        )
+    ticket.updated_at = now
+    record_activity(
+        s,
+        entity_type="ticket",
+        entity_id=ticket_id,
+        actor_id=actor,
+        field=kind.value,
+        old=None,
+        new=text[:80],
+        at=now,
+    )
+    mutation = record_mutation(
+        s,
+        op="ticket.comment",
+        entity_type="ticket",
+        entity_id=ticket_id,
+        payload={
+            "comment": {
+                "id": comment_id,
+                "ticket_id": ticket_id,
+                "kind": kind.value,
+                "author_id": author,
+                "from_requester": from_requester,
+                "body": text,
+                "created_at": now.isoformat(),
+            },
+            **({"automation": automation} if automation is not None else {}),
+        },
+        device_time=now,
+        actor_id=actor,
+    )
+    write = TicketWrite(
+        ticket_id,
+        mutation,
+        changes=changes,
+        comment=text,
+        comment_from="requester" if from_requester else "agent",
+    )
+    return CommentOutcome(comment_id, write)

@@ -1,0 +1,1 @@
+"""Automation: rules, assignment, macros, ticket templates and checklists, offline."""
