@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
+import sync.replica.sync_models  # noqa: F401  (registers the schema-3 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica.models import Base
 
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -124,7 +125,10 @@ def _upgrade_to_2(conn: sqlite3.Connection) -> None:
 
 
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
-UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _upgrade_to_2}
+UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _upgrade_to_2,
+    3: sync.replica.sync_models.create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
+}
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step
 #: changes one of them, it gets its own literal SQL and this points at the new definition.

@@ -21,9 +21,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Table, Text, create_engine
+from sqlalchemy import Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.schema import CreateIndex, CreateTable
 
 from sync.replica.models import Base
 
@@ -104,11 +103,36 @@ SYNC_TABLES: tuple[Table, ...] = tuple(
     for m in (SyncConflict, SyncNotice, SyncConflictRevision, SyncSeen)
 )
 
+# Schema step 3, written out: a step is history, so a later change to the models above
+# must not change what it did (a later step alters the tables instead). The tests check
+# that an upgraded file and a new one (made from the models) have the same schema.
+_SYNC_TABLES_V3 = (
+    """CREATE TABLE sync_conflicts (
+        id VARCHAR(36) NOT NULL, mutation_id VARCHAR(36) NOT NULL, mutation_seq INTEGER NOT NULL,
+        kind VARCHAR(16) NOT NULL, op VARCHAR(40) NOT NULL, entity_type VARCHAR(16) NOT NULL,
+        entity_id VARCHAR(36) NOT NULL, label TEXT NOT NULL, reason_kind VARCHAR(40) NOT NULL,
+        reason TEXT NOT NULL, fields TEXT NOT NULL, payload TEXT NOT NULL, device_time DATETIME NOT NULL,
+        created_at DATETIME NOT NULL, resolved_at DATETIME, resolution VARCHAR(40) NOT NULL,
+        PRIMARY KEY (id), UNIQUE (mutation_id))""",
+    "CREATE INDEX ix_sync_conflicts_open ON sync_conflicts (resolved_at, created_at)",
+    """CREATE TABLE sync_notices (
+        id VARCHAR(36) NOT NULL, kind VARCHAR(24) NOT NULL, entity_type VARCHAR(16) NOT NULL,
+        entity_id VARCHAR(80) NOT NULL, label TEXT NOT NULL, message TEXT NOT NULL,
+        pending_count INTEGER NOT NULL, created_at DATETIME NOT NULL, dismissed_at DATETIME,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_sync_notices_open ON sync_notices (dismissed_at, created_at)",
+    """CREATE TABLE sync_conflict_revisions (
+        id VARCHAR(36) NOT NULL, article_id VARCHAR(36) NOT NULL, base_revision INTEGER,
+        revision INTEGER NOT NULL, title VARCHAR(300) NOT NULL, body TEXT NOT NULL, author_id VARCHAR(36),
+        created_at DATETIME NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (id))""",
+    "CREATE INDEX ix_sync_conflict_revisions_article ON sync_conflict_revisions (article_id)",
+    """CREATE TABLE sync_resync_seen (
+        entity_type VARCHAR(24) NOT NULL, entity_id VARCHAR(80) NOT NULL,
+        PRIMARY KEY (entity_type, entity_id))""",
+)
+
 
 def create_sync_tables(conn: sqlite3.Connection) -> None:
-    """Schema upgrade step: add the sync tables (inside the caller's transaction; no data touched)."""
-    dialect = create_engine("sqlite://").dialect
-    for table in SYNC_TABLES:
-        conn.execute(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
-        for index in table.indexes:
-            conn.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+    """Schema step 3: add the sync engine's tables (in the caller's transaction; no data touched)."""
+    for statement in _SYNC_TABLES_V3:
+        conn.execute(statement)

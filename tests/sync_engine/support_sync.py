@@ -36,6 +36,7 @@ USERS = {
     "carol": ("agent", ("Facilities",)),
     "root": ("admin", ("IT", "Facilities")),
     "kim": ("knowledge_manager", ("IT",)),
+    "fixture": ("agent", ("IT",)),
 }
 
 
