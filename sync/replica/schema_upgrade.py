@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
-import sync.replica.sync_models  # noqa: F401  (registers the schema-3 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica.models import Base
+from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
 
 __all__ = [
     "MIN_UPGRADABLE_VERSION",
@@ -127,7 +127,7 @@ def _upgrade_to_2(conn: sqlite3.Connection) -> None:
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
 UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
-    3: sync.replica.sync_models.create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
+    3: create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

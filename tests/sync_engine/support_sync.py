@@ -275,5 +275,3 @@ def server_snapshot(srv: ServerUnderTest, ticket_ids: set[str] | None = None) ->
                 )
             },
         }
-
-

@@ -19,7 +19,8 @@ FIXTURE = Path(__file__).resolve().parents[1] / "replica" / "fixtures" / "schema
 
 def _journal(path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as c:
-        return c.execute("SELECT seq, id, op, entity_id, payload, device_time FROM journal ORDER BY seq").fetchall()
+        sql = "SELECT seq, id, op, entity_id, payload, device_time FROM journal ORDER BY seq"
+        return c.execute(sql).fetchall()
 
 
 def test_schema1_replica_upgrades_to_the_sync_tables_and_its_journal_is_pushed(
