@@ -15,11 +15,19 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-__all__ = ["hash_password", "hash_token", "new_token", "verify_password"]
+__all__ = ["hash_password", "hash_token", "new_token", "set_hash_cost", "verify_password"]
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, 3 passes)
 _DUMMY_HASH = _HASHER.hash("not a real password")
 MIN_PASSWORD_CHARS = 8
+
+
+def set_hash_cost(*, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
+    """Change the cost of *new* hashes (existing hashes carry their own parameters and keep
+    verifying). For tests and very small machines; the default is the recommended one."""
+    global _HASHER, _DUMMY_HASH
+    _HASHER = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
+    _DUMMY_HASH = _HASHER.hash("not a real password")
 
 
 def hash_password(password: str) -> str:

@@ -8,6 +8,7 @@ versions the restored database no longer has.
 
 from __future__ import annotations
 
+import functools
 from importlib import metadata
 
 from sqlalchemy import update
@@ -19,6 +20,7 @@ from sync.server.state_models import ServerState
 __all__ = ["bump_epoch", "server_info", "server_version"]
 
 
+@functools.cache
 def server_version() -> str:
     try:
         return metadata.version("outpost")

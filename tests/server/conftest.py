@@ -13,6 +13,15 @@ from pathlib import Path
 import pytest
 from server.server_harness import ServerUnderTest, iter_server
 
+from sync.server.credentials import set_hash_cost
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> None:
+    """argon2 at its production cost takes ~0.5 s per hash on a 2-core CI machine; the tests
+    create and sign in hundreds of users, so they hash cheaply (same code path, lower cost)."""
+    set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
