@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
 from desktop.record_table_model import Column, RecordTableModel
+from desktop.visible_debounce import VisibleDebounce
 from sync.services.directory import PersonView
 
 __all__ = ["PERSON_COLUMNS", "RequesterChoice", "RequesterLookup", "person_text"]
@@ -111,8 +112,7 @@ class RequesterLookup(QWidget):
         layout.addWidget(self.matches)
         layout.addWidget(self.chosen_label)
         layout.addWidget(self.new_form)
-        self._pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
-        self._pause.timeout.connect(self.search)
+        self._pause = VisibleDebounce(self, self.search, SEARCH_PAUSE_MS)
         self.search_edit.textEdited.connect(self._typed)
         self._show_chosen()
 
@@ -126,7 +126,7 @@ class RequesterLookup(QWidget):
         return RequesterChoice(person=self._person)
 
     def search(self) -> None:
-        self._pause.stop()
+        self._pause.cancel()
         self._searches += 1
         search, text, directory = self._searches, self.search_edit.text().strip(), self._ctx.directory
         if not text:

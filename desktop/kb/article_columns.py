@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.record_table_model import Column, local_time_text
 from sync.services.article_service import ArticleRevisionView, ArticleSummary
 
-__all__ = ["ARTICLE_COLUMNS", "REVISION_COLUMNS", "state_text"]
+__all__ = ["ARTICLE_COLUMNS", "ARTICLE_UPDATED", "REVISION_COLUMNS", "state_text"]
 
 
 def state_text(state: str) -> str:
@@ -20,12 +20,13 @@ def _category(a: ArticleSummary) -> str:
     return a.category or "(uncategorised)"
 
 
+ARTICLE_UPDATED = Column("Updated", lambda a: local_time_text(a.updated_at))
 ARTICLE_COLUMNS = (
     Column("Title", _title, tooltip=_title),
     Column("Category", _category),
     Column("Kind", lambda a: a.kind),
     Column("State", lambda a: state_text(a.state)),
-    Column("Updated", lambda a: local_time_text(a.updated_at)),
+    ARTICLE_UPDATED,
 )
 
 

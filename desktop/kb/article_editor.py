@@ -13,7 +13,8 @@ for older text than the latest request is dropped. UI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -27,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from desktop.app_context import AppContext
 from desktop.error_message import show_error
-from desktop.kb.article_html import article_html
+from desktop.kb.article_html import ARTICLE_STYLE, article_html
 from desktop.kb.safe_browser import SafeTextBrowser
+from desktop.visible_debounce import VisibleDebounce
 from sync.services.article_service import ARTICLE_KINDS, ArticleDetail
 from sync.services.changes import WriteResult
 
@@ -64,6 +66,7 @@ class ArticleEditor(QWidget):
         )
         self.body_edit.setTabChangesFocus(True)
         self.preview = SafeTextBrowser()
+        self.preview.document().setDefaultStyleSheet(ARTICLE_STYLE)
         self.preview.setObjectName("articlePreview")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -86,8 +89,7 @@ class ArticleEditor(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.buttons)
 
-        self._pause = QTimer(self, singleShot=True, interval=PREVIEW_PAUSE_MS)
-        self._pause.timeout.connect(self.render_preview)
+        self._pause = VisibleDebounce(self, self.render_preview, PREVIEW_PAUSE_MS)
         self.body_edit.textChanged.connect(self._pause.start)
 
     @property
@@ -131,7 +133,7 @@ class ArticleEditor(QWidget):
             self._ctx.write(lambda: articles.edit(article_id, fields), self._saved, self._failed)
 
     def render_preview(self) -> None:
-        self._pause.stop()
+        self._pause.cancel()
         self._previews += 1
         request, body, folder = (
             self._previews,
@@ -139,6 +141,10 @@ class ArticleEditor(QWidget):
             self._ctx.replica.attachments_dir,
         )
         self._ctx.read(lambda: article_html(body, folder), lambda html: self._previewed(request, html))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._pause.resume()
 
     # -- internals -------------------------------------------------------------------
     def _fill(self, title: str, body: str, category: str, tags: str, kind: str) -> None:

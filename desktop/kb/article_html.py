@@ -13,7 +13,18 @@ from pathlib import Path
 from sync.kb.markdown_render import ImageResolver, render_markdown
 from sync.services.ticket_work import blob_path
 
-__all__ = ["article_html", "attachment_image_resolver"]
+__all__ = ["ARTICLE_STYLE", "article_html", "attachment_image_resolver"]
+
+#: The look of rendered articles (``QTextDocument.setDefaultStyleSheet``; Qt's CSS subset).
+#: The renderer writes no style attributes, so all presentation lives here.
+ARTICLE_STYLE = """
+table { margin-top: 8px; border-collapse: collapse; border: 1px solid #c8c8c8; }
+th, td { padding: 4px 10px; border: 1px solid #c8c8c8; }
+th { background-color: #eef0f3; }
+code { font-family: monospace; background-color: #f0f0f0; }
+pre { font-family: monospace; background-color: #f4f4f4; }
+h1, h2, h3 { margin-top: 14px; }
+"""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -7,7 +7,7 @@ is window-modal and opened with ``open()``. UI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QTableView, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -15,6 +15,7 @@ from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
 from desktop.kb.article_columns import ARTICLE_COLUMNS
 from desktop.record_table_model import RecordTableModel
+from desktop.visible_debounce import VisibleDebounce
 from sync.services.article_service import ArticleSummary
 
 __all__ = ["ArticlePickerDialog", "article_link_markdown"]
@@ -59,13 +60,13 @@ class ArticlePickerDialog(QDialog):
         layout.addWidget(self.search_edit)
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
-        self._pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
-        self._pause.timeout.connect(self.search)
+        self._pause = VisibleDebounce(self, self.search, SEARCH_PAUSE_MS)
         self.search_edit.textChanged.connect(lambda _t: self._pause.start())
         self.resize(560, 400)
         self.search()
 
     def search(self) -> None:
+        self._pause.cancel()
         self._generation += 1
         generation, text, articles = self._generation, self.search_edit.text(), self._ctx.articles
         self._ctx.read(

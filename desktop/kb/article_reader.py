@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter, show_error
 from desktop.kb.article_columns import REVISION_COLUMNS, state_text
-from desktop.kb.article_html import article_html
+from desktop.kb.article_html import ARTICLE_STYLE, article_html
 from desktop.kb.safe_browser import SafeTextBrowser
 from desktop.record_table_model import RecordTableModel, local_time_text
 from sync.errors import NotFoundError
@@ -94,6 +94,8 @@ class ArticleReader(QWidget):
         self.state_button.setObjectName("publishArticle")
         self.state_button.clicked.connect(self.toggle_published)
         self.browser = SafeTextBrowser()
+        self.browser.document().setDefaultStyleSheet(ARTICLE_STYLE)
+        self.browser.document().setDocumentMargin(12)
         self.browser.setObjectName("articleBrowser")
         self.browser.article_link_activated.connect(self.article_link_activated)
         self.browser.ticket_link_activated.connect(self.ticket_link_activated)

@@ -13,9 +13,11 @@ reloads when it is among them. UI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListView,
     QPushButton,
@@ -28,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
-from desktop.kb.article_columns import ARTICLE_COLUMNS
+from desktop.kb.article_columns import ARTICLE_COLUMNS, ARTICLE_UPDATED
 from desktop.kb.article_editor import ArticleEditor
 from desktop.kb.article_reader import ArticleReader
 from desktop.record_table_model import Column, RecordTableModel
+from desktop.visible_debounce import VisibleDebounce
 from sync.services.article_service import ArticleDetail, ArticleSummary
 from sync.services.changes import ChangeSet
 
@@ -66,7 +69,10 @@ class KnowledgeBaseView(QWidget):
         self.article_table.setObjectName("kbArticles")
         self.article_table.setModel(self.article_model)
         self.article_table.verticalHeader().hide()
-        self.article_table.horizontalHeader().setStretchLastSection(True)
+        header = self.article_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.article_table.setColumnHidden(ARTICLE_COLUMNS.index(ARTICLE_UPDATED), True)
         self.article_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.article_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.article_table.activated.connect(
@@ -92,19 +98,20 @@ class KnowledgeBaseView(QWidget):
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self.category_list)
         lists.addWidget(self.article_table)
-        lists.setStretchFactor(1, 3)
+        lists.setSizes([150, 600])
         left_layout.addWidget(lists, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 2)
-        split.setSizes([420, 840])
+        split.setSizes([460, 800])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(split)
 
-        self._pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
-        self._pause.timeout.connect(self.reload_list)
+        self._pause = VisibleDebounce(self, self.reload_list, SEARCH_PAUSE_MS)
+        self._refresh = VisibleDebounce(self, self._refresh_after_changes, 0)
+        self._reader_stale = False
         self.search_edit.textChanged.connect(lambda _t: self._pause.start())
         self.category_list.selectionModel().selectionChanged.connect(self._category_changed)
         self.reader.edit_requested.connect(self._edit)
@@ -136,7 +143,7 @@ class KnowledgeBaseView(QWidget):
         self._ctx.read(self._ctx.articles.categories, self._categories_loaded, error_reporter(self))
 
     def reload_list(self) -> None:
-        self._pause.stop()
+        self._pause.cancel()
         self._searches += 1
         search, text, category, articles = (
             self._searches,
@@ -149,6 +156,11 @@ class KnowledgeBaseView(QWidget):
             lambda found: self._list_loaded(search, found),
             error_reporter(self),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._pause.resume()
+        self._refresh.resume()  # article changes that arrived while another screen was in front
 
     # -- internals -------------------------------------------------------------------
     def _categories_loaded(self, categories: list[str]) -> None:
@@ -167,7 +179,6 @@ class KnowledgeBaseView(QWidget):
         if search != self._searches:
             return
         self.article_model.set_records(found)
-        self.article_table.resizeColumnToContents(0)
         current = self.reader.article
         if current is not None:
             self._select_in_list(current.id)
@@ -186,8 +197,14 @@ class KnowledgeBaseView(QWidget):
     def _changed(self, changes: ChangeSet) -> None:
         if not (changes.everything or changes.articles):
             return
-        self.reload_categories()
-        self.reload_list()
         current = self.reader.article
         if current is not None and (changes.everything or current.id in changes.articles):
+            self._reader_stale = True
+        self._refresh.start()  # one reload for a burst of notices, and none while hidden
+
+    def _refresh_after_changes(self) -> None:
+        self.reload_categories()
+        self.reload_list()
+        if self._reader_stale:
+            self._reader_stale = False
             self.reader.reload()

@@ -17,7 +17,7 @@ IMPACT_CHOICES: tuple[tuple[str, int], ...] = (
 )
 
 URGENCY_CHOICES: tuple[tuple[str, int], ...] = (
-    ("High – work stopped, safety, money lost now", 1),
+    ("High – work stopped or unsafe", 1),
     ("Medium – work slowed", 2),
     ("Low – can wait", 3),
 )

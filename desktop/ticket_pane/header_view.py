@@ -30,22 +30,25 @@ class TicketHeader(QWidget):
         super().__init__(parent)
         self.number_label = _plain_label("ticketNumber")
         self.subject_label = _plain_label("ticketSubject")
-        self.subject_label.setWordWrap(True)
         self.requester_label = _plain_label("ticketRequester")
         self.state_label = _plain_label("ticketState")
-        for label, scale, bold in ((self.number_label, 1.3, True), (self.subject_label, 1.3, True)):
+        for label in (self.subject_label, self.requester_label, self.state_label):
+            label.setWordWrap(True)  # the pane may sit in a narrow column beside the ticket list
+        for label, scale, bold in ((self.number_label, 1.1, True), (self.subject_label, 1.3, True)):
             font = label.font()
             font.setPointSizeF(font.pointSizeF() * scale)
             font.setBold(bold)
             label.setFont(font)
         self.state_label.setStyleSheet("color: palette(placeholder-text);")
 
-        top = QHBoxLayout()
-        top.addWidget(self.number_label)
-        top.addWidget(self.subject_label, 1)
+        #: The number's row; the pane puts its ticket-wide buttons at its right end.
+        self.actions_row = QHBoxLayout()
+        self.actions_row.addWidget(self.number_label)
+        self.actions_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addLayout(self.actions_row)
+        layout.addWidget(self.subject_label)  # a row of its own: the full width to wrap in
         layout.addWidget(self.requester_label)
         layout.addWidget(self.state_label)
 

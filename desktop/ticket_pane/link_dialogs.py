@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,7 @@ from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_text, show_error
+from desktop.visible_debounce import VisibleDebounce
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import LinkKind
 from sync.services.changes import WriteResult
@@ -55,7 +56,6 @@ class _TicketRefDialog(QDialog):
     def __init__(self, ctx: AppContext, source: TicketDetail, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._owner = parent
         self._source = source
         self._lookups = 0
         self.setWindowTitle(title)
@@ -73,8 +73,7 @@ class _TicketRefDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout(self)
-        self._pause = QTimer(self, singleShot=True, interval=LOOKUP_PAUSE_MS)
-        self._pause.timeout.connect(self._look_up)
+        self._pause = VisibleDebounce(self, self._look_up, LOOKUP_PAUSE_MS)
         self.ref_edit.textChanged.connect(lambda _t: self._pause.start())
 
     def _finish_layout(self) -> None:
@@ -107,7 +106,12 @@ class _TicketRefDialog(QDialog):
         if not ref.strip():
             return
         self.buttons.setEnabled(False)
-        self._ctx.write(lambda: action(queries.resolve_ref(ref)), self._succeeded, self._failed)
+        owner = self.parentWidget()  # captured per call: a stored back-reference would be a wrapper cycle
+        self._ctx.write(
+            lambda: action(queries.resolve_ref(ref)),
+            self._succeeded,
+            lambda error: self._failed(error, owner),
+        )
 
     def _succeeded(self, result: WriteResult) -> None:
         if not isValid(self):  # cancelled while the write ran; the change notice still updates the pane
@@ -116,12 +120,12 @@ class _TicketRefDialog(QDialog):
         super().accept()
         self.completed.emit(result.entity_id)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, owner: QWidget | None) -> None:
         if isValid(self):
             self.buttons.setEnabled(True)
             show_error(self, error)
-        elif self._owner is not None and isValid(self._owner):  # cancelled meanwhile: still say why
-            show_error(self._owner, error)
+        elif owner is not None and isValid(owner):  # cancelled meanwhile: still say why
+            show_error(owner, error)
 
 
 class MergeDialog(_TicketRefDialog):

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -50,13 +49,17 @@ from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
 from desktop.ticket_pane.reply_composer import ReplyComposer
 from desktop.ticket_pane.work_log_panel import WorkLogPanel
 from desktop.ticket_pane.work_timer import WorkTimers
+from desktop.visible_debounce import VisibleDebounce
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import TicketType
 from sync.errors import NotFoundError
 from sync.services.changes import ChangeSet
 from sync.services.ticket_views import TicketDetail
 
-__all__ = ["TicketPane", "article_from_resolution", "dropped_files"]
+__all__ = ["WIDE_LAYOUT_MIN_WIDTH", "TicketPane", "article_from_resolution", "dropped_files"]
+
+#: Below this width the conversation and the fields share the tab widget instead of sitting side by side.
+WIDE_LAYOUT_MIN_WIDTH = 900
 
 
 def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -125,28 +128,26 @@ class TicketPane(QWidget):
         ):
             self.tabs.addTab(widget, title)
 
-        top = QHBoxLayout()
-        top.addWidget(self.header, 1)
-        top.addWidget(self.article_button, 0, Qt.AlignmentFlag.AlignTop)
-        talk = QSplitter(Qt.Orientation.Vertical)
-        talk.addWidget(self.conversation)
-        talk.addWidget(self.composer)
-        talk.setStretchFactor(0, 3)
-        talk.setStretchFactor(1, 1)
+        self.header.actions_row.addWidget(self.article_button)
+        self.talk = QSplitter(Qt.Orientation.Vertical)
+        self.talk.addWidget(self.conversation)
+        self.talk.addWidget(self.composer)
+        self.talk.setStretchFactor(0, 1)
+        self.talk.setSizes([600, 150])
         side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.fields)
-        side_layout.addWidget(self.tabs, 1)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(talk)
+        self._side_layout = QVBoxLayout(side)
+        self._side_layout.setContentsMargins(0, 0, 0, 0)
+        self._side_layout.addWidget(self.tabs, 1)
+        self._body = body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(side)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
+        self._wide: bool | None = None
+        self._arrange(wide=False)  # narrow until shown wide: its minimum width fits beside the list
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(8, 8, 8, 8)
-        content_layout.addLayout(top)
+        content_layout.addWidget(self.header)
         content_layout.addWidget(body, 1)
         self.placeholder = QLabel("Select a ticket to see it here.")
         self.placeholder.setObjectName("ticketPlaceholder")
@@ -162,8 +163,7 @@ class TicketPane(QWidget):
         # Text widgets take drops themselves; files dropped on them are attachments too.
         for viewport in (self.conversation.viewport(), self.composer.editor.viewport()):
             viewport.installEventFilter(self)
-        self._reload_soon = QTimer(self, singleShot=True, interval=0)
-        self._reload_soon.timeout.connect(self.reload)
+        self._reload_soon = VisibleDebounce(self, self.reload, 0)
         ctx.hub.changed.connect(self._changed)
 
     # -- public ----------------------------------------------------------------------
@@ -188,7 +188,7 @@ class TicketPane(QWidget):
 
     def reload(self) -> None:
         """Read the shown ticket again (normally triggered by the change hub)."""
-        self._reload_soon.stop()
+        self._reload_soon.cancel()
         ticket_id = self._ticket_id
         if ticket_id is None:
             return
@@ -234,10 +234,12 @@ class TicketPane(QWidget):
         self.links.set_detail(d)
         self.activity.set_data(data)
         self.article_button.setEnabled(bool(d.resolution.strip()))
-        for index, (title, count) in enumerate(
-            (("Work log", len(d.work_logs)), ("Attachments", len(d.attachments)), ("Links", len(d.links)))
+        for widget, title, count in (
+            (self.work_log, "Work log", len(d.work_logs)),
+            (self.attachments, "Attachments", len(d.attachments)),
+            (self.links, "Links", len(d.links)),
         ):
-            self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+            self.tabs.setTabText(self.tabs.indexOf(widget), f"{title} ({count})" if count else title)
         self.stack.setCurrentIndex(1)
         if self._opened_id != d.id:
             self._opened_id = d.id
@@ -266,6 +268,43 @@ class TicketPane(QWidget):
             self._reload_soon.start()
 
     # -- drafts on hide/close, files dropped -----------------------------------------
+    # -- layout: side by side when wide, all in tabs when narrow ----------------------
+    @property
+    def is_wide(self) -> bool:
+        return bool(self._wide)
+
+    def _arrange(self, *, wide: bool, width: int = 0) -> None:
+        """Wide: conversation beside the fields and the tabs. Narrow (the main window gives the
+        pane ~470 px beside the ticket list): conversation and details become the first tabs."""
+        if wide == self._wide:
+            return
+        self._wide = wide
+        if wide:
+            for widget in (self.talk, self.fields):
+                if (index := self.tabs.indexOf(widget)) >= 0:
+                    self.tabs.removeTab(index)
+            self._body.insertWidget(0, self.talk)
+            self._side_layout.insertWidget(0, self.fields)
+            self.talk.show()
+            self.fields.show()
+            self._body.setSizes([width * 3 // 5, width * 2 // 5])
+        else:
+            self.tabs.insertTab(0, self.talk, "Conversation")
+            self.tabs.insertTab(1, self.fields, "Details")
+            self.tabs.setCurrentIndex(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = event.size().width()
+        if width >= WIDE_LAYOUT_MIN_WIDTH + 40 or (self._wide and width >= WIDE_LAYOUT_MIN_WIDTH):
+            self._arrange(wide=True, width=width)  # hysteresis: a splitter drag does not flicker
+        else:
+            self._arrange(wide=False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._reload_soon.resume()  # changes that arrived while hidden
+
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush_drafts()
         super().hideEvent(event)

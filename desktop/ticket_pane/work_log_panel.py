@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,10 +30,10 @@ from desktop.error_message import show_error
 from desktop.record_table_model import Column, RecordTableModel, local_time_text
 from desktop.ticket_pane.work_timer import WorkTimers
 from sync.services.changes import WriteResult
-from sync.services.ticket_views import TicketDetail
+from sync.services.ticket_views import TicketDetail, WorkLogView
 from sync.services.ticket_work import MAX_MINUTES
 
-__all__ = ["WORK_LOG_COLUMNS", "WorkLogPanel", "duration_text"]
+__all__ = ["NOTE_COLUMN", "PARTS_COLUMN", "WORK_LOG_COLUMNS", "WorkLogPanel", "duration_text"]
 
 
 def duration_text(minutes: int) -> str:
@@ -40,13 +41,26 @@ def duration_text(minutes: int) -> str:
     return f"{hours} h {rest} min" if hours else f"{rest} min"
 
 
+def _time_text(w: WorkLogView) -> str:
+    travel = f" + {duration_text(w.travel_minutes)} travel" if w.travel_minutes else ""
+    return duration_text(w.minutes) + travel
+
+
+def _entry_tooltip(w: WorkLogView) -> str:
+    lines = [f"{local_time_text(w.logged_at)} – {w.author or 'unknown'}: {_time_text(w)}"]
+    lines += [f"Parts: {w.parts}"] if w.parts else []
+    lines += [w.note] if w.note else []
+    return "\n".join(lines)
+
+
+NOTE_COLUMN = Column("Note", lambda w: w.note, tooltip=_entry_tooltip)
+PARTS_COLUMN = Column("Parts", lambda w: w.parts, tooltip=_entry_tooltip)
 WORK_LOG_COLUMNS = (
-    Column("When", lambda w: local_time_text(w.logged_at)),
-    Column("Who", lambda w: w.author or "—"),
-    Column("Time", lambda w: duration_text(w.minutes), align_right=True),
-    Column("Travel", lambda w: duration_text(w.travel_minutes) if w.travel_minutes else "", align_right=True),
-    Column("Parts", lambda w: w.parts, tooltip=lambda w: w.parts),
-    Column("Note", lambda w: w.note, tooltip=lambda w: w.note),
+    Column("When", lambda w: w.logged_at.astimezone().strftime("%d %b %H:%M"), tooltip=_entry_tooltip),
+    Column("Who", lambda w: w.author or "—", tooltip=_entry_tooltip),
+    Column("Time", _time_text, tooltip=_entry_tooltip),
+    NOTE_COLUMN,
+    PARTS_COLUMN,
 )
 
 
@@ -64,7 +78,13 @@ class WorkLogPanel(QWidget):
         self.table.setObjectName("workLogTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(WORK_LOG_COLUMNS.index(NOTE_COLUMN), QHeaderView.ResizeMode.Stretch)
+        parts = WORK_LOG_COLUMNS.index(PARTS_COLUMN)  # long part lists are elided; the tooltip has all
+        header.setSectionResizeMode(parts, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(parts, 130)
+        self.table.setWordWrap(False)
         self.total_label = QLabel()
         self.total_label.setObjectName("workTotal")
 
@@ -115,7 +135,6 @@ class WorkLogPanel(QWidget):
             self._ticket_id = detail.id
             self._reset_form()
         self.model.set_records(list(reversed(detail.work_logs)))  # newest first
-        self.table.resizeColumnsToContents()
         travel = sum(w.travel_minutes for w in detail.work_logs)
         total = f"Total: {duration_text(detail.minutes_logged)}"
         self.total_label.setText(total + (f" (+ {duration_text(travel)} travel)" if travel else ""))

@@ -179,3 +179,20 @@ def test_show_none_shows_the_placeholder(qtbot, pane, make_ticket):
     pane.show_ticket(None)
     assert pane.stack.currentIndex() == 0
     assert not pane.composer.isEnabled()
+
+
+def test_a_narrow_pane_puts_conversation_and_details_in_tabs(qtbot, pane, make_ticket):
+    """Beside the ticket list the main window gives the pane about 470 px."""
+    open_in(qtbot, pane, make_ticket())
+    assert pane.is_wide and pane.tabs.indexOf(pane.talk) == -1
+    pane.resize(470, 800)
+    qtbot.waitUntil(lambda: not pane.is_wide)
+    assert [pane.tabs.tabText(i) for i in range(3)] == ["Conversation", "Details", "Work log"]
+    assert pane.tabs.currentWidget() is pane.talk
+    qtbot.keyClicks(pane.composer.editor, "still works")
+    qtbot.keyClick(pane.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(pane.detail.comments) == 1)
+    pane.resize(1280, 800)
+    qtbot.waitUntil(lambda: pane.is_wide)
+    assert pane.tabs.indexOf(pane.talk) == -1 and pane.tabs.indexOf(pane.fields) == -1
+    assert pane.talk.isVisible() and pane.fields.isVisible()

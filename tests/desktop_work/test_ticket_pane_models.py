@@ -51,7 +51,9 @@ def test_every_pane_model_with_real_rows(
         if rows is not None:
             assert model.rowCount() == rows
     assert pane.activity.model.rowCount() >= 5
-    assert pane.work_log.model.data(pane.work_log.model.index(1, 2)) == "30 min"  # newest first
+    assert (
+        pane.work_log.model.data(pane.work_log.model.index(1, 2)) == "30 min + 10 min travel"
+    )  # newest first
 
 
 def test_requester_matches_model(qtbot, qtmodeltester, ctx: AppContext):

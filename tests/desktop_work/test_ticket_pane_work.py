@@ -40,7 +40,7 @@ def test_log_work_with_parts_and_travel(qtbot, pane, make_ticket):
     assert panel.model.rowCount() == 1
     assert panel.total_label.text() == "Total: 45 min (+ 20 min travel)"
     assert panel.note_edit.text() == "" and panel.minutes_spin.value() == 15  # ready for the next one
-    assert pane.tabs.tabText(0) == "Work log (1)"
+    assert pane.tabs.tabText(pane.tabs.indexOf(panel)) == "Work log (1)"
 
 
 def test_the_timer_runs_across_ticket_switches_and_prefills_minutes_rounded_up(qtbot, ctx, make_ticket):
