@@ -282,3 +282,35 @@ def test_killed_mid_batch_the_index_resumes_and_matches_a_rebuild(tmp_path: Path
     assert progress[-1] <= resumed.done < resumed.total  # what committed survived; work remains
     assert_matches_rebuild(r)
     r.close()
+
+
+def test_background_indexer_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    import threading
+
+    from sync.search.index_worker import BackgroundIndexer
+
+    r = open_replica(tmp_path / "demo")
+    populate_demo(r, DemoSpec(tickets=200, articles=5, seed=2, now=datetime(2026, 3, 1, tzinfo=UTC)))
+    index = SearchIndex(r, batch_size=10)
+    gate, seen, done = threading.Event(), [], []
+
+    def progress(p: IndexProgress) -> None:
+        seen.append(p)
+        if len(seen) == 2:
+            worker.cancel()
+            gate.set()
+
+    worker = BackgroundIndexer(index, progress=progress, on_done=done.append)
+    worker.start()
+    assert gate.wait(30)
+    result = worker.join(30)
+    assert isinstance(result, IndexProgress) and result.cancelled and result.remaining > 0
+    assert done == [result] and not worker.running
+    finisher = BackgroundIndexer(SearchIndex(r))
+    finisher.start()
+    final = finisher.join(60)
+    assert isinstance(final, IndexProgress) and final.finished and not final.cancelled
+    with pytest.raises(RuntimeError):
+        finisher.start()
+    assert_matches_rebuild(r)
+    r.close()
