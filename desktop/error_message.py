@@ -1,52 +1,24 @@
-"""Showing a failed operation to the person as a readable message, never a traceback.
+"""``on_error`` callbacks for ``ctx.read``/``ctx.write`` that show the failure over a widget.
 
-Used by the ticket pane, the new-ticket dialog and the knowledge base until the main
-window's ``desktop/error_display.py`` takes over the same job. UI thread only.
-
-The box is window-modal and opened with ``open()``, not ``exec()``: it never starts a
-nested event loop, so a queued database result can still arrive behind it, and tests can
-find it with ``parent.findChildren(QMessageBox)``.
+The message itself comes from :mod:`desktop.error_display` (the main window's readable
+error box: the core's message, what to do, never a traceback); this only adapts
+:func:`~desktop.error_display.show_error`, which returns its box, to the ``None``-returning
+callback type the task runner takes. UI thread only.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from sync.errors import OutpostError, PermissionDeniedError
+from desktop.error_display import show_error
 
-__all__ = ["error_reporter", "error_text", "show_error"]
-
-log = logging.getLogger(__name__)
-
-
-def error_text(error: BaseException) -> str:
-    """What to tell the person: the core's message, or a plain sentence for anything unexpected."""
-    if isinstance(error, OutpostError):
-        return error.message
-    return f"Something went wrong ({type(error).__name__}). Nothing you entered was lost; please try again."
-
-
-def show_error(parent: QWidget, error: BaseException, title: str = "Outpost") -> QMessageBox:
-    """Show ``error`` over ``parent`` without blocking; unexpected errors are also logged."""
-    if not isinstance(error, OutpostError):
-        log.error("unexpected error", exc_info=error)
-    box = QMessageBox(parent)
-    denied = isinstance(error, PermissionDeniedError)
-    box.setIcon(QMessageBox.Icon.Information if denied else QMessageBox.Icon.Warning)
-    box.setWindowTitle(title)
-    box.setText(error_text(error))
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
+__all__ = ["error_reporter"]
 
 
 def error_reporter(parent: QWidget) -> Callable[[BaseException], None]:
-    """An ``on_error`` callback for ``ctx.read``/``ctx.write`` that shows the error over ``parent``."""
+    """A callback that shows the error it is given over ``parent``, without blocking."""
 
     def report(error: BaseException) -> None:
         show_error(parent, error)

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import error_reporter, show_error
+from desktop.error_display import show_error
+from desktop.error_message import error_reporter
 from desktop.requester_lookup import RequesterChoice, RequesterLookup
 from desktop.ticket_pane.field_choices import IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
 from sync.domain.priority import priority_for

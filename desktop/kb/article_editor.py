@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import show_error
+from desktop.error_display import show_error
 from desktop.kb.article_html import ARTICLE_STYLE, article_html
 from desktop.kb.safe_browser import SafeTextBrowser
 from desktop.visible_debounce import VisibleDebounce

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import error_reporter, show_error
+from desktop.error_display import show_error
+from desktop.error_message import error_reporter
 from desktop.kb.article_columns import REVISION_COLUMNS, state_text
 from desktop.kb.article_html import ARTICLE_STYLE, article_html
 from desktop.kb.safe_browser import SafeTextBrowser

@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.app_context import AppContext
-from desktop.error_message import show_error
+from desktop.error_display import show_error
 from desktop.record_table_model import local_time_text
 from desktop.ticket_pane.field_choices import IMPACT_CHOICES, URGENCY_CHOICES
 from desktop.ticket_pane.pane_data import TicketPaneData

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop.app_context import AppContext
-from desktop.error_message import error_text, show_error
+from desktop.error_display import describe_error, show_error
 from desktop.visible_debounce import VisibleDebounce
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import LinkKind
@@ -93,7 +93,7 @@ class _TicketRefDialog(QDialog):
             lambda d: self._previewed(
                 lookup, f"{d.display_number} {d.subject} ({TicketStatus(d.status).label})"
             ),
-            lambda e: self._previewed(lookup, error_text(e)),
+            lambda e: self._previewed(lookup, describe_error(e).message),
         )
 
     def _previewed(self, lookup: int, text: str) -> None:

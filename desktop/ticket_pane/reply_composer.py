@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import show_error
+from desktop.error_display import show_error
 from desktop.kb.article_picker import ArticlePickerDialog, article_link_markdown
 from desktop.ticket_pane.pane_data import note_key, reply_key
 from sync.services.changes import ChangeSet, WriteResult

@@ -11,9 +11,9 @@ Contract for the main window:
   the signal back to a selection is safe.
 * The pane reloads itself when ``ctx.hub.changed`` names its ticket (or queues, people,
   or everything changed), coalescing a burst of notices into one read.
-* Half-written replies are saved as drafts when switching tickets and when the pane is
-  hidden or closed (quitting the app hides it); the main window must close the
-  AppContext (which drains queued writes) after its widgets, not before.
+* Half-written replies are saved as drafts when switching tickets, when the pane is hidden,
+  and when its window gets a Close event (before the window's ``closeEvent`` can close the
+  AppContext, whose ``close`` drains queued writes). :meth:`flush_drafts` does it on demand.
 * :attr:`article_link_activated` carries an article id from a link in the conversation;
   :attr:`article_created` the id of an article made from this ticket's resolution.
 
@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import error_reporter, show_error
+from desktop.error_display import show_error
+from desktop.error_message import error_reporter
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
 from desktop.ticket_pane.activity_panel import ActivityPanel
 from desktop.ticket_pane.attachments_panel import AttachmentsPanel
@@ -159,6 +160,7 @@ class TicketPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+        self._watched_window: QWidget | None = None
         self.setAcceptDrops(True)
         # Text widgets take drops themselves; files dropped on them are attachments too.
         for viewport in (self.conversation.viewport(), self.composer.editor.viewport()):
@@ -304,6 +306,12 @@ class TicketPane(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._reload_soon.resume()  # changes that arrived while hidden
+        window = self.window()
+        if window is not self and window is not self._watched_window:
+            # The window's Close event comes before its closeEvent, where the app may close the
+            # context at once; saving the drafts here queues them ahead of that shutdown.
+            window.installEventFilter(self)
+            self._watched_window = window
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush_drafts()
@@ -325,6 +333,9 @@ class TicketPane(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.Close and watched is self._watched_window:
+            self.flush_drafts()
+            return False
         if (
             kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
             and isinstance(event, QDropEvent)

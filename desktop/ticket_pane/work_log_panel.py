@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.error_message import show_error
+from desktop.error_display import show_error
 from desktop.record_table_model import Column, RecordTableModel, local_time_text
 from desktop.ticket_pane.work_timer import WorkTimers
 from sync.services.changes import WriteResult

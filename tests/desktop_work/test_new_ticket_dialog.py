@@ -111,7 +111,7 @@ def test_a_refused_ticket_keeps_the_dialog_open_with_a_readable_reason(qtbot, ct
     qtbot.keyClicks(dialog.subject_edit, "Chair broken")
     dialog.accept()
     qtbot.waitUntil(lambda: bool(dialog.findChildren(QMessageBox)))
-    assert "is not an e-mail address" in dialog.findChildren(QMessageBox)[0].text()
+    assert "is not an e-mail address" in dialog.findChildren(QMessageBox)[0].informativeText()
     assert dialog.isVisible() and dialog.created_ticket_id is None
     assert dialog.subject_edit.text() == "Chair broken"
     assert ctx.queries.count(ctx_filter()) == 0

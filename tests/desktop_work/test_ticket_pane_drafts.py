@@ -97,3 +97,31 @@ def test_a_late_draft_load_never_overwrites_typing(qtbot, ctx: AppContext, pane,
     assert pane.composer.editor.isReadOnly()  # until its drafts have arrived
     qtbot.waitUntil(lambda: not pane.composer.editor.isReadOnly())
     assert pane.composer.text() == "stored earlier"
+
+
+def test_a_window_that_closes_the_context_in_its_close_event_still_keeps_the_draft(
+    qtbot, open_context, make_ticket
+):
+    """The main window closes the AppContext inside closeEvent, before its children are hidden."""
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QMainWindow
+
+    ctx = open_context()
+    ticket = make_ticket("Lift stuck on floor 3")
+
+    class Window(QMainWindow):
+        def closeEvent(self, event: QCloseEvent) -> None:
+            super().closeEvent(event)
+            ctx.close()  # what desktop/app.py does on the window's `closed` signal
+
+    window = Window()
+    pane = TicketPane(ctx)
+    window.setCentralWidget(pane)
+    window.resize(1280, 800)
+    window.show()
+    show(qtbot, pane, ticket)
+    qtbot.keyClicks(pane.composer.editor, "Engineer booked for")
+    window.close()
+
+    again = open_context()
+    assert again.drafts.load(reply_key(ticket)) == "Engineer booked for"

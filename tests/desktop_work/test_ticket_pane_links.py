@@ -41,7 +41,7 @@ def test_a_refused_merge_keeps_the_dialog_open_with_the_reason(qtbot, pane, make
     qtbot.keyClicks(dialog.ref_edit, "L1")  # itself
     dialog.accept()
     qtbot.waitUntil(lambda: bool(dialog.findChildren(QMessageBox)))
-    assert "cannot be merged into itself" in dialog.findChildren(QMessageBox)[0].text()
+    assert "cannot be merged into itself" in dialog.findChildren(QMessageBox)[0].informativeText()
     assert dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.buttons.isEnabled())
 

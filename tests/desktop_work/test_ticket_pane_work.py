@@ -75,7 +75,7 @@ def test_a_refused_entry_keeps_the_form_and_says_why(qtbot, pane, make_ticket, c
     ctx.replica.set_setting("current_user_id", None)  # a replica nobody signed in to
     qtbot.mouseClick(pane.work_log.log_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(pane.findChildren(QMessageBox)))
-    assert "no signed-in agent" in pane.findChildren(QMessageBox)[0].text()
+    assert "no signed-in agent" in pane.findChildren(QMessageBox)[0].informativeText()
     assert pane.work_log.note_edit.text() == "Checked the valve"
 
 
