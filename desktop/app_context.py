@@ -45,7 +45,13 @@ class AppContext(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> int:
-        """Run a query on the database thread; ``on_done(result)`` runs on the UI thread."""
+        """Run a query on the database thread; ``on_done(result)`` runs on the UI thread.
+
+        Once the context is closing, reads are dropped (returns -1): a view refreshing
+        during shutdown has nothing to show. Writes are never dropped: ``write`` raises.
+        """
+        if self.runner.closed:
+            return -1
         return self.runner.submit(fn, on_done, on_error)
 
     def write(

@@ -41,6 +41,10 @@ class TaskRunner(QObject):
         self._closed = False
 
     @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
     def pending(self) -> int:
         return len(self._callbacks)
 
