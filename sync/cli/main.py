@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     # Imported here so each module registers itself; keeps this module free of their imports.
     import sync.cli.demo_command
+    import sync.cli.search_command
     import sync.cli.sync_commands  # noqa: F401
 
 
