@@ -131,6 +131,11 @@ def probe_app(data_dir: Path) -> None:
     results: dict[str, Any] = {"views": {}, "search": {}}
     queue_key = next(e.key for e in window.sidebar.model.entries() if e.key.startswith("queue:"))
     for key in (*VIEWS, queue_key):
+        if window.sidebar.current_key == key:  # the window opened on it: switch away first
+            _wait(
+                model.query_applied,
+                lambda k=key: window.sidebar.select_view("all_open" if k != "all_open" else "mine"),
+            )
         stalls.reset()
         ui = _wait(model.query_applied, lambda k=key: window.sidebar.select_view(k))
         me, now = replica.current_user_id, datetime.now(UTC)

@@ -32,7 +32,7 @@ from desktop.status_bar import OutpostStatusBar
 from desktop.theme import ThemeController
 from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
 from sync.errors import OutpostError
-from sync.services.ticket_lists import SidebarSnapshot
+from sync.services.ticket_lists import BUILTIN_VIEWS, SidebarSnapshot
 from sync.services.ticket_queries import TicketSort
 
 __all__ = ["ACTIONS", "MainWindow"]
@@ -90,8 +90,8 @@ class MainWindow(QMainWindow):
         self.ctx, self.settings, self.theme = ctx, settings, theme
         self.setWindowTitle("Outpost")
         self.setObjectName("mainWindow")
-        self.sidebar = Sidebar(ctx, self)
         self.tickets = TicketListPanel(ctx, self)
+        self.sidebar = Sidebar(ctx, self, load=False)
         pane_cls = _optional("desktop.ticket_pane", "TicketPane")
         self.pane: Any = pane_cls(ctx) if pane_cls else _Placeholder("Select a ticket to see it here.")
         self.pane.setObjectName("ticketPane")
@@ -180,9 +180,18 @@ class MainWindow(QMainWindow):
             header.restoreState(header_state)
         key, descending = s.sort()
         column = next((c for c, spec in COLUMNS.items() if spec.sort_key == key), Col.UPDATED)
-        self.tickets.model.set_initial_sort(TicketSort(COLUMNS[column].sort_key, descending))
+        sort = TicketSort(COLUMNS[column].sort_key, descending)
         self.tickets.table.apply_sort_indicator(column, descending)
-        self.sidebar.select_view(s.last_view())
+        # The list's first page goes to the database thread before the sidebar's counts, so
+        # the tickets show as soon as possible; the sidebar then selects the same view.
+        last = s.last_view()
+        if last != KB_KEY:
+            self.tickets.set_title(dict(BUILTIN_VIEWS).get(last, ""))
+            self.tickets.model.set_query(ListQuery(view_key=last, sort=sort))
+        else:
+            self.tickets.model.set_initial_sort(sort)
+        self.sidebar.select_view(last)
+        self.sidebar.reload()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

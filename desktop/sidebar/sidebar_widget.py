@@ -77,7 +77,9 @@ class Sidebar(QWidget):
     view_selected = Signal(str, str)  # key, label
     snapshot_loaded = Signal(object)  # SidebarSnapshot
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, load: bool = True) -> None:
+        """``load=False`` defers the first read to :meth:`reload` (the main window queues the
+        ticket list's first page ahead of the counts, so the list shows sooner)."""
         super().__init__(parent)
         self._ctx = ctx
         self._saved = SavedViews(ctx.replica)
@@ -107,7 +109,8 @@ class Sidebar(QWidget):
         self.menu: QMenu | None = None
         self.dialog: QInputDialog | None = None
         ctx.hub.changed.connect(self._on_changed)
-        self.reload()
+        if load:
+            self.reload()
 
     @property
     def current_key(self) -> str | None:

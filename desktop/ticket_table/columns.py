@@ -1,4 +1,4 @@
-"""The ticket table's columns: title, the service sort key behind each, width, and cell text.
+"""The ticket table's columns: title, the service sort key behind each, width, cell text and tips.
 
 Pure functions of a :class:`TicketRow` and "now" (no Qt widgets), so they are cheap to
 call from ``data()`` for every visible cell.
@@ -19,6 +19,8 @@ __all__ = [
     "VISUAL_ORDER",
     "Col",
     "ColumnSpec",
+    "cell_text",
+    "cell_tooltip",
     "due_text",
     "is_overdue",
     "priority_text",
@@ -122,3 +124,42 @@ def due_text(row: TicketRow, now: datetime) -> str:
     if delta < timedelta(0):
         return f"{abs(delta).days} d overdue"
     return when_text(row.due_at, now)
+
+
+def cell_text(row: TicketRow, col: Col, now: datetime) -> str:
+    match col:
+        case Col.NUMBER:
+            return row.display_number
+        case Col.SUBJECT:
+            return row.subject
+        case Col.REQUESTER:
+            return row.requester
+        case Col.STATUS:
+            return status_text(row.status)
+        case Col.PRIORITY:
+            return priority_text(row.priority)
+        case Col.ASSIGNEE:
+            return row.assignee or "—"
+        case Col.QUEUE:
+            return row.queue
+        case Col.UPDATED:
+            return when_text(row.updated_at, now)
+        case Col.DUE:
+            return due_text(row, now)
+
+
+def cell_tooltip(row: TicketRow, col: Col, *, pending: bool) -> str | None:
+    if col == Col.NUMBER:
+        parts = []
+        if row.number is None:
+            parts.append(f"{row.display_number} is a provisional number; the server gives the final #number.")
+        if pending:
+            parts.append("This ticket has changes that are not synced yet.")
+        return "\n".join(parts) or None
+    if col == Col.SUBJECT:
+        return row.subject
+    if col == Col.UPDATED:
+        return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if col == Col.DUE and row.due_at is not None:
+        return "Due " + row.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return None

@@ -38,15 +38,7 @@ from PySide6.QtGui import QFont
 from desktop.app_context import AppContext
 from desktop.theme import colors
 from desktop.ticket_table.column_filters import ColumnFilters
-from desktop.ticket_table.columns import (
-    COLUMNS,
-    Col,
-    due_text,
-    is_overdue,
-    priority_text,
-    status_text,
-    when_text,
-)
+from desktop.ticket_table.columns import COLUMNS, Col, cell_text, cell_tooltip, is_overdue
 from sync.services.changes import ChangeSet
 from sync.services.ticket_lists import TicketPage, load_page, view_filter
 from sync.services.ticket_queries import TicketFilter, TicketSort
@@ -337,7 +329,7 @@ class TicketTableModel(QAbstractTableModel):
             return None
         row, col = self._rows[index.row()], Col(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, col)
+            return cell_text(row, col, self._now)
         if role == Role.TICKET_ID:
             return row.id
         if role == Role.PRIORITY:
@@ -349,7 +341,7 @@ class TicketTableModel(QAbstractTableModel):
         if role == Role.OVERDUE:
             return is_overdue(row, self._now)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, col)
+            return cell_tooltip(row, col, pending=row.id in self._pending)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == Col.DUE and is_overdue(row, self._now):
                 return colors().overdue
@@ -362,43 +354,4 @@ class TicketTableModel(QAbstractTableModel):
             font.setItalic(col == Col.NUMBER)
             font.setBold(col == Col.DUE)
             return font
-        return None
-
-    def _text(self, row: TicketRow, col: Col) -> str:
-        match col:
-            case Col.NUMBER:
-                return row.display_number
-            case Col.SUBJECT:
-                return row.subject
-            case Col.REQUESTER:
-                return row.requester
-            case Col.STATUS:
-                return status_text(row.status)
-            case Col.PRIORITY:
-                return priority_text(row.priority)
-            case Col.ASSIGNEE:
-                return row.assignee or "—"
-            case Col.QUEUE:
-                return row.queue
-            case Col.UPDATED:
-                return when_text(row.updated_at, self._now)
-            case Col.DUE:
-                return due_text(row, self._now)
-
-    def _tooltip(self, row: TicketRow, col: Col) -> str | None:
-        if col == Col.NUMBER:
-            parts = []
-            if row.number is None:
-                parts.append(
-                    f"{row.display_number} is a provisional number; the server gives the final #number."
-                )
-            if row.id in self._pending:
-                parts.append("This ticket has changes that are not synced yet.")
-            return "\n".join(parts) or None
-        if col == Col.SUBJECT:
-            return row.subject
-        if col == Col.UPDATED:
-            return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if col == Col.DUE and row.due_at is not None:
-            return "Due " + row.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
         return None
