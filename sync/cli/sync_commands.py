@@ -125,7 +125,7 @@ def _connect(data_dir: Path, args: argparse.Namespace) -> int:
 def _sync(data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
-        report = open_engine(replica).run_round()
+        report = open_engine(replica, push_batch=args.batch_size, pull_limit=args.page_size).run_round()
         if args.json:
             emit_json(_report_dict(report) | {"pending": read_status(replica).pending})
         else:
@@ -245,6 +245,20 @@ def _add_connect(sub: Any) -> None:
 def _add_sync(sub: Any) -> None:
     p = sub.add_parser("sync", help="run one sync round (push your changes, pull everyone's)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--batch-size", type=_positive, default=500, help="changes sent per request (default 500)")
+    p.add_argument(
+        "--page-size",
+        type=_positive,
+        default=2000,
+        help="records received per page (default 2000; smaller on a poor link)",
+    )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _add_status(sub: Any) -> None:

@@ -62,8 +62,15 @@ def pg_server(postgres_db_url: str) -> Iterator[ServerUnderTest]:
 def desk(tmp_path: Path) -> Iterator[Callable[..., Desk]]:
     made: list[Desk] = []
 
-    def make(srv: ServerUnderTest, username: str, *, name: str | None = None, connect: bool = True) -> Desk:
-        d = Desk.create(tmp_path / (name or username), srv, username, connect=connect)
+    def make(
+        srv: ServerUnderTest,
+        username: str,
+        *,
+        name: str | None = None,
+        connect: bool = True,
+        url: str | None = None,
+    ) -> Desk:
+        d = Desk.create(tmp_path / (name or username), srv, username, connect=connect, url=url)
         made.append(d)
         return d
 
