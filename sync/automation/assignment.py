@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sync.automation.shifts import is_on_shift, load_shifts
 from sync.domain.ticket_status import OPEN_STATUSES
 from sync.errors import ValidationError
-from sync.replica.models import Person, QueueMember, Ticket
+from sync.replica.models import Person, QueueMember, ReplicaSetting, Ticket
 from sync.replica.replica import Replica, set_setting
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.directory import AGENT_ROLES
@@ -125,8 +125,6 @@ class Assignment:
 
 
 def _get(session: Session, key: str) -> str | None:
-    from sync.replica.models import ReplicaSetting
-
     row = session.get(ReplicaSetting, key)
     return None if row is None else row.value
 

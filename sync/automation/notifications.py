@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.ids import new_id
-from sync.replica.models import Activity, Person, QueueMember, Ticket
+from sync.replica.models import Activity, Mutation, Person, QueueMember, ReplicaSetting, Ticket
 from sync.replica.replica import Replica, set_setting
 from sync.services.directory import AGENT_ROLES
 from sync.services.journal import record_activity, record_mutation
@@ -71,8 +71,9 @@ def notify_in(
     now: datetime,
     actor: str,
     automation: dict[str, Any] | None,
-) -> str | None:
-    """Record a notification in the caller's transaction; None when nobody is to receive it."""
+) -> Mutation | None:
+    """Record a notification in the caller's transaction; returns its ``ticket.notify``
+    mutation, or None when nobody is to receive it."""
     if not recipients:
         return None
     notification_id = new_id()
@@ -112,7 +113,7 @@ def notify_in(
     }
     if automation is not None:
         payload["automation"] = automation
-    record_mutation(
+    return record_mutation(
         session,
         op="ticket.notify",
         entity_type="ticket",
@@ -121,7 +122,6 @@ def notify_in(
         device_time=now,
         actor_id=actor,
     )
-    return notification_id
 
 
 class Notifications:
@@ -185,7 +185,5 @@ def _seen_key(user_id: str) -> str:
 
 
 def _seen(session: Session, user_id: str) -> datetime | None:
-    from sync.replica.models import ReplicaSetting
-
     row = session.get(ReplicaSetting, _seen_key(user_id))
     return None if row is None else datetime.fromisoformat(row.value)

@@ -7,7 +7,8 @@ internal note (:func:`~sync.services.ticket_work.add_comment_in`) and each ``not
 notification (:func:`~sync.automation.notifications.notify_in`). Every mutation carries the
 rule marker. Only the field update is returned as a write that raises further events: a
 rule's notes and notifications never trigger rules, so a rule that adds a note cannot
-trigger itself.
+trigger itself. The marker goes into payloads only where :func:`~sync.automation.markers.
+marker_fits` allows; the engine gives every mutation written here its derived id.
 
 A change a ticket already has is not made again (the update's plan is empty), which is what
 makes "would this rule change anything?" (:func:`would_change`) the test for a real loop.
@@ -23,13 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.automation.assignment import Strategy, pick_agent
+from sync.automation.markers import marker_fits
 from sync.automation.notifications import notify_in, recipients_for
 from sync.automation.placeholders import placeholder_values, render
 from sync.automation.rule_model import ActionKind, Rule
 from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_type import CommentKind
 from sync.errors import OutpostError
-from sync.replica.models import Ticket, TicketTag
+from sync.replica.models import Mutation, Ticket, TicketTag
 from sync.services.ticket_service import apply_update
 from sync.services.ticket_state import load_ticket, ticket_fields
 from sync.services.ticket_work import MAX_COMMENT_CHARS, add_comment_in
@@ -46,6 +48,7 @@ _STRATEGIES = {
 @dataclass
 class AppliedRule:
     writes: list[TicketWrite] = field(default_factory=list)  # field updates: raise further events
+    mutations: list[Mutation] = field(default_factory=list)  # every journal row written, in order
     messages: list[str] = field(default_factory=list)  # what could not be done, for the history
 
 
@@ -95,10 +98,18 @@ def apply_rule(
             requested["assignee_id"] = agent
     if requested:
         outcome = apply_update(
-            session, ticket_id, requested, now=now, actor=actor, reason=label, note=label, automation=marker
+            session,
+            ticket_id,
+            requested,
+            now=now,
+            actor=actor,
+            reason=label,
+            note=label,
+            automation=marker if marker_fits("ticket.update") else None,
         )
         if outcome.mutation is not None:
             result.writes.append(TicketWrite(ticket_id, outcome.mutation, changes=outcome.plan))
+            result.mutations.append(outcome.mutation)
     for action in rule.actions:
         if action.kind not in (ActionKind.ADD_NOTE, ActionKind.NOTIFY):
             continue
@@ -107,7 +118,7 @@ def apply_rule(
         if not text:
             continue
         if action.kind is ActionKind.ADD_NOTE:
-            add_comment_in(
+            note = add_comment_in(
                 session,
                 ticket_id,
                 CommentKind.NOTE,
@@ -115,14 +126,19 @@ def apply_rule(
                 from_requester=False,
                 now=now,
                 actor=actor,
-                automation=marker,
+                automation=marker if marker_fits("ticket.comment") else None,
             )
+            assert note.write.mutation is not None
+            result.mutations.append(note.write.mutation)
         else:
             recipients = recipients_for(session, ticket, str(action.to))
-            if not notify_in(
+            sent = notify_in(
                 session, ticket, recipients, text, source=label, now=now, actor=actor, automation=marker
-            ):
+            )
+            if sent is None:
                 result.messages.append(f"{label}: nobody to notify ({action.to})")
+            else:
+                result.mutations.append(sent)
     return result
 
 

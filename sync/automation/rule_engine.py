@@ -8,28 +8,25 @@ events are keyed by what happened, so every replica and the server derive the sa
 priority change) or a new unanswered message is a new event.
 
 **Exactly once.** A rule's firing for an event has the execution id
-:func:`execution_id` = ``sha256(rule id, event id)``. It is recorded in the replica
-(an activity row ``entity_type = "rule_execution"`` for the ticket, ``new_value`` = the id)
-and in the marker of every mutation the rule's actions write::
-
-    payload["automation"] = {"evaluated": true, "rules_revision": "...", "rule_id": "...",
-                             "rule_name": "...", "event_id": "...", "execution_id": "...",
-                             "executions": ["..."]}
-
-The mutations that raised events carry ``{"evaluated": true, "rules_revision", "executions"}``
-(the ids of the rules that fired for them). A firing whose id is already recorded is
-skipped, so the timer re-evaluating a breach, a replayed write or the server's own run never
-applies a rule twice for one event; the server skips event rules for mutations marked
-``evaluated`` and drops an action mutation whose ``execution_id`` it already applied.
+:func:`~sync.automation.markers.execution_id` = ``sha256(rule id, event id)``. The replica
+records it (an activity row ``entity_type = "rule_execution"`` for the ticket: ``field`` the
+rule id, ``old_value`` the event id, ``new_value`` the execution id) and skips a firing whose
+id is recorded, so the timer re-evaluating a breach or a repeated write never applies a rule
+twice for one event. On the wire the firing's mutations have ids derived from the execution
+id, and carry the marker where the payload version allows (:mod:`sync.automation.markers`):
+the server skips event rules for mutations pushed by replicas (they ran them at the moment
+of the event) and treats a time-event firing it already applied, recognised by execution id
+or derived mutation id, as done.
 
 **Cascades and loops.** A rule's field changes raise new events in the same transaction,
-and the rules run again for them (breadth first). Within one cascade each rule fires at
-most once per ticket: a rule matching again is skipped silently — unless the event came
-from its own earlier firing (directly or through other rules) *and* it would change the
-ticket again: then two rules are undoing each other (A sets X, B reacts, A would set X
-again), and the cascade stops that rule with a message naming the chain. A chain deeper
-than :data:`MAX_CASCADE_DEPTH` is stopped the same way. Messages go to the ticket's
-history (``activity.field = "automation"``) and the returned :class:`AutomationOutcome`.
+and the rules run again for them (breadth first; each rule sees the ticket as it is when it
+is evaluated). Within one cascade each rule fires at most once per ticket: a rule matching
+again is skipped silently when its changes still hold, but if it *would change the ticket
+again*, rules that fired after it undid its work (A sets X, B reacts and changes X, A would
+set X again): that is a loop, so the rule is not run again and the cascade reports it once,
+naming the chain. A chain deeper than :data:`MAX_CASCADE_DEPTH` is stopped the same way.
+Messages go to the ticket's history (``activity.field = "automation"``) and the returned
+:class:`AutomationOutcome`.
 
 **Failures.** Each firing runs in a savepoint: a rule whose action the services refuse
 (say, resolving without a resolution) is rolled back alone and reported; the person's own
@@ -38,7 +35,6 @@ action and the other rules still commit.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -50,6 +46,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.automation.conditions import TicketFacts, conditions_hold
+from sync.automation.markers import action_mutation_id, execution_id, marker_fits
 from sync.automation.rule_actions import apply_rule, rule_label, would_change
 from sync.automation.rule_model import EventKind, Rule
 from sync.automation.rule_store import RuleSet
@@ -79,11 +76,6 @@ MAX_CASCADE_DEPTH = 8
 _log = logging.getLogger(__name__)
 
 
-def execution_id(rule_id: str, event_id: str) -> str:
-    """The deterministic id of one rule firing for one event (32 hex characters)."""
-    return hashlib.sha256(f"{rule_id}\n{event_id}".encode()).hexdigest()[:32]
-
-
 @dataclass(frozen=True)
 class TicketEvent:
     """Something that happened to a ticket; ``chain`` holds the ids of the rules whose
@@ -96,6 +88,7 @@ class TicketEvent:
     comment: str = ""
     comment_from: str = ""
     chain: tuple[str, ...] = ()
+    hours: int | None = None  # no_reply events: the waiting time they are for
 
 
 @dataclass(frozen=True)
@@ -165,7 +158,8 @@ class RuleRun:
         self.actor = actor
         self.outcome = AutomationOutcome()
         self._executed: dict[str, set[str]] = {}
-        self._fired_once: set[tuple[str, str]] = set()
+        self._fired: dict[str, list[str]] = {}  # ticket id -> rule ids in firing order
+        self._stopped: set[tuple[str, str]] = set()
         self._marked: dict[str, Mutation] = {}
         self._by_id = {rule.id: rule for rule in rules.rules}
 
@@ -178,6 +172,8 @@ class RuleRun:
         while queue:
             event = queue.popleft()
             for rule in self.rules.for_event(event.kind):
+                if event.kind is EventKind.NO_REPLY and rule.hours != event.hours:
+                    continue
                 queue.extend(self._consider(rule, event))
         self._mark_mutations()
         return self.outcome
@@ -189,12 +185,24 @@ class RuleRun:
         exec_id = execution_id(rule.id, event.event_id)
         if exec_id in self._executed_for(event.ticket_id):
             return []
-        if (event.ticket_id, rule.id) in self._fired_once:
-            if rule.id in event.chain and would_change(self.session, rule, event.ticket_id, self.now):
-                self._stop(rule, event, "would undo what another rule just did")
+        fired = self._fired.setdefault(event.ticket_id, [])
+        if rule.id in fired:
+            if would_change(self.session, rule, event.ticket_id, self.now):
+                after = fired[fired.index(rule.id) + 1 :]
+                self._stop(
+                    rule,
+                    event,
+                    [rule.id, *after, rule.id],
+                    "would run again after {others} changed the ticket",
+                )
             return []
         if len(event.chain) >= MAX_CASCADE_DEPTH:
-            self._stop(rule, event, f"the chain of rules is longer than {MAX_CASCADE_DEPTH}")
+            self._stop(
+                rule,
+                event,
+                [*event.chain, rule.id],
+                f"would make a chain of more than {MAX_CASCADE_DEPTH} rules",
+            )
             return []
         marker = {
             "evaluated": True,
@@ -209,6 +217,8 @@ class RuleRun:
                 applied = apply_rule(
                     self.session, rule, event.ticket_id, marker, now=self.now, actor=self.actor
                 )
+                for index, mutation in enumerate(applied.mutations):
+                    mutation.id = action_mutation_id(exec_id, index)
                 chain = (*event.chain, rule.id)
                 follow: list[TicketEvent] = []
                 for write in applied.writes:
@@ -226,16 +236,21 @@ class RuleRun:
         for message in applied.messages:
             self._history(event.ticket_id, "skipped", message)
         self._record_execution(rule, event, exec_id)
-        self._fired_once.add((event.ticket_id, rule.id))
+        fired.append(rule.id)
         self.outcome.fired.append(RuleFiring(rule.id, rule.name, event.ticket_id, event.event_id, exec_id))
         return follow
 
-    def _stop(self, rule: Rule, event: TicketEvent, why: str) -> None:
-        names = [self._by_id[rid].name if rid in self._by_id else rid for rid in event.chain]
-        chain = " → ".join([*(f"'{name}'" for name in names), f"'{rule.name}'"])
+    def _stop(self, rule: Rule, event: TicketEvent, chain: list[str], why: str) -> None:
+        """Report (once per rule and ticket in this cascade) a rule that was not run again."""
+        if (event.ticket_id, rule.id) in self._stopped:
+            return
+        self._stopped.add((event.ticket_id, rule.id))
+        names = [f"'{self._by_id[rid].name}'" if rid in self._by_id else rid for rid in chain]
+        others = ", ".join(dict.fromkeys(name for name in names[1:-1])) or "another change"
         message = (
-            f"Automation stopped on {self._number(event)}: {rule_label(rule)} {why} ({chain}). "
-            "These rules keep triggering each other; change one of them so they agree."
+            f"Automation stopped on {self._number(event)}: {rule_label(rule)} "
+            f"{why.format(others=others)} ({' → '.join(names)}). "
+            "These rules undo or re-trigger each other; change one of them so they agree."
         )
         _log.warning(message)
         self._history(event.ticket_id, "stopped", message)
@@ -285,6 +300,8 @@ class RuleRun:
         for firing in self.outcome.fired:
             by_prefix.setdefault(firing.event_id.split(":", 1)[0], []).append(firing.execution_id)
         for mutation_id, mutation in self._marked.items():
+            if not marker_fits(mutation.op):
+                continue
             marker = dict(mutation.payload.get("automation") or {})
             marker.update(evaluated=True, rules_revision=self.rules.revision)
             marker["executions"] = by_prefix.get(mutation_id, [])
