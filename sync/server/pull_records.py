@@ -1,18 +1,20 @@
-"""Reading records by id and turning them into the JSON shapes of ``protocol.PullRecords``.
+"""Reading one family's changed records for a pull page, as the JSON shapes of ``PullRecords``.
 
-The pull sends many rows, so this reads plain column tuples (no ORM objects) and builds
-dicts directly; the shapes are those of the ``*Record`` models in :mod:`sync.protocol`
-(a test checks every family round-trips through them). Credentials never leave: people
-are read column by column and ``password_hash`` is not among the columns.
+The pull sends many rows, so this runs one Core query per family — the change log joined to
+the record table over the page's version range, filtered by the caller's scope — reads
+plain tuples (no ORM objects, no per-value type processing: timestamps are read as the
+database gives them and turned into ISO 8601 text directly) and builds dicts. The shapes
+are those of the ``*Record`` models in :mod:`sync.protocol` (the tests validate every page
+against them). Credentials never leave: ``password_hash`` is not among the columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, select, tuple_
+from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sync.server.models import (
@@ -20,6 +22,7 @@ from sync.server.models import (
     Article,
     ArticleRevision,
     Attachment,
+    Base,
     Comment,
     Person,
     Queue,
@@ -28,10 +31,9 @@ from sync.server.models import (
     TicketLink,
     WorkLog,
 )
+from sync.server.state_models import ChangeLog
 
-__all__ = ["FAMILIES", "fetch_records"]
-
-_CHUNK = 900
+__all__ = ["FAMILIES", "fetch_family"]
 
 
 def _cols(*attrs: InstrumentedAttribute[Any]) -> tuple[InstrumentedAttribute[Any], ...]:
@@ -155,56 +157,93 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
 FAMILIES: tuple[str, ...] = tuple(_COLUMNS)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+_STAMP = "T"
 
 
-def _plain(names: list[str]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+def _sqlite_iso(value: str | None) -> str | None:
+    """'2026-01-05 08:00:00.000000' (SQLite's text) -> '2026-01-05T08:00:00+00:00'."""
+    if value is None:
+        return None
+    return value.replace(" ", _STAMP).removesuffix(".000000") + "+00:00"
+
+
+def _naive_iso(value: datetime | None) -> str | None:
+    """A naive UTC datetime (PostgreSQL ``timestamp``) -> ISO text with the UTC offset."""
+    return None if value is None else value.isoformat() + "+00:00"
+
+
+def _converter(family: str, sqlite: bool) -> Callable[[Any], dict[str, Any]]:
+    names = [c.key for c in _COLUMNS[family]]
     stamps = [i for i, n in enumerate(names) if n.endswith("_at") or n == "at"]
+    iso = _sqlite_iso if sqlite else _naive_iso
+    version = len(names)
 
-    def convert(row: tuple[Any, ...]) -> dict[str, Any]:
+    def convert(row: Any) -> dict[str, Any]:
         values = list(row)
         for i in stamps:
-            values[i] = _iso(values[i])
-        return dict(zip(names, values, strict=True))
+            values[i] = iso(values[i])
+        record = dict(zip(names, values[:version], strict=True))
+        record["version"] = values[version]
+        return record
 
+    if family == "queues":
+        return lambda row: {**convert(row), "categories": [c for c in (row[3] or "").split("\n") if c]}
+    if family == "tickets":
+        return lambda row: {**convert(row), "tags": (row[version - 1] or "").split()}
+    if family == "queue_members":
+        return lambda row: {
+            "id": f"{row[0]}:{row[1]}",
+            "queue_id": row[0],
+            "person_id": row[1],
+            "version": row[2],
+        }
     return convert
 
 
-def _converter(family: str) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
-    names = [c.key for c in _COLUMNS[family]]
-    base = _plain(names)
-    if family == "queues":
-        return lambda row: {**base(row), "categories": [c for c in (row[3] or "").split("\n") if c]}
-    if family == "tickets":
-        return lambda row: {**base(row), "tags": (row[-1] or "").split()}
-    if family == "queue_members":
-        return lambda row: {"id": f"{row[0]}:{row[1]}", "queue_id": row[0], "person_id": row[1]}
-    return base
+_CONVERTERS = {(f, sqlite): _converter(f, sqlite) for f in FAMILIES for sqlite in (True, False)}
 
 
-_CONVERTERS = {family: _converter(family) for family in FAMILIES}
-
-
-def fetch_records(session: Session, family: str, ids_versions: dict[str, int]) -> list[dict[str, Any]]:
-    """The current state of the given records of one family, each with its version."""
-    columns = _COLUMNS[family]
-    convert = _CONVERTERS[family]
-    out: list[dict[str, Any]] = []
-    for chunk in _chunks(list(ids_versions), _CHUNK):
-        if family == "queue_members":
-            pairs = [tuple(i.split(":", 1)) for i in chunk]
-            where: Any = tuple_(QueueMember.queue_id, QueueMember.person_id).in_(pairs)
+def _select_columns(family: str, sqlite: bool) -> list[Any]:
+    """The family's columns with timestamps read raw (text on SQLite, naive on PostgreSQL)."""
+    out: list[Any] = []
+    for col in _COLUMNS[family]:
+        if col.key.endswith("_at") or col.key == "at":
+            out.append(type_coerce(col, String() if sqlite else DateTime()))
         else:
-            key: Column[Any] = columns[0]
-            where = key.in_(chunk)
-        for row in session.execute(select(*columns).where(where)):
-            record = convert(tuple(row))
-            record["version"] = ids_versions[record["id"]]
-            out.append(record)
+            out.append(col)
     return out
 
 
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def fetch_family(
+    session: Session, family: str, after: int, upto: int, visible: ColumnElement[bool] | None
+) -> list[dict[str, Any]]:
+    """Records of ``family`` whose change-log version is in ``(after, upto]``, not deleted,
+    and visible (``visible`` is a condition on :class:`Ticket` joined as the record's scope
+    ticket; None: no scope filter), in version order, each with its version."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    first = _COLUMNS[family][0]
+    table: type[Base] = first.class_
+    if family == "queue_members":
+        key: Any = QueueMember.queue_id + ":" + QueueMember.person_id
+    else:
+        key = first
+    stmt = (
+        select(*_select_columns(family, sqlite), ChangeLog.version)
+        .select_from(ChangeLog)
+        .join(table, key == ChangeLog.entity_id)
+        .where(
+            ChangeLog.entity_type == family,
+            ChangeLog.version > after,
+            ChangeLog.version <= upto,
+            ChangeLog.deleted.is_(False),
+        )
+        .order_by(ChangeLog.version)
+    )
+    if visible is not None:
+        if family == "tickets":
+            stmt = stmt.where(visible)
+        else:
+            scoped = select(Ticket.id).where(and_(Ticket.id == ChangeLog.ticket_id, visible)).exists()
+            stmt = stmt.where(ChangeLog.ticket_id.is_(None) | scoped)
+    convert = _CONVERTERS[(family, sqlite)]
+    return [convert(row) for row in session.connection().execute(stmt).fetchall()]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, not_, or_, select
+from sqlalchemy import ColumnElement, and_, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from sync import protocol
@@ -32,7 +32,7 @@ from sync.server.access import Caller, ticket_visible_clause
 from sync.server.database import Database
 from sync.server.models import Ticket
 from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
-from sync.server.pull_records import FAMILIES, fetch_records
+from sync.server.pull_records import FAMILIES, fetch_family
 from sync.server.server_identity import server_info
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
@@ -62,20 +62,12 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
                 left |= _left_with_lost_queues(s, caller, cursor.scope)
                 if _gained(cursor.scope, scope):
                     position, rescoped = 0, True
-        rows, has_more = _page(s, caller, position, request.limit)
-        upto = rows[-1][2] if has_more else high
+        upto, has_more = _page_bound(s, caller, position, request.limit, high)
         if position > 0 and not caller.sees_all_queues:
             left |= _left_by_moves(s, caller, position, upto)
-        records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
-        wanted: dict[str, dict[str, int]] = {}
-        deletions = []
-        for family, entity_id, version, deleted in rows:
-            if deleted:
-                deletions.append({"entity_type": family, "id": entity_id})
-            elif family in records:
-                wanted.setdefault(family, {})[entity_id] = version
-        for family, ids in wanted.items():
-            records[family] = sorted(fetch_records(s, family, ids), key=lambda r: r["version"])
+        visible = None if caller.sees_all_queues else ticket_visible_clause(caller)
+        records = {family: fetch_family(s, family, position, upto, visible) for family in FAMILIES}
+        deletions = _deletions(s, caller, position, upto)
         left -= {r["id"] for r in records["tickets"]}
         return {
             "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
@@ -89,27 +81,37 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         }
 
 
-def _page(
-    s: Session, caller: Caller, position: int, limit: int
-) -> tuple[list[tuple[str, str, int, bool]], bool]:
+def _visible_log_rows(caller: Caller) -> ColumnElement[bool]:
+    """Change-log rows the caller may see: unscoped ones, and those of visible tickets."""
+    if caller.sees_all_queues:
+        return true()
+    scoped = select(Ticket.id).where(Ticket.id == ChangeLog.ticket_id, ticket_visible_clause(caller)).exists()
+    return or_(ChangeLog.ticket_id.is_(None), scoped)
+
+
+def _page_bound(s: Session, caller: Caller, position: int, limit: int, high: int) -> tuple[int, bool]:
+    """The last version of this page: at most ``limit`` visible rows, whole versions only
+    (a single version larger than a page is sent whole). Returns (upto, has_more)."""
     stmt = (
-        select(ChangeLog.entity_type, ChangeLog.entity_id, ChangeLog.version, ChangeLog.deleted)
-        .outerjoin(Ticket, Ticket.id == ChangeLog.ticket_id)
-        .where(ChangeLog.version > position)
+        select(ChangeLog.version)
+        .where(ChangeLog.version > position, _visible_log_rows(caller))
         .order_by(ChangeLog.version)
     )
-    if not caller.sees_all_queues:
-        stmt = stmt.where(or_(ChangeLog.ticket_id.is_(None), ticket_visible_clause(caller)))
-    rows = [(r[0], r[1], int(r[2]), bool(r[3])) for r in s.execute(stmt.limit(limit + 1))]
-    if len(rows) <= limit:
-        return rows, False
-    last = rows[limit][2]
-    whole = [r for r in rows[:limit] if r[2] != last]
-    if whole:
-        return whole, True
-    # One version larger than a page: send it whole (bounded by the largest transaction).
-    more = [(r[0], r[1], int(r[2]), bool(r[3])) for r in s.execute(stmt.where(ChangeLog.version == last))]
-    return more, True
+    beyond = s.execute(stmt.offset(limit).limit(1)).scalar()
+    if beyond is None:
+        return high, False
+    first = s.execute(stmt.limit(1)).scalar_one()
+    return (int(beyond) if first == beyond else int(beyond) - 1), True
+
+
+def _deletions(s: Session, caller: Caller, after: int, upto: int) -> list[dict[str, str]]:
+    stmt = select(ChangeLog.entity_type, ChangeLog.entity_id).where(
+        ChangeLog.deleted.is_(True),
+        ChangeLog.version > after,
+        ChangeLog.version <= upto,
+        _visible_log_rows(caller),
+    )
+    return [{"entity_type": family, "id": entity_id} for family, entity_id in s.execute(stmt)]
 
 
 def _left_by_moves(s: Session, caller: Caller, after: int, upto: int) -> set[str]:

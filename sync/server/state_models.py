@@ -63,6 +63,7 @@ class ChangeLog(Base):
     __table_args__ = (
         Index("ix_change_log_version", "version"),
         Index("ix_change_log_ticket", "ticket_id"),
+        Index("ix_change_log_family_version", "entity_type", "version"),
     )
 
 

@@ -1,0 +1,417 @@
+"""Benchmark of the sync server over loopback HTTP (not a test).
+
+    python bench/bench_server.py [--tickets 100000] [--clients 200] [--db URL | --postgres]
+
+The server runs in its own process (``outpost-server serve``) so the client side of the
+benchmark does not share its interpreter. Users are created with cheap password hashing
+(the benchmark signs in hundreds of devices; password cost is not what is measured).
+
+1. Bootstrap: one agent pulls a scope of N tickets with one reply each (plus every other
+   ticket a second reply) from cursor null to caught up, gzip on, pages of 5000. Reported in
+   rows/s beside the raw speed of reading the same rows from the same database with the
+   database driver in the same run (``SELECT`` of the same columns), and their ratio.
+2. Push: 500 mutations (creates, updates, replies, work logs) in one push, and the same 500
+   as 5 pushes of 100: mutations/s.
+3. Incremental pull under load: C concurrent clients (asyncio + httpx, one connection each)
+   pull from an up-to-date cursor while a writer adds a reply every 20 ms; each client makes
+   at most 25 pulls or stops after 60 s. p50/p95/max latency and requests/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert, text, update
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sync import protocol  # noqa: E402
+from sync.server import admin_service, migration  # noqa: E402
+from sync.server.credentials import set_hash_cost  # noqa: E402
+from sync.server.database import Database, open_database  # noqa: E402
+from sync.server.models import Comment, Ticket  # noqa: E402
+from sync.server.state_models import ChangeLog, ServerState  # noqa: E402
+
+PROTO = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+PASSWORD = "benchmark password"
+BATCH = 2000
+
+
+def seed(db: Database, tickets: int, queue_id: str, requester: str) -> int:
+    """Bulk-load N tickets and their replies as committed, versioned server records; return rows."""
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    rows = 0
+    version = 0
+    with db.write_session() as s:
+        version = int(s.execute(text("SELECT last_version FROM server_state WHERE id = 1")).scalar_one())
+        number = int(s.execute(text("SELECT last_ticket_number FROM server_state WHERE id = 1")).scalar_one())
+    for first in range(0, tickets, BATCH):
+        version += 1
+        t_rows, c_rows, log = [], [], []
+        for i in range(first, min(first + BATCH, tickets)):
+            tid, at = str(uuid.uuid4()), start + timedelta(minutes=i)
+            number += 1
+            t_rows.append(
+                {
+                    "id": tid,
+                    "number": number,
+                    "origin_client_id": None,
+                    "local_number": None,
+                    "subject": f"Printer on floor {i % 40} jams ({i})",
+                    "description": "Paper jam in tray 2. " * 4,
+                    "type": "incident",
+                    "category": "Printing",
+                    "impact": 3,
+                    "urgency": 2,
+                    "priority": 4,
+                    "priority_overridden": False,
+                    "status": "open",
+                    "queue_id": queue_id,
+                    "assignee_id": None,
+                    "requester_id": requester,
+                    "tier": 1,
+                    "location": f"Building {i % 7}",
+                    "asset": "",
+                    "resolution": "",
+                    "merged_into_id": None,
+                    "tags": "printer jam",
+                    "created_at": at,
+                    "updated_at": at,
+                    "first_response_at": None,
+                    "resolved_at": None,
+                    "closed_at": None,
+                }
+            )
+            log.append(
+                {
+                    "entity_type": "tickets",
+                    "entity_id": tid,
+                    "version": version,
+                    "ticket_id": tid,
+                    "deleted": False,
+                }
+            )
+            for k in range(1 if i % 2 else 2):
+                cid = str(uuid.uuid4())
+                c_rows.append(
+                    {
+                        "id": cid,
+                        "ticket_id": tid,
+                        "kind": "reply",
+                        "author_id": None,
+                        "from_requester": k == 1,
+                        "body": "Thanks, a technician is on the way. " * 3,
+                        "created_at": at + timedelta(minutes=5 + k),
+                    }
+                )
+                log.append(
+                    {
+                        "entity_type": "comments",
+                        "entity_id": cid,
+                        "version": version,
+                        "ticket_id": tid,
+                        "deleted": False,
+                    }
+                )
+        with db.write_session() as s:
+            s.execute(insert(Ticket), t_rows)
+            s.execute(insert(Comment), c_rows)
+            s.execute(insert(ChangeLog), log)
+            s.execute(
+                update(ServerState)
+                .where(ServerState.id == 1)
+                .values(last_version=version, last_ticket_number=number)
+            )
+        rows += len(t_rows) + len(c_rows)
+    return rows
+
+
+def raw_read(db: Database) -> tuple[int, float]:
+    """Read the same rows (tickets and comments, same columns) through the driver; rows, seconds."""
+    cols_t = ", ".join(c.name for c in Ticket.__table__.columns)
+    cols_c = ", ".join(c.name for c in Comment.__table__.columns)
+    raw = db.engine.raw_connection()
+    try:
+        start = time.perf_counter()
+        cur = raw.cursor()
+        n = 0
+        for sql in (f"SELECT {cols_t} FROM tickets", f"SELECT {cols_c} FROM comments"):
+            cur.execute(sql)
+            while batch := cur.fetchmany(5000):
+                n += len(batch)
+        return n, time.perf_counter() - start
+    finally:
+        raw.close()
+
+
+def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.cli", "serve", "--db", url, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+
+
+def sign_in(base: str, username: str) -> tuple[httpx.Client, str]:
+    client_id = str(uuid.uuid4())
+    http = httpx.Client(base_url=base, headers=PROTO, timeout=120)
+    r = http.post("/v1/session", json={"username": username, "password": PASSWORD, "client_id": client_id})
+    r.raise_for_status()
+    http.headers["Authorization"] = f"Bearer {r.json()['token']}"
+    return http, client_id
+
+
+def bench_bootstrap(base: str, db: Database) -> str:
+    http, _ = sign_in(base, "agent0")
+    rows, cursor, pages, wire = 0, None, 0, 0
+    start = time.perf_counter()
+    while True:
+        r = http.post("/v1/pull", json={"cursor": cursor, "limit": protocol.MAX_PULL_LIMIT})
+        r.raise_for_status()
+        wire += int(r.headers.get("content-length", len(r.content)))
+        page = r.json()
+        rows += sum(len(v) for v in page["records"].values())
+        cursor, pages = page["cursor"], pages + 1
+        if not page["has_more"]:
+            break
+    elapsed = time.perf_counter() - start
+    raw_rows, raw_s = raw_read(db)
+    ours, theirs = rows / elapsed, raw_rows / raw_s
+    print(
+        f"bootstrap pull      {rows:>8} rows in {elapsed:6.2f} s = {ours:9.0f} rows/s  ({pages} pages, "
+        f"{wire / rows:.0f} B/row gzip on the wire)"
+    )
+    print(f"raw driver read     {raw_rows:>8} rows in {raw_s:6.2f} s = {theirs:9.0f} rows/s")
+    print(f"  ratio raw/server  {theirs / ours:6.1f}x")
+    http.close()
+    assert cursor is not None
+    return cursor
+
+
+def _mutations(device: str, queue_id: str, n: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    now = datetime.now(UTC)
+    tickets: list[str] = []
+    for seq in range(1, n + 1):
+        at = (now + timedelta(seconds=seq)).isoformat()
+        kind = seq % 5
+        if kind == 1 or not tickets:
+            tid = str(uuid.uuid4())
+            tickets.append(tid)
+            ticket = {
+                "id": tid,
+                "subject": f"Bench {device} {seq}",
+                "queue_id": queue_id,
+                "created_at": at,
+                "tags": ["bench"],
+                "local_number": seq,
+            }
+            op, payload = "ticket.create", {"ticket": ticket}
+        elif kind == 2:
+            tid = tickets[-1]
+            op, payload = (
+                "ticket.update",
+                {"ticket_id": tid, "changes": {"location": f"Room {seq}"}, "base": {"location": ""}},
+            )
+        elif kind == 3:
+            tid = tickets[-1]
+            op, payload = (
+                "ticket.work_log",
+                {"entry": {"id": str(uuid.uuid4()), "ticket_id": tid, "minutes": 15, "logged_at": at}},
+            )
+        else:
+            tid = tickets[-1]
+            op, payload = (
+                "ticket.comment",
+                {
+                    "comment": {
+                        "id": str(uuid.uuid4()),
+                        "ticket_id": tid,
+                        "kind": "reply",
+                        "body": "On my way",
+                        "created_at": at,
+                    }
+                },
+            )
+        out.append(
+            {
+                "seq": seq,
+                "id": str(uuid.uuid4()),
+                "op": op,
+                "entity_type": "ticket",
+                "entity_id": tid,
+                "payload": payload,
+                "device_time": at,
+            }
+        )
+    return out
+
+
+def bench_push(base: str, queue_id: str) -> None:
+    for label, size in (("1 push of 500", 500), ("5 pushes of 100", 100)):
+        http, client_id = sign_in(base, "agent1")
+        batch = _mutations(client_id[:4], queue_id, 500)
+        start = time.perf_counter()
+        for first in range(0, 500, size):
+            r = http.post("/v1/push", json={"client_id": client_id, "mutations": batch[first : first + size]})
+            r.raise_for_status()
+            assert all(o["status"] == "applied" for o in r.json()["outcomes"]), r.text[:500]
+        elapsed = time.perf_counter() - start
+        print(
+            f"push 500 mutations  {label:<16} {elapsed:6.2f} s = {500 / elapsed:7.0f} mutations/s "
+            f"({elapsed / 500 * 1000:.1f} ms each)"
+        )
+        http.close()
+
+
+async def _client(base: str, token: str, cursor: str, stop_at: float, latencies: list[float]) -> None:
+    headers = {**PROTO, "Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+        for _ in range(25):
+            if time.monotonic() > stop_at:
+                return
+            start = time.perf_counter()
+            r = await http.post("/v1/pull", json={"cursor": cursor, "limit": 500})
+            latencies.append((time.perf_counter() - start) * 1000)
+            r.raise_for_status()
+            cursor = r.json()["cursor"]
+            await asyncio.sleep(0.05)
+
+
+async def _writer(base: str, queue_id: str, stop: asyncio.Event) -> int:
+    http, client_id = await asyncio.to_thread(sign_in, base, "agent2")
+    seq = 0
+    create = _mutations("writer", queue_id, 1)
+    await asyncio.to_thread(http.post, "/v1/push", json={"client_id": client_id, "mutations": create})
+    tid, seq = create[0]["entity_id"], 1
+    while not stop.is_set():
+        seq += 1
+        at = datetime.now(UTC).isoformat()
+        m = {
+            "seq": seq,
+            "id": str(uuid.uuid4()),
+            "op": "ticket.comment",
+            "entity_type": "ticket",
+            "entity_id": tid,
+            "device_time": at,
+            "payload": {
+                "comment": {
+                    "id": str(uuid.uuid4()),
+                    "ticket_id": tid,
+                    "kind": "note",
+                    "body": "status update",
+                    "created_at": at,
+                }
+            },
+        }
+        await asyncio.to_thread(http.post, "/v1/push", json={"client_id": client_id, "mutations": [m]})
+        await asyncio.sleep(0.02)
+    http.close()
+    return seq
+
+
+async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str) -> None:
+    tokens = []
+    for i in range(clients):
+        http, _ = await asyncio.to_thread(sign_in, base, f"agent{3 + i % 20}")
+        tokens.append(str(http.headers["Authorization"]).removeprefix("Bearer "))
+        http.close()
+    latencies: list[float] = []
+    stop = asyncio.Event()
+    writer = asyncio.create_task(_writer(base, queue_id, stop))
+    start = time.perf_counter()
+    stop_at = time.monotonic() + 60
+    await asyncio.gather(*(_client(base, t, cursor, stop_at, latencies) for t in tokens))
+    elapsed = time.perf_counter() - start
+    stop.set()
+    writes = await writer
+    latencies.sort()
+    p50, p95 = statistics.median(latencies), latencies[int(len(latencies) * 0.95) - 1]
+    print(
+        f"incremental pull    {clients} clients, {len(latencies)} pulls in {elapsed:.1f} s "
+        f"({len(latencies) / elapsed:.0f}/s) while {writes} writes landed"
+    )
+    print(f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir)")
+    parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL cluster")
+    args = parser.parse_args()
+    set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+    cluster = None
+    tmp = tempfile.TemporaryDirectory(prefix="outpost-bench-")
+    url = args.db or f"sqlite:///{Path(tmp.name) / 'server.db'}"
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from support.postgres_cluster import PostgresCluster, find_postgres_bindir
+
+        bindir = find_postgres_bindir()
+        if bindir is None:
+            raise SystemExit("no PostgreSQL binaries found")
+        cluster = PostgresCluster(bindir)
+        cluster.start()
+        cluster.create_database("bench")
+        url = cluster.database_url("bench")
+    db = open_database(url, pool_size=4)
+    proc = None
+    try:
+        migration.upgrade(db)
+        queue_id = admin_service.add_queue(db, "IT")
+        requester = admin_service.add_user(db, "requester0", role="agent", password=PASSWORD)
+        for i in range(3 + 20):
+            admin_service.add_user(db, f"agent{i}", role="agent", password=PASSWORD, queues=("IT",))
+        start = time.perf_counter()
+        rows = seed(db, args.tickets, queue_id, requester)
+        print(
+            f"engine {db.engine.dialect.name}; seeded {args.tickets} tickets, {rows} rows in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        proc, base = start_server(url)
+        cursor = bench_bootstrap(base, db)
+        bench_push(base, queue_id)
+        asyncio.run(bench_incremental(base, cursor, args.clients, queue_id))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        db.dispose()
+        if cluster is not None:
+            cluster.stop()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
