@@ -69,6 +69,7 @@ class KnowledgeBaseView(QWidget):
         self.article_table.setObjectName("kbArticles")
         self.article_table.setModel(self.article_model)
         self.article_table.verticalHeader().hide()
+        self.article_table.setWordWrap(False)  # one line per article; the tooltip has the full title
         header = self.article_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop.app_context import AppContext
@@ -29,7 +29,7 @@ from desktop.record_table_model import Column, RecordTableModel, local_time_text
 from sync.services.ticket_views import AttachmentView, TicketDetail
 from sync.services.ticket_work import TicketWork
 
-__all__ = ["ATTACHMENT_COLUMNS", "AttachmentsPanel", "copy_for_viewing", "size_text"]
+__all__ = ["ATTACHMENT_COLUMNS", "AttachmentsPanel", "copy_for_viewing", "dropped_files", "size_text"]
 
 
 def size_text(size: int) -> str:
@@ -64,6 +64,15 @@ def copy_for_viewing(work: TicketWork, attachment: AttachmentView, temp_root: Pa
     if not (target.is_file() and target.stat().st_size == attachment.size):
         shutil.copyfile(blob, target)
     return target
+
+
+def dropped_files(event: QDropEvent) -> list[Path]:
+    """The local files being dragged or dropped (other URLs and plain text are not attachments)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    paths = (Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile())
+    return [path for path in paths if path.is_file()]
 
 
 def _ask_for_files(parent: QWidget) -> list[Path]:

@@ -22,8 +22,6 @@ Files dropped anywhere on the pane are attached to the shown ticket. UI thread o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -41,50 +39,26 @@ from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
 from desktop.ticket_pane.activity_panel import ActivityPanel
-from desktop.ticket_pane.attachments_panel import AttachmentsPanel
+from desktop.ticket_pane.attachments_panel import AttachmentsPanel, dropped_files
 from desktop.ticket_pane.conversation_view import ConversationView
 from desktop.ticket_pane.fields_editor import TicketFieldsEditor
 from desktop.ticket_pane.header_view import TicketHeader
 from desktop.ticket_pane.links_panel import LinksPanel
 from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
 from desktop.ticket_pane.reply_composer import ReplyComposer
+from desktop.ticket_pane.resolution_article import article_from_resolution
 from desktop.ticket_pane.work_log_panel import WorkLogPanel
 from desktop.ticket_pane.work_timer import WorkTimers
 from desktop.visible_debounce import VisibleDebounce
 from sync.domain.ticket_status import TicketStatus
-from sync.domain.ticket_type import TicketType
 from sync.errors import NotFoundError
 from sync.services.changes import ChangeSet
 from sync.services.ticket_views import TicketDetail
 
-__all__ = ["WIDE_LAYOUT_MIN_WIDTH", "TicketPane", "article_from_resolution", "dropped_files"]
+__all__ = ["WIDE_LAYOUT_MIN_WIDTH", "TicketPane"]
 
 #: Below this width the conversation and the fields share the tab widget instead of sitting side by side.
 WIDE_LAYOUT_MIN_WIDTH = 900
-
-
-def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-    """The local files being dragged (other URLs and plain text are not attachments)."""
-    mime = event.mimeData()
-    if not mime.hasUrls():
-        return []
-    return [
-        Path(url.toLocalFile())
-        for url in mime.urls()
-        if url.isLocalFile() and Path(url.toLocalFile()).is_file()
-    ]
-
-
-def article_from_resolution(detail: TicketDetail) -> dict[str, str]:
-    """The prefilled fields of a new article that turns this ticket's fix into knowledge."""
-    problem = detail.description.strip() or detail.subject
-    return {
-        "title": detail.subject,
-        "body": f"## Problem\n\n{problem}\n\n## Resolution\n\n{detail.resolution.strip()}\n",
-        "category": detail.category,
-        "tags": " ".join(detail.tags),
-        "kind": "known error" if detail.type == TicketType.INCIDENT.value else "how-to",
-    }
 
 
 class TicketPane(QWidget):
@@ -160,7 +134,6 @@ class TicketPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-        self._watched_window: QWidget | None = None
         self.setAcceptDrops(True)
         # Text widgets take drops themselves; files dropped on them are attachments too.
         for viewport in (self.conversation.viewport(), self.composer.editor.viewport()):
@@ -269,7 +242,6 @@ class TicketPane(QWidget):
         if changes.everything or changes.queues or changes.people or self._ticket_id in changes.tickets:
             self._reload_soon.start()
 
-    # -- drafts on hide/close, files dropped -----------------------------------------
     # -- layout: side by side when wide, all in tabs when narrow ----------------------
     @property
     def is_wide(self) -> bool:
@@ -303,15 +275,17 @@ class TicketPane(QWidget):
         else:
             self._arrange(wide=False)
 
+    # -- drafts on show/hide/close, files dropped -------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._reload_soon.resume()  # changes that arrived while hidden
         window = self.window()
-        if window is not self and window is not self._watched_window:
+        if window is not self:
             # The window's Close event comes before its closeEvent, where the app may close the
-            # context at once; saving the drafts here queues them ahead of that shutdown.
+            # context at once; saving the drafts then queues them ahead of that shutdown.
+            # (Installing again only moves the filter to the front. No reference to the window
+            # is kept: a child's Python reference to its ancestor is a cycle PySide6 mishandles.)
             window.installEventFilter(self)
-            self._watched_window = window
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush_drafts()
@@ -333,7 +307,7 @@ class TicketPane(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Close and watched is self._watched_window:
+        if kind == QEvent.Type.Close and watched is not self and watched is self.window():
             self.flush_drafts()
             return False
         if (
