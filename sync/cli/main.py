@@ -22,6 +22,7 @@ __all__ = ["CLI_COMMANDS", "build_parser", "run"]
 #: First words that select the CLI rather than the desktop app.
 CLI_COMMANDS = frozenset(
     {"ticket", "kb", "demo", "setup", "search", "connect", "sync", "status", "conflicts"}
+    | {"sla", "rule", "shift", "macro", "template"}
 )
 
 #: An extra command gets the resolved data dir and opens (or creates) the replica itself.
@@ -60,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     # Imported here so each module registers itself; keeps this module free of their imports.
     import sync.cli.demo_command
+    import sync.cli.macro_commands
+    import sync.cli.rule_commands
     import sync.cli.search_command
+    import sync.cli.sla_commands
     import sync.cli.sync_commands  # noqa: F401
 
 

@@ -1,4 +1,5 @@
-"""``outpost ticket ...``: list, show, new, set, reply, note, log, attach, merge, link.
+"""``outpost ticket ...``: list, show, new, set, reply, note, log, attach, merge, link,
+checklist, tick, assign-next.
 
 ``list`` and ``show`` carry each ticket's live SLA clocks (policy, first-response and
 resolution deadlines and states) in ``--json`` as ``sla``; ``list`` sorts by deadline
@@ -125,6 +126,22 @@ def add_ticket_parser(sub: Any) -> None:
     merge.add_argument("into")
     merge.add_argument("--json", action="store_true")
 
+    cl = tsub.add_parser("checklist", help="a ticket's checklist (or attach one with --add)")
+    cl.add_argument("ref")
+    cl.add_argument("--add", action="append", default=[], metavar="STEP", help="add a step (repeatable)")
+    cl.add_argument("--json", action="store_true")
+
+    tick = tsub.add_parser("tick", help="tick off a checklist step")
+    tick.add_argument("ref")
+    tick.add_argument("step", help="the step's number (1, 2, ...) or id")
+    tick.add_argument("--undo", action="store_true", help="untick it")
+    tick.add_argument("--json", action="store_true")
+
+    nxt = tsub.add_parser("assign-next", help="assign to the next agent on shift in the ticket's queue")
+    nxt.add_argument("ref")
+    nxt.add_argument("--least-loaded", action="store_true", help="the agent with fewest open tickets")
+    nxt.add_argument("--json", action="store_true")
+
     link = tsub.add_parser("link", help="link two tickets")
     link.add_argument("ref")
     link.add_argument("other")
@@ -185,11 +202,40 @@ def run_ticket_command(replica: Replica, args: argparse.Namespace) -> int:
             service.merge(ticket_id, queries.resolve_ref(args.into))
         elif cmd == "link":
             service.link(ticket_id, queries.resolve_ref(args.other), args.kind)
+        elif cmd in ("checklist", "tick", "assign-next"):
+            return _automation(replica, queries, ticket_id, args)
     detail = queries.detail(ticket_id)
     if args.json:
         emit_json(detail)
     else:
         print(f"{detail.display_number} {detail.subject} [{detail.status}]")
+    return 0
+
+
+def _automation(replica: Replica, queries: TicketQueries, ticket_id: str, args: argparse.Namespace) -> int:
+    from sync.automation import Assignment, Checklists, Strategy
+
+    checklists = Checklists(replica)
+    if args.ticket_command == "assign-next":
+        strategy = Strategy.LEAST_LOADED if args.least_loaded else Strategy.ROUND_ROBIN
+        Assignment(replica).assign_next(ticket_id, strategy)
+        detail = queries.detail(ticket_id)
+        emit_json(detail) if args.json else print(f"{detail.display_number} assigned to {detail.assignee}")
+        return 0
+    if args.ticket_command == "tick":
+        checklists.tick(ticket_id, args.step, done=not args.undo)
+    for step in args.__dict__.get("add", []):
+        checklists.add_item(ticket_id, step)
+    checklist = checklists.get(ticket_id)
+    if args.json:
+        emit_json(checklist)
+    elif checklist is None:
+        print("No checklist on this ticket.")
+    else:
+        print(f"{checklist.done_count}/{len(checklist.items)} done")
+        for n, item in enumerate(checklist.items, 1):
+            when = f"  ({human_time(item.done_at)})" if item.done_at else ""
+            print(f"{n:>3}. [{'x' if item.done else ' '}] {item.text}{when}")
     return 0
 
 
