@@ -75,9 +75,6 @@ class ArticlePickerDialog(QDialog):
             error_reporter(self),
         )
 
-    def select_row(self, row: int) -> None:
-        self.table.selectRow(row)
-
     def accept(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows and self.model.rowCount() == 1:

@@ -135,11 +135,6 @@ class KnowledgeBaseView(QWidget):
         self.editor.new_article(title=title, body=body, category=category or self._category)
         self.stack.setCurrentWidget(self.editor)
 
-    def search(self, text: str) -> None:
-        """Set the search text and reload the list now."""
-        self.search_edit.setText(text)
-        self.reload_list()
-
     def reload_categories(self) -> None:
         self._ctx.read(self._ctx.articles.categories, self._categories_loaded, error_reporter(self))
 

@@ -134,10 +134,6 @@ class ReplyComposer(QWidget):
     def mode(self) -> str:
         return self._mode
 
-    @property
-    def ticket_id(self) -> str | None:
-        return self._ticket_id
-
     def text(self) -> str:
         return self.editor.toPlainText()
 

@@ -34,7 +34,3 @@ class WorkTimers:
         seconds = self.elapsed_seconds(ticket_id)
         self._started.pop(ticket_id, None)
         return max(1, math.ceil(seconds / 60))
-
-    def running(self) -> list[str]:
-        """Tickets with a running timer, e.g. to warn before quitting."""
-        return list(self._started)
