@@ -73,6 +73,7 @@ _ARTICLE_FTS = table("article_fts", column("rowid", Integer), column("rank", Flo
 _SNIPPET_TOKENS = 16
 _TICKET_SNIPPET_FIELDS = ("description", "resolution", "comments")
 _Assignee = aliased(Person, name="assignee")
+_ME = "SELECT value FROM replica_settings WHERE key = 'current_user_id'"
 
 
 def match_expression(query: SearchQuery) -> str | None:
@@ -126,12 +127,14 @@ class SearchService:
         if parsed.is_empty:
             return results
         wanted = kinds_wanted(parsed) & kinds
-        ctx = FilterContext(me if me is not None else self.replica.current_user_id, now)
         expr = match_expression(parsed)
         if expr is None and parsed.has_free_text and not parsed.filters:
             return results  # only punctuation: nothing to look for
         try:
             with self.replica.read() as s:
+                if me is None:
+                    me = s.connection().exec_driver_sql(_ME).scalar()
+                ctx = FilterContext(me, now)
                 tickets, more_t, full_t = (
                     self._tickets(s, parsed, expr, ctx, ticket_offset, limit)
                     if Kind.TICKET in wanted
@@ -175,7 +178,7 @@ class SearchService:
             stmt: Select[Any] = (
                 select(literal_column("tickets.rowid")).select_from(Ticket).where(*conds).order_by(*order)
             )
-            rowids = [r[0] for r in s.execute(stmt.offset(offset).limit(limit + 1))]
+            rowids = [r[0] for r in s.connection().execute(stmt.offset(offset).limit(limit + 1))]
             return self._ticket_hits(s, None, [(r, 0.0) for r in rowids[:limit]]), len(rowids) > limit, False
         match = literal_column("ticket_fts").op("MATCH")(expr)
         window = select(_TICKET_FTS.c.rowid, _TICKET_FTS.c.rank).where(match)
@@ -189,9 +192,8 @@ class SearchService:
                 window = window.join_from(
                     _TICKET_FTS, Ticket, literal_column("tickets.rowid") == _TICKET_FTS.c.rowid
                 ).where(*conds)
-        ranked, full = self._rank(s, window)
-        page = ranked[offset : offset + limit]
-        return self._ticket_hits(s, expr, page), len(ranked) > offset + limit, full
+        page, more, full = self._rank(s, window, offset, limit)
+        return self._ticket_hits(s, expr, page), more, full
 
     def _ticket_hits(self, s: Session, expr: str | None, page: list[tuple[int, float]]) -> list[TicketHit]:
         if not page:
@@ -217,7 +219,7 @@ class SearchService:
             .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
             .where(literal_column("tickets.rowid").in_(rowids))
         )
-        rows = {r[0]: r for r in s.execute(stmt)}
+        rows = {r[0]: r for r in s.connection().execute(stmt)}
         hits = []
         for rowid, score in page:
             r = rows.get(rowid)
@@ -253,7 +255,7 @@ class SearchService:
             stmt: Select[Any] = (
                 select(literal_column("articles.rowid")).select_from(Article).where(*conds).order_by(*order)
             )
-            rowids = [r[0] for r in s.execute(stmt.offset(offset).limit(limit + 1))]
+            rowids = [r[0] for r in s.connection().execute(stmt.offset(offset).limit(limit + 1))]
             return self._article_hits(s, None, [(r, 0.0) for r in rowids[:limit]]), len(rowids) > limit, False
         match = literal_column("article_fts").op("MATCH")(expr)
         window = select(_ARTICLE_FTS.c.rowid, _ARTICLE_FTS.c.rank).where(match)
@@ -261,9 +263,8 @@ class SearchService:
             window = window.join_from(
                 _ARTICLE_FTS, Article, literal_column("articles.rowid") == _ARTICLE_FTS.c.rowid
             ).where(*conds)
-        ranked, full = self._rank(s, window)
-        page = ranked[offset : offset + limit]
-        return self._article_hits(s, expr, page), len(ranked) > offset + limit, full
+        page, more, full = self._rank(s, window, offset, limit)
+        return self._article_hits(s, expr, page), more, full
 
     def _article_hits(self, s: Session, expr: str | None, page: list[tuple[int, float]]) -> list[ArticleHit]:
         if not page:
@@ -280,7 +281,7 @@ class SearchService:
             Article.state,
             Article.updated_at,
         ).where(literal_column("articles.rowid").in_(rowids))
-        rows = {r[0]: r for r in s.execute(stmt)}
+        rows = {r[0]: r for r in s.connection().execute(stmt)}
         hits = []
         for rowid, score in page:
             r = rows.get(rowid)
@@ -293,12 +294,24 @@ class SearchService:
         return hits
 
     # -- shared -----------------------------------------------------------------------
-    def _rank(self, s: Session, window: Select[Any]) -> tuple[list[tuple[int, float]], bool]:
-        """The window's matches sorted by rank (best first), and whether the window was full."""
-        table_rowid = window.selected_columns[0]
-        rows = s.execute(window.order_by(table_rowid.desc()).limit(self.rank_window)).all()
-        ranked = sorted(((int(r[0]), float(r[1])) for r in rows), key=lambda item: (item[1], -item[0]))
-        return ranked, len(rows) >= self.rank_window
+    def _rank(
+        self, s: Session, window: Select[Any], offset: int, limit: int
+    ) -> tuple[list[tuple[int, float]], bool, bool]:
+        """One page of the window's matches by rank (best first; ties newest first), whether
+        more follow, and whether the window was full. Sorting happens in SQLite, so only
+        the page crosses into Python."""
+        rowid = window.selected_columns[0]
+        recent = window.order_by(rowid.desc()).limit(self.rank_window).subquery()
+        ranked = (
+            select(recent.c.rowid, recent.c.rank, func.count().over())
+            .order_by(recent.c.rank, recent.c.rowid.desc())
+            .offset(offset)
+            .limit(limit + 1)
+        )
+        rows = s.connection().execute(ranked).all()
+        page = [(int(r[0]), float(r[1])) for r in rows[:limit]]
+        in_window = int(rows[0][2]) if rows else 0
+        return page, len(rows) > limit, in_window >= self.rank_window
 
     def _catch_up(self) -> int:
         """Index a small backlog now (without waiting for the write lock); return what is left."""
@@ -330,7 +343,7 @@ def _use_rowid_set(s: Session, query: SearchQuery, conds: Sequence[ColumnElement
     if not indexed:
         return False
     capped = select(literal_column("1")).select_from(Ticket).where(*conds).limit(SET_LIMIT).subquery()
-    return int(s.execute(select(func.count()).select_from(capped)).scalar_one()) < SET_LIMIT
+    return int(s.connection().execute(select(func.count()).select_from(capped)).scalar_one()) < SET_LIMIT
 
 
 def _marked(

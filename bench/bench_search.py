@@ -1,0 +1,257 @@
+"""Benchmark of offline search on a large replica (not a test).
+
+    python bench/bench_search.py [--tickets 1000000] [--articles 50000] [--repeat 3] [--reindex]
+
+Builds the demo replica once (cached under ``bench/out/search-gen/``), indexes a copy of it
+once (``bench/out/search-N-A/``, build figures in ``build.json``; ``--reindex`` redoes it),
+then prints, each beside a baseline measured in the same run, and their ratio:
+
+1. index build: :meth:`SearchIndex.catch_up` from empty vs. one transaction inserting the same
+   text into plain FTS5 tables (same tokenizer and prefixes; tickets by ``INSERT ... SELECT``,
+   articles as their plain text, converted from markdown beforehand and reported apart, as
+   the catch-up does that conversion too); time and size (``dbstat``);
+2. search latency, p50/p95 of the full service call the search box makes (parse, tickets
+   and articles, ranking, highlighted snippets) for one-word, phrase and filtered queries,
+   vs. a plain ``LIKE '%word%'`` scan over subjects, descriptions, resolutions and
+   comments returning the first page by last update (the LIKE baseline runs once per query);
+3. search-as-you-type: every prefix of typed queries, one keystroke at a time;
+4. similar tickets and suggested articles for tickets picked at random.
+
+Target (issue 6): p95 under 30 ms for one-word, phrase and filtered queries at 1M tickets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sync.demo.generator import DemoSpec, populate_demo
+from sync.kb.markdown_render import plain_text
+from sync.replica.replica import REPLICA_FILENAME, open_replica
+from sync.search.index import SearchIndex
+from sync.search.search_service import SearchService
+from sync.search.similar import SimilarItems
+
+OUT = Path(__file__).resolve().parent / "out"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+ONE_WORD = [
+    "printer", "password", "heating", "projector", "vpn", "laptop", "outlook", "toner", "payslip", "phishing",
+    "bitlocker", "voicemail", "radiator", "ceiling", "toilet", "lift", "licence", "teams", "monitors",
+    "expenses", "mfa", "dock", "alarm", "sockets", "bins", "zurich", "quokka", "overtime", "keyboard", "wifi",
+]  # fmt: skip
+PHRASES = [
+    '"paper jam"', '"no signal"', '"locked out"', '"turn on"', '"shared mailbox"', '"hot water"',
+    '"card reader"', '"fire door"', '"loading profile"', '"leave balance"', '"print release"',
+    '"new starter"',
+]  # fmt: skip
+FILTERED = [
+    "printer is:open", "password status:closed", "heating queue:Facilities", "vpn assignee:me",
+    "laptop priority:<=2", "outlook -status:closed", "projector created:>2026-02-01", "is:open is:mine",
+    "toner type:incident is:open", "radiator tag:hvac", "phishing updated:>=2026-02-15",
+    '"no signal" is:open', "payslip queue:HR -assignee:none", "alarm priority:1", "lift is:pending",
+    "monitors requester:amira",
+]  # fmt: skip
+TYPED = ["printer not printing", "password reset", "heating radiator", "outlook profile", "projector signal"]
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def generated(tickets: int, articles: int, seed: int) -> Path:
+    folder = OUT / "search-gen" / f"t{tickets}-a{articles}-s{seed}"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating the demo replica ({tickets:,} tickets, {articles:,} articles)…", flush=True)
+        replica = open_replica(folder)
+        started = time.perf_counter()
+        populate_demo(replica, DemoSpec(tickets=tickets, articles=articles, seed=seed, now=NOW))
+        replica.close()
+        (folder / "done").write_text(f"{time.perf_counter() - started:.1f}\n")
+    return folder
+
+
+def index_size(path: Path, prefixes: tuple[str, ...]) -> int:
+    with sqlite3.connect(path) as c:
+        rows = c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    return sum(int(size) for name, size in rows if name.startswith(prefixes))
+
+
+def build(source: Path, target: Path, reindex: bool) -> dict[str, float]:
+    figures = target / "build.json"
+    if figures.exists() and not reindex:
+        return dict(json.loads(figures.read_text()))
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copy(source / REPLICA_FILENAME, target / REPLICA_FILENAME)
+    replica = open_replica(target)
+    index = SearchIndex(replica, batch_size=2000)
+    print("building the index…", flush=True)
+    started = time.perf_counter()
+    progress = index.catch_up(
+        progress=lambda p: print(f"\r  {p.done:,} of {p.total:,} changes", end="", flush=True)
+    )
+    ours = time.perf_counter() - started
+    print()
+    assert progress.finished
+    replica.close()
+    ours_size = index_size(target / REPLICA_FILENAME, ("ticket_fts", "article_fts", "search_"))
+    raw = target / "raw_fts.db"
+    conn = sqlite3.connect(raw, isolation_level=None)
+    conn.execute(f"ATTACH DATABASE 'file:{target / REPLICA_FILENAME}?mode=ro' AS replica")
+    tokenize = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+    columns = "subject, description, resolution, comments"
+    conn.execute(f"CREATE VIRTUAL TABLE raw_ticket_fts USING fts5({columns}, {tokenize})")
+    conn.execute(f"CREATE VIRTUAL TABLE raw_article_fts USING fts5(title, body, tags, {tokenize})")
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.execute(
+        "INSERT INTO raw_ticket_fts (rowid, subject, description, resolution, comments) "
+        "SELECT t.rowid, t.subject, t.description, t.resolution, (SELECT group_concat(body, char(10)) FROM "
+        "(SELECT body FROM replica.comments c WHERE c.ticket_id = t.id ORDER BY c.created_at, c.rowid)) "
+        "FROM replica.tickets t"
+    )
+    conn.execute("COMMIT")
+    raw_time = time.perf_counter() - started
+    # Articles: the same plain text the index holds, converted beforehand (not timed as FTS).
+    md_started = time.perf_counter()
+    articles = [
+        (rowid, title, plain_text(body), tags)
+        for rowid, title, body, tags in conn.execute("SELECT rowid, title, body, tags FROM replica.articles")
+    ]
+    markdown_s = time.perf_counter() - md_started
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO raw_article_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)", articles)
+    conn.execute("COMMIT")
+    raw_time += time.perf_counter() - started
+    conn.close()
+    result = {
+        "build_s": ours,
+        "raw_build_s": raw_time,
+        "markdown_to_text_s": markdown_s,
+        "index_bytes": ours_size,
+        "raw_index_bytes": index_size(raw, ("raw_",)),
+    }
+    raw.unlink()
+    figures.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def like_baseline(path: Path, query: str) -> float:
+    """A plain LIKE scan: the first 20 tickets by last update whose text contains every word."""
+    words = [w.strip('"') for w in query.split() if ":" not in w and not w.startswith("-")]
+    if query.startswith('"'):
+        words = [query.split('"')[1]]
+    conds, params = [], []
+    for word in words:
+        like = f"%{word}%"
+        conds.append(
+            "(t.subject LIKE ? OR t.description LIKE ? OR t.resolution LIKE ? OR EXISTS "
+            "(SELECT 1 FROM comments c WHERE c.ticket_id = t.id AND c.body LIKE ?))"
+        )
+        params += [like] * 4
+    if "is:open" in query:
+        conds.append("t.status IN ('new','open','in_progress','pending_requester','pending_third_party')")
+    sql = f"SELECT t.id FROM tickets t WHERE {' AND '.join(conds) or '1'} ORDER BY t.updated_at DESC LIMIT 20"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        conn.execute("PRAGMA cache_size=-32000")
+        return timed(lambda: conn.execute(sql, params).fetchall())
+
+
+def latency(service: SearchService, queries: list[str], repeat: int) -> list[float]:
+    for q in queries:  # warm the page cache as an app that has been open a while would have
+        service.search(q)
+    return [timed(partial(service.search, q)) for _ in range(repeat) for q in queries]
+
+
+def report(name: str, ours: list[float], base: list[float] | None) -> dict[str, float]:
+    p50, p95 = statistics.median(ours), percentile(ours, 0.95)
+    line = f"{name:<34} p50 {p50:8.2f} ms  p95 {p95:8.2f} ms  max {max(ours):8.2f} ms  (n={len(ours)})"
+    row = {"p50_ms": p50, "p95_ms": p95, "max_ms": max(ours)}
+    if base:
+        b50, b95 = statistics.median(base), percentile(base, 0.95)
+        line += f"   LIKE p50 {b50:9.1f} ms  p95 {b95:9.1f} ms   ratio p50 {b50 / p50:7.1f}x"
+        row.update(like_p50_ms=b50, like_p95_ms=b95)
+    print(line, flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reindex", action="store_true", help="rebuild the index and remeasure the build")
+    parser.add_argument("--no-like", action="store_true", help="skip the (slow) LIKE baselines")
+    args = parser.parse_args()
+    source = generated(args.tickets, args.articles, args.seed)
+    target = OUT / f"search-{args.tickets}-{args.articles}-s{args.seed}"
+    figures = build(source, target, args.reindex)
+    results: dict[str, object] = {"tickets": args.tickets, "articles": args.articles, "build": figures}
+    print(f"\n== {args.tickets:,} tickets, {args.articles:,} articles ==")
+    print(
+        f"index build {figures['build_s']:8.1f} s   raw FTS5 insert {figures['raw_build_s']:8.1f} s   "
+        f"ratio {figures['build_s'] / figures['raw_build_s']:5.2f}x   "
+        f"(of which article markdown -> text {figures.get('markdown_to_text_s', 0):.1f} s)"
+    )
+    print(
+        f"index size  {figures['index_bytes'] / 1e6:8.1f} MB  "
+        f"raw FTS5 table  {figures['raw_index_bytes'] / 1e6:8.1f} MB  "
+        f"ratio {figures['index_bytes'] / figures['raw_index_bytes']:5.2f}x"
+    )
+    replica = open_replica(target)
+    service = SearchService(replica)
+    path = target / REPLICA_FILENAME
+    for name, queries in (("one word", ONE_WORD), ("phrase", PHRASES), ("filtered", FILTERED)):
+        ours = latency(service, queries, args.repeat)
+        base = None if args.no_like else [like_baseline(path, q) for q in queries]
+        results[name] = report(name, ours, base)
+    keystrokes = [text[:n] for text in TYPED for n in range(1, len(text) + 1) if not text[:n].endswith(" ")]
+    ours = latency(service, keystrokes, args.repeat)
+    base = (
+        None
+        if args.no_like
+        else [like_baseline(path, k) for k in keystrokes[:: max(1, len(keystrokes) // 12)]]
+    )
+    results["as you type"] = report("search-as-you-type (per key)", ours, base)
+    similar = SimilarItems(replica)
+    rng = random.Random(args.seed)
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        top = conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0]
+        pick = "SELECT id FROM tickets WHERE rowid >= ? LIMIT 1"
+        ids = [conn.execute(pick, (rng.randint(1, top),)).fetchone()[0] for _ in range(20)]
+    for name, fn in (
+        ("similar tickets", similar.similar_tickets),
+        ("suggested articles", similar.suggested_articles),
+    ):
+        results[name] = report(name, [timed(partial(fn, i)) for i in ids], None)
+    replica.close()
+    (OUT / f"search-{args.tickets}-results.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
