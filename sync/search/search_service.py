@@ -162,12 +162,6 @@ class SearchService:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def ticket_ids(self, query: SearchQuery, *, me: str | None = None, limit: int = 10_000) -> list[str]:
-        """Ids of the tickets matching ``query``, best first, at most ``limit`` (for a table
-        that filters by id); free text is ranked within the window as in :meth:`search`."""
-        results = self.search(query, me=me, limit=limit, kinds=frozenset({Kind.TICKET}), catch_up=False)
-        return [hit.id for hit in results.tickets]
-
     # -- tickets ----------------------------------------------------------------------
     def _tickets(
         self, s: Session, query: SearchQuery, expr: str | None, ctx: FilterContext, offset: int, limit: int
