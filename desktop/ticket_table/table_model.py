@@ -71,6 +71,7 @@ class ListQuery:
 @dataclass(frozen=True)
 class _Outcome:
     generation: int
+    kind: str  # "reset" (a new query) or "refresh" (the shown list re-read)
     query: ListQuery
     view: ResolvedSearch
     search: ResolvedSearch
@@ -178,7 +179,10 @@ class TicketTableModel(QAbstractTableModel):
         self._submit(kind)
 
     def _submit(self, kind: str) -> None:
-        generation, query, ctx = self._generation, self._query, self._ctx
+        generation, ctx = self._generation, self._ctx
+        # A refresh re-reads the list on screen, even while the search box holds a query
+        # that does not parse (the rows shown are then those of the last good query).
+        query = self._shown if kind == "refresh" and self._shown is not None else self._query
         shown_view = self._shown.view_key if self._shown else None
         limit = PAGE_SIZE if kind == "reset" else min(max(len(self._rows), PAGE_SIZE), _MAX_REFRESH_ROWS)
         tz = datetime.now().astimezone().tzinfo or UTC
@@ -189,11 +193,11 @@ class TicketTableModel(QAbstractTableModel):
             view = view_filter(replica, query.view_key, me=me, now=now, tz=tz)
             search = resolve_search(replica, query.search_text, me=me, now=now, tz=tz)
             if not search.ok and query.view_key == shown_view:
-                return _Outcome(generation, query, view, search, None, None)
+                return _Outcome(generation, kind, query, view, search, None, None)
             flt = combine_filters(view.filter, search.filter if search.ok else view.filter)
             flt = combine_filters(flt, query.columns.to_ticket_filter())
             page = load_page(replica, flt, query.sort, 0, limit, with_total=True)
-            return _Outcome(generation, query, view, search, flt, page)
+            return _Outcome(generation, kind, query, view, search, flt, page)
 
         self._inflight = True
         self.loading_changed.emit(True)
@@ -209,7 +213,8 @@ class TicketTableModel(QAbstractTableModel):
             return
         self.loading_changed.emit(False)
         self._now = datetime.now(UTC)
-        self.search_feedback.emit(outcome.view if not outcome.view.ok else outcome.search)
+        if outcome.kind == "reset":
+            self.search_feedback.emit(outcome.view if not outcome.view.ok else outcome.search)
         if outcome.page is not None:
             same_list = self._shown == outcome.query
             self._shown = outcome.query

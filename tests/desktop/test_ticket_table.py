@@ -96,6 +96,13 @@ def test_bad_syntax_shows_message_and_keeps_rows(qtbot: QtBot, panel: TicketList
     assert not panel.search.message.isHidden()
     assert "did you mean 'status'" in panel.search.message.text()
     assert model.rowCount() == before
+    # A write while the bad text is in the box still refreshes the rows on screen.
+    first = model.ticket_id(0)
+    assert first is not None
+    ctx = panel._ctx
+    _loaded(qtbot, model, lambda: ctx.write(lambda: ctx.tickets.update_ticket(first, {"subject": "Edited"})))
+    assert model.index(0, Col.SUBJECT).data() == "Edited"
+    assert "did you mean 'status'" in panel.search.message.text()
     _loaded(qtbot, model, lambda: panel.search.set_text("queue:nowhere"))
     assert "No queue named 'nowhere'" in panel.search.message.text()
     _loaded(qtbot, model, lambda: panel.search.set_text(""))
