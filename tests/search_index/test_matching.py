@@ -98,8 +98,12 @@ def test_dates_created_updated_due_resolved(desk: Desk) -> None:
 
 
 def test_due_and_overdue_follow_the_sla_deadline(desk: Desk) -> None:
-    with_due = set(desk.find("due:<2099-01-01"))
-    assert set(desk.find("is:overdue")) <= with_due
+    # The fake clock reads about 11:00 on 2026-03-02; P1/P2 tickets were due that morning.
+    overdue = set(desk.find("is:overdue"))
+    assert {"radiator_leak", "heating"} <= overdue and "vpn_home" not in overdue  # due 03-03
+    assert not overdue & set(desk.find("is:closed"))
+    assert set(desk.find("due:<2026-03-02T12:00Z")) == overdue
+    assert "vpn_home" in desk.find("-is:overdue due:>=2026-03-03T00:00Z")
 
 
 def test_filters_without_text_list_recent_first_and_page(desk: Desk) -> None:
