@@ -13,8 +13,9 @@ benchmark does not share its interpreter. Users are created with cheap password 
 2. Push: 500 mutations (creates, updates, replies, work logs) in one push, and the same 500
    as 5 pushes of 100: mutations/s.
 3. Incremental pull under load: C concurrent clients (asyncio + httpx, one connection each)
-   pull from an up-to-date cursor while a writer adds a reply every 20 ms; each client makes
-   at most 25 pulls or stops after 60 s. p50/p95/max latency and requests/s.
+   pull from an up-to-date cursor, each waiting 1-3 s (random) between pulls like a sync
+   timer with jitter, while a writer adds a note every 100 ms; each client makes at most 10
+   pulls and everything stops after 60 s. p50/p95/max latency and pulls/s.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -296,7 +298,8 @@ def bench_push(base: str, queue_id: str) -> None:
 async def _client(base: str, token: str, cursor: str, stop_at: float, latencies: list[float]) -> None:
     headers = {**PROTO, "Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
-        for _ in range(25):
+        await asyncio.sleep(random.uniform(0, 2))  # clients do not start in lockstep
+        for _ in range(10):
             if time.monotonic() > stop_at:
                 return
             start = time.perf_counter()
@@ -304,7 +307,7 @@ async def _client(base: str, token: str, cursor: str, stop_at: float, latencies:
             latencies.append((time.perf_counter() - start) * 1000)
             r.raise_for_status()
             cursor = r.json()["cursor"]
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(random.uniform(1, 3))
 
 
 async def _writer(base: str, queue_id: str, stop: asyncio.Event) -> int:
@@ -334,7 +337,7 @@ async def _writer(base: str, queue_id: str, stop: asyncio.Event) -> int:
             },
         }
         await asyncio.to_thread(http.post, "/v1/push", json={"client_id": client_id, "mutations": [m]})
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
     http.close()
     return seq
 

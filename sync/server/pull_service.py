@@ -33,7 +33,7 @@ from sync.server.database import Database
 from sync.server.models import Ticket
 from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
 from sync.server.pull_records import FAMILIES, fetch_family
-from sync.server.server_identity import server_info
+from sync.server.server_identity import server_version
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
 __all__ = ["pull", "pull_json"]
@@ -62,12 +62,17 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
                 left |= _left_with_lost_queues(s, caller, cursor.scope)
                 if _gained(cursor.scope, scope):
                     position, rescoped = 0, True
-        upto, has_more = _page_bound(s, caller, position, request.limit, high)
-        if position > 0 and not caller.sees_all_queues:
-            left |= _left_by_moves(s, caller, position, upto)
-        visible = None if caller.sees_all_queues else ticket_visible_clause(caller)
-        records = {family: fetch_family(s, family, position, upto, visible) for family in FAMILIES}
-        deletions = _deletions(s, caller, position, upto)
+        records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
+        deletions: list[dict[str, str]] = []
+        upto, has_more = high, False
+        if position < high:  # an idle client's pull stops here: nothing was committed since
+            upto, has_more = _page_bound(s, caller, position, request.limit, high)
+            if position > 0 and not caller.sees_all_queues:
+                left |= _left_by_moves(s, caller, position, upto)
+            visible = None if caller.sees_all_queues else ticket_visible_clause(caller)
+            for family in _families_in(s, position, upto):
+                records[family] = fetch_family(s, family, position, upto, visible)
+            deletions = _deletions(s, caller, position, upto)
         left -= {r["id"] for r in records["tickets"]}
         return {
             "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
@@ -77,8 +82,30 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             "left_scope": [{"entity_type": "tickets", "id": tid} for tid in sorted(left)],
             "rescoped": rescoped,
             "high_water": high,
-            "server": server_info(s).model_dump(mode="json"),
+            "server": _server_info(state),
         }
+
+
+def _families_in(s: Session, after: int, upto: int) -> list[str]:
+    """The record families with changes in ``(after, upto]``, in apply order."""
+    present = set(
+        s.execute(
+            select(ChangeLog.entity_type)
+            .where(ChangeLog.version > after, ChangeLog.version <= upto)
+            .distinct()
+        ).scalars()
+    )
+    return [family for family in FAMILIES if family in present]
+
+
+def _server_info(state: ServerState) -> dict[str, Any]:
+    return protocol.ServerInfo(
+        server_id=state.server_id,
+        epoch=state.epoch,
+        protocol_min=protocol.MIN_PROTOCOL_VERSION,
+        protocol_max=protocol.PROTOCOL_VERSION,
+        server_version=server_version(),
+    ).model_dump(mode="json")
 
 
 def _visible_log_rows(caller: Caller) -> ColumnElement[bool]:
