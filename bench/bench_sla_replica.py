@@ -1,0 +1,178 @@
+"""Benchmark: SLA on a 100k-ticket replica (not a test).
+
+Run: ``PYTHONPATH=. python bench/bench_sla_replica.py [tickets] [--keep DIR]``.
+
+Each figure is printed beside a baseline measured in the same run, so it means something on
+any machine (and on a busy one, where wall-clock time drifts, the CPU time of this process
+is printed too):
+
+* **demo build** of ``tickets`` tickets, and the part of it that fills the SLA columns;
+* **bulk recompute** after a calendar change (a holiday added): every ticket recomputed and
+  written, batched as the app runs it — beside the baseline of only *reading* the same
+  inputs (the two queries per batch, no computing, no writing);
+* **"due" sort**: the first page (200 rows) of all open tickets sorted by deadline — beside
+  the same page sorted by last update (also indexed) and by subject (not indexed);
+* **timer tick**: :func:`sync.automation.run_due_rules` with one SLA-breach rule;
+* **one ticket write** (an update, which refreshes its SLA and runs the rules in its
+  transaction) beside the same write of a ticket field on the replica without rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+
+from sync.automation import RuleStore, run_due_rules
+from sync.demo.generator import DemoSpec, build_demo_replica
+from sync.replica.replica import Replica, open_replica
+from sync.services import sla_recompute
+from sync.services.sla_facts import load_facts_page
+from sync.services.sla_recompute import SlaRecompute
+from sync.services.sla_service import SlaService
+from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
+from sync.services.ticket_service import TicketService
+from sync.sla import BusinessCalendar, SlaConfig
+
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self) -> Timer:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:7.3f} s wall, {self.cpu:7.3f} s CPU"
+
+
+def best_of(runs: int, call: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def main(count: int, keep: Path | None) -> None:
+    folder = keep or Path(tempfile.mkdtemp(prefix="outpost-bench-"))
+    fill = Timer()
+    original = sla_recompute.recompute_page
+
+    def timed_page(*args: object, **kw: object) -> tuple[str | None, int, int]:
+        with Timer() as t:
+            result = original(*args, **kw)  # type: ignore[arg-type]
+        fill.wall += t.wall
+        fill.cpu += t.cpu
+        return result
+
+    import sync.demo.generator as generator
+
+    generator.recompute_page = timed_page  # type: ignore[assignment]
+    with Timer() as build:
+        build_demo_replica(folder, DemoSpec(tickets=count, now=NOW), replace=True)
+    generator.recompute_page = original
+    print(f"{count} tickets, demo replica in {folder}")
+    print(f"demo build           {build}   of which filling SLA columns: {fill}")
+
+    replica = open_replica(folder, clock=lambda: NOW)
+    try:
+        _recompute(replica)
+        _due_sort(replica)
+        _timer_and_write(replica)
+    finally:
+        replica.close()
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _recompute(replica: Replica) -> None:
+    with Timer() as baseline, replica.read() as s:
+        cursor, seen = "", 0
+        while page := load_facts_page(s.connection(), cursor, sla_recompute.DEFAULT_BATCH):
+            cursor, seen = page[-1].ticket_id, seen + len(page)
+    config = SlaService(replica).config()
+    office = config.calendars["office-hours"]
+    for label, hours, wipe in (
+        ("office hours 08-17", clock_time(17), False),
+        ("all rows rewritten", clock_time(16), True),
+    ):
+        changed = SlaConfig(
+            calendars=[
+                config.calendars["24/7"],
+                BusinessCalendar.weekdays(
+                    office.name, office.time_zone, clock_time(8), hours, [date(2026, 11, 19)]
+                ),
+            ],
+            policies=config.policies.values(),
+            rules=config.rules,
+            default_policy=config.default_policy.name,
+        )
+        SlaService(replica).save_config(changed)
+        if wipe:  # the worst case: every stored value differs, so every row is written
+            with replica.bulk_write() as conn:
+                conn.exec_driver_sql("UPDATE tickets SET sla_state = '', due_at = NULL")
+        with Timer() as recompute:
+            result = SlaRecompute(replica).run(NOW)
+        print(
+            f"bulk recompute       {recompute}   ({label}: {result.done} tickets, {result.changed} written)"
+        )
+    print(
+        f"  baseline: read the same inputs only {baseline}   "
+        f"ratio {recompute.wall / baseline.wall:.2f}x wall, {recompute.cpu / baseline.cpu:.2f}x CPU (last)"
+    )
+
+
+def _due_sort(replica: Replica) -> None:
+    queries = TicketQueries(replica)
+    flt = TicketFilter.open_tickets()
+    timings = {
+        key: best_of(5, lambda key=key: queries.rows(flt, TicketSort(key, descending=False), 0, 200))  # type: ignore[misc]
+        for key in ("due", "updated", "subject")
+    }
+    total = best_of(3, lambda: queries.rows(TicketFilter(), TicketSort("due", descending=False), 0, 200))
+    print(
+        f"'due' sort, open     {timings['due'] * 1000:7.1f} ms   baseline 'updated' (indexed) "
+        f"{timings['updated'] * 1000:.1f} ms, 'subject' (not indexed) {timings['subject'] * 1000:.1f} ms\n"
+        f"'due' sort, all      {total * 1000:7.1f} ms   (first page of {queries.count(TicketFilter())})"
+    )
+
+
+def _timer_and_write(replica: Replica) -> None:
+    service = TicketService(replica)
+    [row] = TicketQueries(replica).rows(TicketFilter.open_tickets(), TicketSort("due", False), 0, 1)
+    without_rules = best_of(3, lambda: service.update_ticket(row.id, {"location": str(time.perf_counter())}))
+    RuleStore(replica).save(
+        {"name": "Breach", "event": "sla_breach", "actions": [{"kind": "add_tag", "value": "x"}]}
+    )
+    with_rules = best_of(3, lambda: service.update_ticket(row.id, {"location": str(time.perf_counter())}))
+    with Timer() as first:
+        fired = len(run_due_rules(replica, NOW + timedelta(minutes=1)).fired)
+    with Timer() as second:
+        run_due_rules(replica, NOW + timedelta(minutes=2))
+    print(
+        f"one ticket update    {with_rules * 1000:7.1f} ms with an SLA rule   baseline without rules "
+        f"{without_rules * 1000:.1f} ms\n"
+        f"timer tick           first {first}  ({fired} breach firings)   next tick {second}"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tickets", nargs="?", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build the replica here and keep it")
+    args = parser.parse_args()
+    main(args.tickets, args.keep)
