@@ -15,13 +15,15 @@ A log that does not end in the ticket's current status or priority (history pull
 part) gets that change appended at the ticket's ``updated_at``, so the clock never runs
 on a status the ticket no longer has.
 
-Reads use the DBAPI through a :class:`Connection` (a session's ``connection()`` or a bulk
-transaction), so a page of 5,000 tickets costs two queries and no ORM objects. Unknown
+Reads use the DBAPI cursor of the caller's connection (a session's ``connection()``, a bulk
+transaction, or the sync engine's plain ``sqlite3`` connection), so a page of 5,000
+tickets costs two queries and no ORM objects. Unknown
 values in old activity rows (a status from a newer Outpost) are skipped, never fatal.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,13 +89,13 @@ def compute_ticket_sla(facts: TicketSlaFacts, config: SlaConfig, now: datetime) 
     )
 
 
-def load_facts(conn: Connection, ticket_ids: Sequence[str]) -> dict[str, TicketSlaFacts]:
+def load_facts(conn: Connection | sqlite3.Connection, ticket_ids: Sequence[str]) -> dict[str, TicketSlaFacts]:
     """Facts of the given tickets (unknown ids are left out). Flush the session first."""
     if not ticket_ids:
         return {}
     marks = ", ".join("?" * len(ticket_ids))
     ids = tuple(ticket_ids)
-    cursor = conn.connection.cursor()
+    cursor = _cursor(conn)
     try:
         tickets = cursor.execute(f"{_TICKET_SQL} WHERE t.id IN ({marks})", ids).fetchall()
         changes = cursor.execute(f"{_ACTIVITY_SQL} entity_id IN ({marks}) ORDER BY rowid", ids).fetchall()
@@ -102,10 +104,10 @@ def load_facts(conn: Connection, ticket_ids: Sequence[str]) -> dict[str, TicketS
     return {facts.ticket_id: facts for facts in _combine(tickets, changes)}
 
 
-def load_facts_page(conn: Connection, after_id: str, limit: int) -> list[TicketSlaFacts]:
+def load_facts_page(conn: Connection | sqlite3.Connection, after_id: str, limit: int) -> list[TicketSlaFacts]:
     """Facts of up to ``limit`` tickets with ids after ``after_id``, in id order (a resumable
     scan: pass the last id of one page to get the next)."""
-    cursor = conn.connection.cursor()
+    cursor = _cursor(conn)
     try:
         tickets = cursor.execute(
             f"{_TICKET_SQL} WHERE t.id > ? ORDER BY t.id LIMIT ?", (after_id, limit)
@@ -118,6 +120,11 @@ def load_facts_page(conn: Connection, after_id: str, limit: int) -> list[TicketS
     finally:
         cursor.close()
     return _combine(tickets, changes)
+
+
+def _cursor(conn: Connection | sqlite3.Connection) -> Any:
+    """A DBAPI cursor in the caller's transaction (SQLAlchemy connection or plain sqlite3)."""
+    return conn.cursor() if isinstance(conn, sqlite3.Connection) else conn.connection.cursor()
 
 
 def _combine(tickets: Sequence[Any], changes: Sequence[Any]) -> list[TicketSlaFacts]:

@@ -21,7 +21,8 @@ ticket's ``due_at`` and ``sla_state`` must be recomputed. Contract:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,11 +31,18 @@ from sqlalchemy import Connection
 
 from sync.replica.replica import Replica
 from sync.services.config_documents import SLA_RECOMPUTE_KEY, canonical_json, revision
-from sync.services.sla_facts import compute_ticket_sla, load_facts_page
+from sync.services.sla_facts import compute_ticket_sla, load_facts, load_facts_page
 from sync.services.sla_service import parse_sla_config, stored_columns
 from sync.sla import SlaConfig, default_sla_config
 
-__all__ = ["DEFAULT_BATCH", "RecomputeProgress", "SlaRecompute", "recompute_page", "stored_time_text"]
+__all__ = [
+    "DEFAULT_BATCH",
+    "RecomputeProgress",
+    "SlaRecompute",
+    "recompute_page",
+    "recompute_tickets",
+    "stored_time_text",
+]
 
 DEFAULT_BATCH = 5000
 
@@ -74,6 +82,25 @@ def recompute_page(
     if updates:
         conn.exec_driver_sql("UPDATE tickets SET due_at = ?, sla_state = ? WHERE id = ?", updates)
     return page[-1].ticket_id, len(page), len(updates)
+
+
+def recompute_tickets(conn: sqlite3.Connection, ticket_ids: Sequence[str], now: datetime) -> int:
+    """Refresh the stored SLA columns of some tickets in the caller's transaction on a plain
+    sqlite3 connection (for the sync engine, after a pull changed those tickets: pulled
+    status changes carry their device times in the activity log). Returns rows changed."""
+    text = conn.execute("SELECT value FROM replica_settings WHERE key = 'config.sla'").fetchone()
+    config = default_sla_config() if text is None else parse_sla_config(str(text[0]))
+    changed = 0
+    for start in range(0, len(ticket_ids), 500):
+        updates = []
+        for facts in load_facts(conn, ticket_ids[start : start + 500]).values():
+            due, state = stored_columns(compute_ticket_sla(facts, config, now))
+            due_text = stored_time_text(due)
+            if due_text != facts.stored_due_at or state != facts.stored_state:
+                updates.append((due_text, state, facts.ticket_id))
+        conn.executemany("UPDATE tickets SET due_at = ?, sla_state = ? WHERE id = ?", updates)
+        changed += len(updates)
+    return changed
 
 
 class SlaRecompute:

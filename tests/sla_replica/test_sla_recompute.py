@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -11,7 +12,7 @@ from sync.errors import PermissionDeniedError, ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import Replica
 from sync.services.directory import Directory
-from sync.services.sla_recompute import RecomputeProgress, SlaRecompute
+from sync.services.sla_recompute import RecomputeProgress, SlaRecompute, recompute_tickets
 from sync.services.sla_service import SlaService
 from sync.services.ticket_service import NewTicket, TicketService
 from sync.sla import BusinessCalendar, SlaConfig, default_sla_config, default_sla_policy
@@ -108,3 +109,26 @@ def test_only_admins_change_the_sla_configuration_and_bad_documents_are_refused(
     with pytest.raises(PermissionDeniedError):
         SlaService(replica).save_config(default_sla_config("Europe/Berlin"))
     assert SlaService(replica).config() == default_sla_config()
+
+
+def test_the_sync_engine_refreshes_pulled_tickets_on_its_own_connection(
+    replica: Replica, clock: DeviceClock, it_queue: str
+) -> None:
+    [tid] = make_tickets(replica, clock, it_queue, 1)  # Monday 16:00, P3
+    conn = sqlite3.connect(replica.path, isolation_level=None)
+    try:  # a pull: another device put the ticket on hold at 16:30 (device time)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE tickets SET status = 'pending_third_party' WHERE id = ?", (tid,))
+        conn.execute(
+            "INSERT INTO activity (id, entity_type, entity_id, actor_id, field, old_value, new_value,"
+            " note, at, version) VALUES ('a1', 'ticket', ?, NULL, 'status', 'new',"
+            " 'pending_third_party', '', '2026-03-02 16:30:00.000000', 3)",
+            (tid,),
+        )
+        assert recompute_tickets(conn, [tid], at(2, 18)) == 1
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    with replica.read() as s:
+        ticket = s.get(Ticket, tid)
+        assert ticket is not None and (ticket.due_at, ticket.sla_state) == (None, "paused")
