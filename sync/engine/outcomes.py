@@ -12,6 +12,9 @@ the outcome itself (``result``), and then:
   payload (never silently dropped), and the local change is undone
   (:mod:`sync.engine.local_revert`).
 
+Refused and conflicting mutations also drop the provisional side rows of the records they
+touched (activity lines, a merge's notes), which the server may never send again.
+
 Re-recording the same outcome (a replay after a lost answer, or a re-send after the
 server was restored) is harmless: the state is set again and an existing conflict entry
 is left as it is — a person may already have resolved it.
@@ -27,6 +30,7 @@ from typing import Any
 from sync import protocol
 from sync.engine.errors import SyncProtocolError
 from sync.engine.local_revert import revert_kept_server, revert_rejected
+from sync.engine.rebase import PendingMutation, load_pending, sweep_provisional
 from sync.engine.replica_conn import transaction
 from sync.engine.ticket_removal import ticket_label
 from sync.engine.wire_rows import TABLE_FOR
@@ -72,6 +76,7 @@ def record_outcomes(
     """Store ``response``'s outcomes for the pushed ``rows`` (keyed by local seq)."""
     counts = OutcomeCounts()
     with transaction(conn):
+        settled: set[str] = set()
         for outcome in response.outcomes:
             row = rows.get(outcome.seq + seq_base)
             if row is None:
@@ -84,11 +89,33 @@ def record_outcomes(
             _record(conn, row, outcome, now)
             if outcome.status == "applied":
                 counts.applied += 1
-            elif outcome.status == "conflict":
-                counts.conflicts += 1
             else:
-                counts.rejected += 1
+                counts.conflicts += outcome.status == "conflict"
+                counts.rejected += outcome.status == "rejected"
+                settled |= _refs(row)
+        _sweep_settled(conn, settled)
     return counts
+
+
+def _refs(row: JournalRow) -> set[str]:
+    return PendingMutation(row.seq, row.op, row.entity_id, row.payload, row.device_time).refs
+
+
+def _sweep_settled(conn: sqlite3.Connection, settled: set[str]) -> None:
+    """Drop provisional side rows the server will not replace (see :mod:`sync.engine.rebase`).
+
+    After a refusal, or a conflict the server resolved its way, the server may not send the
+    record again, so nothing else would remove the side rows (activity lines, a merge's
+    notes) the local change made. Records other pending mutations still refer to keep them.
+    """
+    if not settled:
+        return
+    busy: set[str] = set()
+    for m in load_pending(conn):
+        busy |= m.refs
+    marks = ", ".join("?" * len(settled))
+    tickets = {r[0] for r in conn.execute(f"SELECT id FROM tickets WHERE id IN ({marks})", sorted(settled))}
+    sweep_provisional(conn, tickets - busy, settled - tickets - busy)
 
 
 def _record(conn: sqlite3.Connection, row: JournalRow, o: protocol.MutationOutcome, now: str) -> None:

@@ -162,6 +162,9 @@ class PageApplier:
                 resolve_name_clash(conn, "people", "username", str(p["id"]), str(p["username"]))
         self._run("queues", queues)
         self._run("people", people)
+        role, me = get_setting(conn, "user_role"), get_setting(conn, "user_id")
+        if role and me and any(p["id"] == me for p in people):
+            conn.execute("UPDATE people SET role = ? WHERE id = ?", (role, me))
         if records.get("queue_members"):
             conn.executemany(
                 "INSERT OR IGNORE INTO queue_members (queue_id, person_id) VALUES (?, ?)",

@@ -10,9 +10,11 @@ Safety:
   stored outcome, so re-sending after a lost answer or a killed process is harmless;
 - outcomes are recorded in one transaction per answer (:mod:`sync.engine.outcomes`): a
   crash before it means the next round re-sends and learns the same outcomes;
-- ``sequence_gap``: the server holds fewer of our mutations than we pushed (restored
-  from a backup): re-send from ``expected_seq`` — decided rows included — and record the
-  outcomes again;
+- ``sequence_gap`` (an error, or a ``stopped`` after some outcomes): the server holds
+  fewer of our mutations than we pushed (restored from a backup): re-send from there —
+  decided rows included — and record the outcomes again. With nothing pending, an empty
+  push asks for the server's ``last_seq`` to notice the same; either way ``rewound`` tells
+  the round to re-bootstrap, because the server lost history;
 - attachments are uploaded before the batch that references them; a ``blob_missing``
   stop uploads and retries once, an ``upgrade_server`` stop leaves the rest queued and
   says why (``blocked``), ``retry_later`` backs off;
@@ -42,9 +44,13 @@ _MAX_GAP_RESENDS = 3
 
 @dataclass
 class PushResult:
+    """``rewound``: the server had lost part of this replica's journal (restored from a backup)."""
+
     sent: int = 0
     counts: OutcomeCounts = field(default_factory=OutcomeCounts)
     blocked: str | None = None
+    rewound: bool = False
+    gap_resends: int = 0
 
 
 def _device_time(stored: str) -> str:
@@ -89,55 +95,35 @@ def push_journal(
     result = PushResult()
     total = _pending_count(conn)
     resend_from: int | None = None
-    gap_resends = 0
     blob_retries: set[int] = set()
     while True:
         cancel.check()
-        rows = _load(conn, resend_from, batch_size)
-        rows = [r for r in rows if r.seq > seq_base]
+        rows = [r for r in _load(conn, resend_from, batch_size) if r.seq > seq_base]
         if not rows:
+            if result.sent == 0 and not result.rewound:
+                resend_from = _probe(conn, client, client_id, seq_base, result)
+                if resend_from is not None:
+                    continue
             break
         progress(SyncProgress("push", result.sent, max(total, result.sent), f"Sending {len(rows)} changes"))
         upload(rows, False)
-        request = protocol.PushRequest(
-            client_id=client_id,
-            mutations=[
-                protocol.MutationIn(
-                    seq=r.seq - seq_base,
-                    id=r.id,
-                    op=r.op,
-                    entity_type=r.entity_type,
-                    entity_id=r.entity_id,
-                    payload=r.payload,
-                    device_time=_device_time(r.device_time),  # type: ignore[arg-type]
-                    actor_id=r.actor_id,
-                    payload_version=protocol.PAYLOAD_VERSIONS.get(r.op, 1),
-                )
-                for r in rows
-            ],
-        )
         try:
-            response = client.push(request)
+            response = client.push(_request(client_id, seq_base, rows))
         except SequenceGapError as gap:
-            gap_resends += 1
-            expected = gap.expected_seq + seq_base
-            if gap_resends > _MAX_GAP_RESENDS or expected > rows[0].seq or expected <= seq_base:
-                raise ClientMismatchError(
-                    f"The server expects change {gap.expected_seq} from this replica, which it cannot send. "
-                    "The replica's journal and the server disagree; your work is kept. Contact your admin."
-                ) from gap
-            resend_from = expected
+            resend_from = _rewind(conn, gap.expected_seq + seq_base, seq_base, rows[0].seq, result)
             continue
         by_seq = {r.seq: r for r in rows}
-        counts = record_outcomes(conn, by_seq, response, seq_base, now())
-        result.counts.add(counts)
+        result.counts.add(record_outcomes(conn, by_seq, response, seq_base, now()))
         result.sent += len(response.outcomes)
         decided_to = max((o.seq + seq_base for o in response.outcomes), default=rows[0].seq - 1)
         if resend_from is not None:
             resend_from = decided_to + 1 if decided_to < _max_decided_seq(conn) else None
-        if response.stopped is not None:
-            stop = response.stopped
+        stop = response.stopped
+        if stop is not None:
             local_seq = stop.seq + seq_base
+            if stop.kind == "sequence_gap":
+                resend_from = _rewind(conn, response.last_seq + 1 + seq_base, seq_base, local_seq, result)
+                continue
             if stop.kind == "blob_missing" and local_seq not in blob_retries and local_seq in by_seq:
                 blob_retries.add(local_seq)
                 upload([by_seq[local_seq]], True)
@@ -152,6 +138,52 @@ def push_journal(
         set_setting(conn, "blocked", result.blocked)
     progress(SyncProgress("push", result.sent, max(total, result.sent), "Changes sent"))
     return result
+
+
+def _request(client_id: str, seq_base: int, rows: list[JournalRow]) -> protocol.PushRequest:
+    return protocol.PushRequest(
+        client_id=client_id,
+        mutations=[
+            protocol.MutationIn(
+                seq=r.seq - seq_base,
+                id=r.id,
+                op=r.op,
+                entity_type=r.entity_type,
+                entity_id=r.entity_id,
+                payload=r.payload,
+                device_time=_device_time(r.device_time),  # type: ignore[arg-type]
+                actor_id=r.actor_id,
+                payload_version=protocol.PAYLOAD_VERSIONS.get(r.op, 1),
+            )
+            for r in rows
+        ],
+    )
+
+
+def _probe(conn: sqlite3.Connection, client: SyncClient, client_id: str, seq_base: int,
+           result: PushResult) -> int | None:  # fmt: skip
+    """Nothing pending: ask (an empty push) whether the server still holds all we pushed."""
+    decided = _max_decided_seq(conn)
+    if decided <= seq_base:
+        return None
+    held = client.push(protocol.PushRequest(client_id=client_id, mutations=[])).last_seq + seq_base
+    if held >= decided:
+        return None
+    return _rewind(conn, held + 1, seq_base, decided + 1, result)
+
+
+def _rewind(
+    conn: sqlite3.Connection, expected: int, seq_base: int, first_sent: int, result: PushResult
+) -> int:
+    """The server holds our journal only up to ``expected - 1``: it lost history. Re-send from there."""
+    result.rewound = True
+    result.gap_resends += 1
+    if result.gap_resends > _MAX_GAP_RESENDS or expected > first_sent or expected <= seq_base:
+        raise ClientMismatchError(
+            f"The server expects change {expected - seq_base} from this replica, which it cannot send. "
+            "The replica's journal and the server disagree; your work is kept. Contact your admin."
+        )
+    return expected
 
 
 def _pending_count(conn: sqlite3.Connection) -> int:

@@ -31,6 +31,7 @@ KEYS = {
     "watermark": "sync.watermark",  # highest server version applied (detects a restored server)
     "user_id": "sync.user_id",
     "username": "sync.username",
+    "user_role": "sync.user_role",  # the signed-in user's role as the replica checks it
     "seq_base": "sync.seq_base",  # journal seq of the last row sent under an earlier client id
     "resync": "sync.resync",  # "1" while re-bootstrapping after a restore: sweep at the end
     "last_success_at": "sync.last_success_at",

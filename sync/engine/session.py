@@ -38,7 +38,7 @@ from sync.engine.sync_round import SyncEngine
 from sync.errors import AuthRequiredError, SyncError
 from sync.replica.replica import Replica
 
-__all__ = ["ConnectResult", "connect", "open_engine", "sign_out"]
+__all__ = ["ConnectResult", "connect", "local_role", "open_engine", "sign_out"]
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,20 @@ def connect(
             )
         if switching:
             client_id = str(uuid.uuid4())
-        answer = client.sign_in(
-            protocol.SignInRequest(
-                username=username,
-                password=password,
-                client_id=client_id,
-                device_name=(device_name if device_name is not None else platform.node())[:120],
+        try:
+            answer = client.sign_in(
+                protocol.SignInRequest(
+                    username=username,
+                    password=password,
+                    client_id=client_id,
+                    device_name=(device_name if device_name is not None else platform.node())[:120],
+                )
             )
-        )
+        except AuthRequiredError:
+            raise AuthRequiredError(
+                f"The server refused the user name {username!r} with that password (or the account is "
+                "disabled). Check them and try again; nothing on this computer was changed."
+            ) from None
         stored = save_token(url, username, answer.token, allow_file=allow_file_keyring)
         with transaction(conn):
             adopted = None
@@ -106,6 +112,7 @@ def connect(
             set_setting(conn, "server_url", url)
             set_setting(conn, "username", username)
             set_setting(conn, "user_id", answer.user.user_id)
+            set_setting(conn, "user_role", local_role(answer.user))
             set_setting(conn, "token_store", stored.kind)
             set_setting(conn, "mode", "connected")
             set_setting(conn, "last_error", None)
@@ -143,6 +150,14 @@ def sign_out(replica: Replica, *, http: httpx.Client | None = None) -> bool:
             client.sign_out()
     delete_token(url, username)
     return token is not None
+
+
+def local_role(user: protocol.UserInfo) -> str:
+    """The replica's role for the signed-in user. The server keeps "knowledge manager" as a flag
+    on any role and pulls people without it; the replica's permission checks read it as a role."""
+    if user.knowledge_manager and user.role == "agent":
+        return "knowledge_manager"
+    return user.role
 
 
 def _account(replica: Replica) -> tuple[str, str, str | None]:

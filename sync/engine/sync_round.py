@@ -166,6 +166,9 @@ class SyncEngine:
             report.conflicts += pushed.counts.conflicts
             report.rejected += pushed.counts.rejected
             report.blocked = pushed.blocked
+            if pushed.rewound and get_setting(conn, "resync") != "1":
+                start_resync(conn, server)  # the server lost history: what we hold may be gone too
+                report.rebootstrapped = True
             self._pull(conn, report, progress, cancel)
             if (
                 pushed.blocked

@@ -147,8 +147,10 @@ class Desk:
             row = s.execute(text("SELECT * FROM tickets WHERE id = :i"), {"i": ticket_id}).mappings().one()
             return dict(row)
 
-    def snapshot(self) -> dict[str, Any]:
-        return replica_snapshot(self.replica.path)
+    def snapshot(
+        self, ticket_ids: set[str] | None = None, article_ids: set[str] | None = None
+    ) -> dict[str, Any]:
+        return replica_snapshot(self.replica.path, ticket_ids, article_ids)
 
     def close(self) -> None:
         for client in self.__dict__.get("_clients", {}).values():
@@ -187,7 +189,9 @@ def _norm_time(value: Any) -> str | None:
     return str(value).replace("T", " ")[:26]
 
 
-def replica_snapshot(path: Path, ticket_ids: set[str] | None = None) -> dict[str, Any]:
+def replica_snapshot(
+    path: Path, ticket_ids: set[str] | None = None, article_ids: set[str] | None = None
+) -> dict[str, Any]:
     """The shared state as one replica holds it: tickets (+tags), comments, work logs, links, articles."""
     conn = sqlite3.connect(path)
     try:
@@ -225,13 +229,16 @@ def replica_snapshot(path: Path, ticket_ids: set[str] | None = None) -> dict[str
                 for r in conn.execute(
                     "SELECT id, title, body, category, tags, kind, state, revision FROM articles"
                 )
+                if article_ids is None or r[0] in article_ids
             },
         }
     finally:
         conn.close()
 
 
-def server_snapshot(srv: ServerUnderTest, ticket_ids: set[str] | None = None) -> dict[str, Any]:
+def server_snapshot(
+    srv: ServerUnderTest, ticket_ids: set[str] | None = None, article_ids: set[str] | None = None
+) -> dict[str, Any]:
     """The same view, read from the server's database."""
     with srv.db.engine.connect() as c:
         tickets = {}
@@ -273,5 +280,6 @@ def server_snapshot(srv: ServerUnderTest, ticket_ids: set[str] | None = None) ->
                 for r in c.execute(
                     text("SELECT id, title, body, category, tags, kind, state, revision FROM articles")
                 )
+                if article_ids is None or r[0] in article_ids
             },
         }
