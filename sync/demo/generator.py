@@ -9,8 +9,8 @@ ticket would, stamped in a plausible order.
 Demo records are written as a standalone office's own records (no journal entries: the
 demo is not unsynced work), in large batched transactions through the DBAPI, because
 the same code builds 100k- and 1M-ticket replicas for the benchmarks. The SLA columns are
-filled from the written activity by the same code as a bulk recompute, with the built-in
-SLA configuration in the demo's time zone.
+computed from each batch's activity before it is written, by the same code a bulk recompute
+reads a replica with, under the built-in SLA configuration in the demo's time zone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +35,9 @@ from sync.errors import ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica, set_setting
 from sync.services.config_documents import canonical_json
-from sync.services.sla_recompute import recompute_page
+from sync.services.sla_facts import compute_ticket_sla, facts_from_rows
+from sync.services.sla_recompute import stored_time_text
+from sync.services.sla_service import stored_columns
 from sync.sla import SlaConfig, default_sla_config
 
 __all__ = ["DemoSpec", "DemoSummary", "build_demo_replica", "populate_demo"]
@@ -102,14 +104,20 @@ def populate_demo(replica: Replica, spec: DemoSpec) -> DemoSummary:
             raise ValidationError("The demo can only be generated into an empty replica.")
     now = spec.now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     gen = _Generator(random.Random(spec.seed), now)
+    sla_config = default_sla_config(DEMO_TIME_ZONE)
     with replica.bulk_write() as conn:
         me = gen.write_directory(conn)
+        groups = {pid: r.group for pid, r in zip(gen.requester_ids, REQUESTERS, strict=True)}
         for batch in gen.tickets(spec.tickets):
+            _fill_sla(batch, sla_config, now, groups)
             gen.flush(conn, batch)
         articles = article_rows(gen.rng, spec.articles, now, gen.agent_ids)
         insert_rows(conn, "articles", articles["articles"])
         insert_rows(conn, "article_revisions", articles["revisions"])
-        _fill_sla(conn, default_sla_config(DEMO_TIME_ZONE), now)
+        conn.exec_driver_sql(  # the office's own configuration: stored, not journaled
+            "INSERT OR REPLACE INTO replica_settings (key, value) VALUES (?, ?)",
+            ("config.sla", canonical_json(sla_config.to_dict())),
+        )
     with replica.write() as s:
         set_setting(s, "current_user_id", me)
         set_setting(s, "mode", "standalone")
@@ -436,19 +444,38 @@ class _Generator:
         return values
 
 
-def _fill_sla(conn: Connection, config: SlaConfig, now: datetime) -> None:
-    """Store the demo's SLA configuration (as the office's own, not journaled) and fill every
-    ticket's SLA columns from the activity just written, exactly as the services would."""
-    conn.exec_driver_sql(
-        "INSERT OR REPLACE INTO replica_settings (key, value) VALUES (?, ?)",
-        ("config.sla", canonical_json(config.to_dict())),
-    )
-    cursor = ""
-    while True:
-        last, _seen, _changed = recompute_page(conn, config, now, cursor, _BATCH)
-        if last is None:
-            return
-        cursor = last
+def _fill_sla(
+    batch: dict[str, list[tuple[Any, ...]]], config: SlaConfig, now: datetime, groups: Mapping[str, str]
+) -> None:
+    """Set the SLA columns of a batch's tickets before they are inserted, from the batch's own
+    activity rows, through the same code that reads them back from a replica
+    (:func:`~sync.services.sla_facts.facts_from_rows`), so the result equals a recompute."""
+    tickets = batch["tickets"]
+    rows = [
+        (
+            t[0],
+            t[20] + "+00:00",
+            t[9],
+            t[11],
+            t[12],
+            t[6],
+            t[5],
+            None if t[22] is None else t[22] + "+00:00",
+            groups.get(t[14]),
+            None,
+            "",
+            t[21] + "+00:00",
+        )
+        for t in tickets
+    ]
+    changes = [(a[2], a[4], a[5], a[6], a[8] + "+00:00") for a in batch["activity"] if a[4] in _SLA_FIELDS]
+    for i, facts in enumerate(facts_from_rows(rows, changes)):
+        due, state = stored_columns(compute_ticket_sla(facts, config, now))
+        ticket = tickets[i]
+        tickets[i] = (*ticket[:25], stored_time_text(due), state, *ticket[27:])
+
+
+_SLA_FIELDS = ("status", "priority")
 
 
 def _empty_batch() -> dict[str, list[tuple[Any, ...]]]:

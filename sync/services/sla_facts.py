@@ -36,7 +36,14 @@ from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import TicketType
 from sync.sla import SlaConfig, SlaStatus, SlaSubject, compute_sla_status
 
-__all__ = ["TicketSlaFacts", "compute_ticket_sla", "load_facts", "load_facts_page", "parse_stored_time"]
+__all__ = [
+    "TicketSlaFacts",
+    "compute_ticket_sla",
+    "facts_from_rows",
+    "load_facts",
+    "load_facts_page",
+    "parse_stored_time",
+]
 
 # Timestamps get their UTC offset in SQL, so fromisoformat returns aware datetimes directly.
 _TICKET_COLUMNS = (
@@ -101,7 +108,7 @@ def load_facts(conn: Connection | sqlite3.Connection, ticket_ids: Sequence[str])
         changes = cursor.execute(f"{_ACTIVITY_SQL} entity_id IN ({marks}) ORDER BY rowid", ids).fetchall()
     finally:
         cursor.close()
-    return {facts.ticket_id: facts for facts in _combine(tickets, changes)}
+    return {facts.ticket_id: facts for facts in facts_from_rows(tickets, changes)}
 
 
 def load_facts_page(conn: Connection | sqlite3.Connection, after_id: str, limit: int) -> list[TicketSlaFacts]:
@@ -119,7 +126,7 @@ def load_facts_page(conn: Connection | sqlite3.Connection, after_id: str, limit:
         ).fetchall()
     finally:
         cursor.close()
-    return _combine(tickets, changes)
+    return facts_from_rows(tickets, changes)
 
 
 def _cursor(conn: Connection | sqlite3.Connection) -> Any:
@@ -127,7 +134,10 @@ def _cursor(conn: Connection | sqlite3.Connection) -> Any:
     return conn.cursor() if isinstance(conn, sqlite3.Connection) else conn.connection.cursor()
 
 
-def _combine(tickets: Sequence[Any], changes: Sequence[Any]) -> list[TicketSlaFacts]:
+def facts_from_rows(tickets: Sequence[Any], changes: Sequence[Any]) -> list[TicketSlaFacts]:
+    """Facts from raw rows, in the order of ``tickets``: ticket rows as :data:`_TICKET_COLUMNS`
+    selects them, ``changes`` as ``(ticket id, field, old, new, at with offset)`` in the order
+    applied. Also used by the demo generator on rows it has not written yet."""
     parse = datetime.fromisoformat
     by_ticket: dict[str, list[Any]] = {}
     for row in changes:
