@@ -148,3 +148,19 @@ def test_serve_command_over_tls(tmp_path: Path) -> None:
         proc.wait(timeout=15)
         if proc.stdout:
             proc.stdout.close()
+
+
+def test_an_unreachable_database_is_503_not_500() -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{_free_port()}/none?connect_timeout=2"
+    db = open_database(url, pool_size=1)
+    thread = ServerThread(ServerSettings(database_url=url, port=0), db).start()
+    try:
+        with httpx.Client(base_url=thread.url, headers=PROTO, timeout=30) as h:
+            health = h.get("/healthz")
+            assert health.status_code == 503 and health.json()["database"] == "unreachable"
+            r = h.get("/v1/hello")
+            assert r.status_code == 503 and r.json()["kind"] == "retry_later"
+            assert "Retry-After" in r.headers
+    finally:
+        thread.stop()
+        db.dispose()
