@@ -183,8 +183,8 @@ class RuleRun:
         if facts is None or not conditions_hold(rule.conditions, facts):
             return []
         exec_id = execution_id(rule.id, event.event_id)
-        if exec_id in self._executed_for(event.ticket_id):
-            return []
+        if exec_id in self._executed_for(event.ticket_id) or self._journaled(action_mutation_id(exec_id, 0)):
+            return []  # fired before (the journal still holds its first change if the record went)
         fired = self._fired.setdefault(event.ticket_id, [])
         if rule.id in fired:
             if would_change(self.session, rule, event.ticket_id, self.now):
@@ -218,7 +218,9 @@ class RuleRun:
                     self.session, rule, event.ticket_id, marker, now=self.now, actor=self.actor
                 )
                 for index, mutation in enumerate(applied.mutations):
-                    mutation.id = action_mutation_id(exec_id, index)
+                    derived = action_mutation_id(exec_id, index)
+                    if not self._journaled(derived):  # ids are unique in the journal
+                        mutation.id = derived
                 chain = (*event.chain, rule.id)
                 follow: list[TicketEvent] = []
                 for write in applied.writes:
@@ -278,6 +280,10 @@ class RuleRun:
             ).scalars()
             self._executed[ticket_id] = {str(value) for value in rows}
         return self._executed[ticket_id]
+
+    def _journaled(self, mutation_id: str) -> bool:
+        stmt = select(Mutation.seq).where(Mutation.id == mutation_id)
+        return self.session.execute(stmt).first() is not None
 
     def _record_execution(self, rule: Rule, event: TicketEvent, exec_id: str) -> None:
         self.session.add(

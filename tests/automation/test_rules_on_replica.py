@@ -295,3 +295,20 @@ def test_a_chain_longer_than_the_limit_is_stopped(replica: Replica, it_queue: st
     assert detail.tags == tuple(sorted(f"t{n}" for n in range(9)))
     [(what, message)] = history(replica, tid, "automation")
     assert what == "stopped" and "rule 'Step 8' would make a chain of more than 8 rules" in message
+
+
+def test_a_firing_whose_record_was_lost_is_recognised_by_its_journaled_change(
+    replica: Replica, it_queue: str
+) -> None:
+    save(replica, name="Breach tag", event="sla_breach", actions=[{"kind": "add_tag", "value": "late"}])
+    tid = (
+        TicketService(replica)
+        .create_ticket(NewTicket("Phones down", it_queue, impact=1, urgency=2))
+        .entity_id
+    )
+    assert len(run_due_rules(replica, at(2, 10, 5)).fired) == 1
+    TicketService(replica).update_ticket(tid, {"tags": []})
+    with replica.write() as s:  # e.g. the ticket's history was replaced by a pull
+        s.query(Activity).filter(Activity.entity_type == "rule_execution").delete()
+    assert run_due_rules(replica, at(2, 10, 10)).fired == ()
+    assert TicketQueries(replica).detail(tid).tags == ()
