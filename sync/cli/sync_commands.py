@@ -43,10 +43,14 @@ def exit_code_for(exc: OutpostError) -> int:
 
 def _fail(exc: OutpostError, as_json: bool, replica: Replica | None) -> int:
     pending = read_status(replica).pending if replica is not None else 0
-    kept = f" Your {pending} unsynced change{'s are' if pending != 1 else ' is'} kept." if pending else ""
+    waits = (
+        f" {pending} unsynced change{'s wait' if pending != 1 else ' waits'} on this computer."
+        if pending
+        else ""
+    )
     if as_json:
         emit_json({"ok": False, "kind": exc.kind, "message": exc.message, "pending": pending})
-    print(f"outpost: {exc.message}{kept if 'kept' not in exc.message else ''}", file=sys.stderr)
+    print(f"outpost: {exc.message}{waits}", file=sys.stderr)
     return exit_code_for(exc)
 
 

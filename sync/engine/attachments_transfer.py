@@ -65,7 +65,8 @@ class BlobUploader:
     def upload(self, sha256: str, name: str) -> None:
         path = blob_path(self.attachments_dir, sha256)
         if not path.is_file():
-            self.missing.append(name)  # the server will stop at the mutation: reported as blocked
+            if name not in self.missing:  # the server will stop at the mutation: reported as blocked
+                self.missing.append(name)
             return
         size = path.stat().st_size
         status = self.client.upload_status(sha256)

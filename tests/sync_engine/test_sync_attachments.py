@@ -1,0 +1,100 @@
+"""Attachments: uploaded (resumably) before the change that needs them; downloaded on demand."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from server.server_harness import ServerUnderTest
+from sqlalchemy import text
+from sync_engine.support_sync import Desk
+
+from sync.engine.progress import SyncProgress
+from sync.engine.session import open_engine
+from sync.engine.status import read_status
+from sync.services.ticket_work import blob_path
+
+MakeDesk = Callable[..., Desk]
+
+
+class Recording(httpx.HTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[tuple[str, str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path, request.headers.get("Range", "")))
+        return super().handle_request(request)
+
+
+def _file(tmp_path: Path, size: int) -> tuple[Path, bytes]:
+    data = os.urandom(size)
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(data)
+    return path, data
+
+
+def test_upload_resumes_where_the_server_stopped_and_download_resumes_a_partial_file(
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
+) -> None:
+    a, b = desk(server, "alice"), desk(server, "bob")
+    a.sync()
+    b.sync()
+    t = a.new_ticket("Cracked window")
+    source, data = _file(tmp_path, 2 * 1024 * 1024 + 4321)
+    sha = hashlib.sha256(data).hexdigest()
+    att = a.work.attach_file(t, source).entity_id
+    assert read_status(a.replica).files_to_upload == 1
+
+    engine = a.engine()
+    engine.client.upload_chunk(sha, 0, len(data), data[: 1024 * 1024])  # an earlier, interrupted attempt
+    recording = Recording()
+    engine = open_engine(a.replica, http=httpx.Client(base_url=a.url, transport=recording))
+    engine.run_round()
+    puts = [r for r in recording.requests if r[0] == "PUT"]
+    assert len(puts) == 2  # the remaining 1 MiB + 4321 bytes, not the whole file again
+    assert read_status(a.replica).files_to_upload == 0 and a.pending() == 0
+    with server.db.engine.connect() as c:
+        assert c.execute(text("SELECT complete, size FROM blobs WHERE sha256 = :s"), {"s": sha}).one() == (
+            1,
+            len(data),
+        )
+
+    b.sync()
+    with b.replica.read() as s:
+        assert s.execute(text("SELECT is_local FROM attachments WHERE id = :i"), {"i": att}).scalar_one() == 0
+    assert read_status(b.replica).files_not_downloaded == 1
+    partial = b.replica.attachments_dir / f".partial-{sha}"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(data[:700_000])  # a download cut short earlier
+    recording = Recording()
+    progress: list[SyncProgress] = []
+    engine = open_engine(b.replica, http=httpx.Client(base_url=b.url, transport=recording))
+    path = engine.download_attachment(att, progress.append)
+    assert path == blob_path(b.replica.attachments_dir, sha) and path.read_bytes() == data
+    assert ("GET", f"/v1/blobs/{sha}", "bytes=700000-") in recording.requests
+    assert progress[-1].done == progress[-1].total == len(data)
+    assert read_status(b.replica).files_not_downloaded == 0
+    assert not partial.exists()
+
+
+def test_a_missing_blob_stops_the_push_at_that_change_and_it_is_reported(
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
+) -> None:
+    a = desk(server, "alice")
+    a.sync()
+    t = a.new_ticket("Meter reading")
+    source, data = _file(tmp_path, 1000)
+    a.work.attach_file(t, source)
+    a.work.note(t, "photo attached")
+    blob_path(a.replica.attachments_dir, hashlib.sha256(data).hexdigest()).unlink()  # lost from this disk
+
+    report = a.sync()
+    assert report.missing_files == ["photo.jpg"]
+    assert report.blocked is not None and "blob_missing" in report.blocked
+    assert a.pending() == 2  # the attachment and everything after it wait, in order
+    status = read_status(a.replica)
+    assert status.blocked is not None and status.pending == 2
