@@ -32,8 +32,8 @@ from sqlalchemy import Connection
 from sync.replica.replica import Replica
 from sync.services.config_documents import SLA_RECOMPUTE_KEY, canonical_json, revision
 from sync.services.sla_facts import compute_ticket_sla, load_facts, load_facts_page
-from sync.services.sla_service import parse_sla_config, stored_columns
-from sync.sla import SlaConfig, default_sla_config
+from sync.services.sla_service import sla_config_from_text, stored_columns
+from sync.sla import SlaConfig
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -88,8 +88,8 @@ def recompute_tickets(conn: sqlite3.Connection, ticket_ids: Sequence[str], now: 
     """Refresh the stored SLA columns of some tickets in the caller's transaction on a plain
     sqlite3 connection (for the sync engine, after a pull changed those tickets: pulled
     status changes carry their device times in the activity log). Returns rows changed."""
-    text = conn.execute("SELECT value FROM replica_settings WHERE key = 'config.sla'").fetchone()
-    config = default_sla_config() if text is None else parse_sla_config(str(text[0]))
+    row = conn.execute("SELECT value FROM replica_settings WHERE key = 'config.sla'").fetchone()
+    config = sla_config_from_text(None if row is None else str(row[0]))
     changed = 0
     for start in range(0, len(ticket_ids), 500):
         updates = []
@@ -162,9 +162,8 @@ class SlaRecompute:
 
 def _config(conn: Connection) -> tuple[SlaConfig, str]:
     text = conn.exec_driver_sql("SELECT value FROM replica_settings WHERE key = 'config.sla'").scalar()
-    if text is None:
-        return default_sla_config(), revision(None)
-    return parse_sla_config(str(text)), revision(str(text))
+    stored = None if text is None else str(text)
+    return sla_config_from_text(stored), revision(stored)
 
 
 def _state(conn: Connection) -> dict[str, Any]:

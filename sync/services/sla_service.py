@@ -21,6 +21,7 @@ replica that never received one uses :func:`sync.sla.default_sla_config` in UTC.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -47,6 +48,7 @@ __all__ = [
     "load_sla_config",
     "parse_sla_config",
     "refresh_ticket_sla",
+    "sla_config_from_text",
     "sla_view",
     "sla_views",
     "stored_columns",
@@ -54,6 +56,7 @@ __all__ = [
 
 #: How far ahead "due soon" looks by default (the sidebar's view uses the same).
 DUE_SOON = timedelta(hours=4)
+_log = logging.getLogger(__name__)
 _OPEN = sorted(OPEN_STATUSES)
 
 
@@ -90,8 +93,22 @@ def parse_sla_config(text: str) -> SlaConfig:
 
 def load_sla_config(session: Session) -> SlaConfig:
     """The replica's SLA configuration (parsed once per distinct document, then cached)."""
-    text = config_documents.read_text(session, "sla")
-    return default_sla_config() if text is None else parse_sla_config(text)
+    return sla_config_from_text(config_documents.read_text(session, "sla"))
+
+
+def sla_config_from_text(text: str | None) -> SlaConfig:
+    """The configuration in a stored document; the built-in one when there is none.
+
+    A document this build cannot read (say, synced from a newer Outpost) also gives the
+    built-in configuration, with a logged warning: every ticket write refreshes SLA
+    columns, and a bad document must never make writes fail."""
+    if text is None:
+        return default_sla_config()
+    try:
+        return parse_sla_config(text)
+    except ValueError as exc:
+        _log.warning("Unreadable SLA configuration; using the built-in one: %s", exc)
+        return default_sla_config()
 
 
 def stored_columns(status: SlaStatus) -> tuple[datetime | None, str]:

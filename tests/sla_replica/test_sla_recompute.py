@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sync.errors import PermissionDeniedError, ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import Replica
+from sync.services.config_documents import apply_config_change
 from sync.services.directory import Directory
 from sync.services.sla_recompute import RecomputeProgress, SlaRecompute, recompute_tickets
 from sync.services.sla_service import SlaService
@@ -132,3 +133,13 @@ def test_the_sync_engine_refreshes_pulled_tickets_on_its_own_connection(
     with replica.read() as s:
         ticket = s.get(Ticket, tid)
         assert ticket is not None and (ticket.due_at, ticket.sla_state) == (None, "paused")
+
+
+def test_an_unreadable_synced_configuration_never_blocks_writes(
+    replica: Replica, clock: DeviceClock, it_queue: str
+) -> None:
+    with replica.write() as s:  # as if pulled from a newer Outpost
+        apply_config_change(s, "config.sla", {"document": {"calendars": "from the future"}})
+    [tid] = make_tickets(replica, clock, it_queue, 1)
+    assert dues(replica)[tid] == at(3, 10)  # the built-in configuration still counts
+    assert SlaRecompute(replica).run(at(2, 17)).finished
