@@ -160,13 +160,24 @@ def raw_read(db: Database) -> tuple[int, float]:
         raw.close()
 
 
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.server.cli", "serve", "--db", url, "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "serve",
+            "--db",
+            url,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -372,6 +383,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir)")
     parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL cluster")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     args = parser.parse_args()
     set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
     cluster = None
@@ -399,10 +411,10 @@ def main() -> None:
         start = time.perf_counter()
         rows = seed(db, args.tickets, queue_id, requester)
         print(
-            f"engine {db.engine.dialect.name}; seeded {args.tickets} tickets, {rows} rows in "
-            f"{time.perf_counter() - start:.1f} s"
+            f"engine {db.engine.dialect.name}, {args.workers} server process(es); "
+            f"seeded {args.tickets} tickets, {rows} rows in {time.perf_counter() - start:.1f} s"
         )
-        proc, base = start_server(url)
+        proc, base = start_server(url, args.workers)
         cursor = bench_bootstrap(base, db)
         bench_push(base, queue_id)
         asyncio.run(bench_incremental(base, cursor, args.clients, queue_id))

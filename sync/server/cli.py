@@ -2,7 +2,7 @@
 
 ::
 
-    outpost-server serve [--db URL] [--host 127.0.0.1] [--port 8765] [--certfile F --keyfile F]
+    outpost-server serve [--db URL] [--host 127.0.0.1] [--port 8765] [--certfile F --keyfile F] [--workers N]
     outpost-server migrate [--db URL]
     outpost-server user add NAME --role agent|manager|admin|knowledge_manager [--knowledge-manager]
                             [--password-stdin] [--queues Q1,Q2] [--full-name TEXT] [--db URL]
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--certfile", type=Path, help="TLS certificate chain (PEM)")
     serve.add_argument("--keyfile", type=Path, help="TLS private key (PEM)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes on this port (default 1)")
     command("migrate", "Create or upgrade the database schema.")
     command("mark-restored", "Declare the database restored from a backup (clients re-sync).")
     imp = command("import-replica", "Adopt a standalone office's replica (a data dir or replica.db).")
@@ -104,7 +105,8 @@ def _run(args: argparse.Namespace, url: str) -> int:
         serve_forever(
             ServerSettings(
                 database_url=url, host=args.host, port=args.port, certfile=args.certfile, keyfile=args.keyfile
-            )
+            ),
+            workers=args.workers,
         )
         return 0
     db = open_database(url, pool_size=2)

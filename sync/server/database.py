@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 
 __all__ = ["Database", "open_database"]
@@ -39,12 +39,9 @@ class Database:
         self._read_engine: Engine
         if self.is_sqlite:
             self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-            self._read_engine = engine
         else:
             self._write_engine = engine
-            self._read_engine = engine.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
+        self._read_engine = engine
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
@@ -60,6 +57,17 @@ class Database:
     def snapshot_session(self) -> Iterator[Session]:
         # Closing (not rolling back) ends the read transaction without expiring what was
         # loaded, so callers may keep reading attributes of returned objects.
+        with Session(self._read_engine, expire_on_commit=False, autoflush=False) as session:
+            if not self.is_sqlite:
+                # The transaction's first statement; one round trip, unlike per-connection
+                # isolation options (which SQLAlchemy sets and resets on every checkout).
+                session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read at the default isolation (each statement sees the latest commits): for
+        single-statement lookups such as checking a token, where a snapshot buys nothing."""
         with Session(self._read_engine, expire_on_commit=False, autoflush=False) as session:
             yield session
 
@@ -83,7 +91,9 @@ def open_database(url: str, *, pool_size: int = 20) -> Database:
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        # No pre-ping (a round trip per checkout): a dead connection surfaces as 503 and is
+        # replaced; idle connections are recycled before servers or proxies drop them.
+        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
     else:
         raise ValueError(
             f"Unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "

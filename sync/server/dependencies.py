@@ -43,7 +43,7 @@ def get_caller(
     db: Annotated[Database, Depends(get_database)],
     authorization: Annotated[str | None, Depends(bearer_header)],
 ) -> Caller:
-    with db.snapshot_session() as s:
+    with db.read_session() as s:
         return authenticate(s, authorization)
 
 

@@ -70,9 +70,11 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             if position > 0 and not caller.sees_all_queues:
                 left |= _left_by_moves(s, caller, position, upto)
             visible = None if caller.sees_all_queues else ticket_visible_clause(caller)
-            for family in _families_in(s, position, upto):
+            families, any_deleted = _families_in(s, position, upto)
+            for family in families:
                 records[family] = fetch_family(s, family, position, upto, visible)
-            deletions = _deletions(s, caller, position, upto)
+            if any_deleted:
+                deletions = _deletions(s, caller, position, upto)
         left -= {r["id"] for r in records["tickets"]}
         return {
             "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
@@ -86,16 +88,16 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         }
 
 
-def _families_in(s: Session, after: int, upto: int) -> list[str]:
-    """The record families with changes in ``(after, upto]``, in apply order."""
-    present = set(
-        s.execute(
-            select(ChangeLog.entity_type)
-            .where(ChangeLog.version > after, ChangeLog.version <= upto)
-            .distinct()
-        ).scalars()
-    )
-    return [family for family in FAMILIES if family in present]
+def _families_in(s: Session, after: int, upto: int) -> tuple[list[str], bool]:
+    """The record families with live changes in ``(after, upto]`` (in apply order), and
+    whether the range holds any deletion."""
+    rows = s.execute(
+        select(ChangeLog.entity_type, ChangeLog.deleted)
+        .where(ChangeLog.version > after, ChangeLog.version <= upto)
+        .distinct()
+    ).all()
+    present = {family for family, deleted in rows if not deleted}
+    return [family for family in FAMILIES if family in present], any(deleted for _family, deleted in rows)
 
 
 def _server_info(state: ServerState) -> dict[str, Any]:

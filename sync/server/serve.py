@@ -13,18 +13,20 @@ client's real address behind a local proxy.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
 
 from sync.server.app import create_app
 from sync.server.database import Database
-from sync.server.settings import ServerSettings
+from sync.server.settings import DB_ENV, ServerSettings, resolve_database_url
 
-__all__ = ["ServerThread", "listening_socket", "serve_forever"]
+__all__ = ["ServerThread", "app_from_environment", "listening_socket", "serve_forever"]
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -51,11 +53,32 @@ def _config(settings: ServerSettings, db: Database | None, log_level: str) -> uv
     )
 
 
-def serve_forever(settings: ServerSettings, *, log_level: str = "info") -> None:
-    """Serve until interrupted (SIGINT/SIGTERM)."""
+def app_from_environment() -> FastAPI:
+    """The app for a worker process started by ``serve --workers N`` (settings from the env)."""
+    return create_app(ServerSettings(database_url=resolve_database_url(None)))
+
+
+def serve_forever(settings: ServerSettings, *, workers: int = 1, log_level: str = "info") -> None:
+    """Serve until interrupted (SIGINT/SIGTERM); ``workers`` > 1 runs that many processes on
+    one listening socket (each with its own connection pool; all state is in the database)."""
     sock = listening_socket(settings.host, settings.port)
-    server = uvicorn.Server(_config(settings, None, log_level))
-    server.run(sockets=[sock])
+    if workers <= 1:
+        uvicorn.Server(_config(settings, None, log_level)).run(sockets=[sock])
+        return
+    os.environ[DB_ENV] = settings.database_url
+    uvicorn.run(
+        "sync.server.serve:app_from_environment",
+        factory=True,
+        fd=sock.fileno(),
+        workers=workers,
+        log_level=log_level,
+        ssl_certfile=str(settings.certfile) if settings.certfile else None,
+        ssl_keyfile=str(settings.keyfile) if settings.keyfile else None,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        timeout_keep_alive=30,
+        access_log=False,
+    )
 
 
 @dataclass

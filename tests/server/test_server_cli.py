@@ -164,3 +164,44 @@ def test_an_unreachable_database_is_503_not_500() -> None:
     finally:
         thread.stop()
         db.dispose()
+
+
+def test_serve_with_several_worker_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["migrate", "--db", url]) == 0
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "serve",
+            "--db",
+            url,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                if r.status_code == 200:
+                    break
+            except httpx.ConnectError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.2)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=PROTO) as h:
+            ids = {h.get("/v1/hello").json()["server_id"] for _ in range(20)}
+        assert len(ids) == 1  # every process serves the same database
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
