@@ -340,7 +340,8 @@ def _print_report(report: dict[str, object]) -> None:
         f"(commit {report['commit']}, PyInstaller {report['pyinstaller']}, Python {report['python']})"
     )
     print(f"  build time:   {report['total_seconds']} s (PyInstaller {report['pyinstaller_seconds']} s)")
-    print(f"  bundle:       {report['bundle']}/  {_mb(int(str(report['bundle_bytes'])))} on disk")
+    shape = "one file" if report["onefile"] else "one folder"
+    print(f"  bundle:       {report['bundle']} ({shape}) {_mb(int(str(report['bundle_bytes'])))} on disk")
     kept, excluded = report["qt_modules_kept"], report["qt_modules_excluded"]
     assert isinstance(kept, list) and isinstance(excluded, list)
     print(f"  Qt kept:      {', '.join(kept)}")
@@ -467,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.plan:
         for kind, ok, why in plan():
-            print(f"  {'can ' if ok else 'cannot'} build {kind:<12} {why}")
+            print(f"  {'can' if ok else 'cannot':<6} build {kind:<12} {why}")
         return 0
     if args.smoke_test:
         try:
