@@ -14,13 +14,11 @@ exceptions go to a :class:`CrashHandler` writing ``<data dir>/logs``. UI thread 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import PySide6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -39,7 +37,6 @@ __all__ = [
     "AppController",
     "DemoUnavailableError",
     "build_demo",
-    "guard_pyside_refcounts",
     "parse_args",
     "run_app",
 ]
@@ -50,27 +47,6 @@ DemoBuilder = Callable[[Path], None]
 
 class DemoUnavailableError(OutpostError):
     kind = "demo_unavailable"
-
-
-def guard_pyside_refcounts() -> bool:
-    """Keep PySide6 6.12 on CPython 3.11 from freeing ``None``/``True``/``False``; True if applied.
-
-    PySide6 6.12.0 built for CPython 3.11 releases references it never took: every Python
-    ``Signal.emit()`` drops one on ``True``, and void methods such as ``QTimer.start()`` one on
-    ``None`` (measured here; 6.11.3 does not). Those singletons are immortal from 3.12 on,
-    but on 3.11 their count reaches zero after enough signals and the interpreter aborts
-    ("bool_dealloc"/"none_dealloc"). Adding 2**40 references to each — objects CPython never
-    frees anyway — makes that unreachable. The real fix is a PySide6 without the bug (pin
-    ``<6.12``) or Python 3.12+; this guard is a no-op there.
-    """
-    major_minor = tuple(int(p) for p in PySide6.__version__.split(".")[:2])
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython" or major_minor < (6, 12):
-        return False
-    if hasattr(sys, "getobjects"):  # a Py_TRACE_REFS build has another object header layout
-        return False
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    return True
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -230,7 +206,6 @@ class AppController(QObject):
 
 def run_app(argv: Sequence[str]) -> int:
     """The GUI entry point (``desktop.entry`` calls it); returns the process exit code."""
-    guard_pyside_refcounts()
     args, qt_args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication([sys.argv[0] if sys.argv else "outpost", *qt_args])

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from desktop.app import guard_pyside_refcounts
 from desktop.app_context import AppContext
 from desktop.settings import AppSettings
 from sync.ids import new_id
@@ -26,10 +25,6 @@ from sync.replica.replica import open_replica
 from sync.services.directory import Directory
 from sync.services.standalone_setup import set_up_standalone
 from sync.services.ticket_service import NewTicket, TicketService
-
-# PySide6 6.12 on CPython 3.11 over-releases None/True (see guard_pyside_refcounts); without
-# this a long test session aborts with "none_dealloc" at exit.
-guard_pyside_refcounts()
 
 TEMPLATE_TICKETS = 1000
 SUBJECTS = (

@@ -6,9 +6,7 @@ share between threads); the widgets under test always go through ``ctx.read``/``
 
 from __future__ import annotations
 
-import ctypes
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,22 +18,6 @@ from sync.services.ticket_service import NewTicket
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-
-def _pin_singletons() -> None:
-    """Work around PySide6 6.12.0 on CPython 3.11 dropping a reference to None on every call
-    of a void Qt method (and to True/False on some paths): after a few thousand calls the
-    interpreter aborts with "none_dealloc: deallocating None". CPython 3.12 made these
-    singletons immortal, which hides the bug there; here they get a huge extra count
-    (``ob_refcnt`` is a PyObject's first field). The real fix is a PySide6 pin or Python
-    3.12 for the project; this keeps the desktop tests meaningful meanwhile.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_pin_singletons()
 
 OpenContext = Callable[[], AppContext]
 
