@@ -150,7 +150,9 @@ class TicketQueries:
                     key.desc() if sort.descending else key.asc(),
                     Ticket.id.desc() if sort.descending else Ticket.id,
                 ]
-                stmt = _apply_filter(self._select(), flt).order_by(*order).offset(offset).limit(limit)
+                by_order_index = sort.key in ("updated", "created") and _is_broad(flt)
+                stmt = _apply_filter(self._select(), flt, status_via_index=not by_order_index)
+                stmt = stmt.order_by(*order).offset(offset).limit(limit)
                 raw = list(s.execute(_by_due(stmt) if sort.key == "due" else stmt))
             rows = [
                 TicketRow(
@@ -418,12 +420,23 @@ def _links(s: Session, ticket_id: str) -> tuple[LinkView, ...]:
 _INVERSE = {"parent": "child", "child": "parent", "caused_by": "causes", "duplicate_of": "duplicate"}
 
 
-def _apply_filter(stmt: _SelectT, flt: TicketFilter) -> _SelectT:
+def _is_broad(flt: TicketFilter) -> bool:
+    """A filter that keeps a large share of all tickets (e.g. "all open"): no narrow column."""
+    narrow = flt.queue_ids or flt.assignee_id or flt.requester_id or flt.ticket_ids is not None or flt.text
+    return not narrow and len(flt.statuses) != 1
+
+
+def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool = True) -> _SelectT:
+    """``status_via_index=False`` hides the status column from the planner (``status || ''``,
+    SQLite's documented way to disqualify an index), so a broad filter sorted by time walks
+    the time index and stops after one page, instead of sorting every matching row
+    (measured on 1M tickets: ~30 ms instead of ~600 ms for "all open" by updated)."""
     conds: list[Any] = []
     if flt.queue_ids:
         conds.append(Ticket.queue_id.in_(flt.queue_ids))
     if flt.statuses:
-        conds.append(Ticket.status.in_(flt.statuses))
+        status = Ticket.status if status_via_index else Ticket.status.concat("")
+        conds.append(status.in_(flt.statuses))
     if flt.assignee_id:
         conds.append(Ticket.assignee_id == flt.assignee_id)
     if flt.unassigned:
