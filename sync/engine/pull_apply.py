@@ -64,13 +64,25 @@ def local_defaults(table: str, wire_columns: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int | float):
+        return str(int(value) if isinstance(value, bool) else value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 class _Plan:
-    """How one table's rows are written, and the constant values appended to each row.
+    """How one table's rows are written.
 
     Insert-or-ignore, then update the rows that already existed (with the version guard).
     Not an UPSERT: inside an ``INSERT ... ON CONFLICT DO UPDATE`` SQLite overrides the
     conflict clause of trigger statements, which breaks the search index's
     ``INSERT OR IGNORE`` triggers on tickets, comments and articles.
+
+    Rows carry the wire columns (plus ``extra`` parameters); replica-only columns get their
+    model default as a literal and ``computed`` columns an SQL expression over the row's
+    numbered parameters, so rows are never copied to be extended.
     """
 
     def __init__(
@@ -79,31 +91,38 @@ class _Plan:
         *,
         guard: bool,
         extra: tuple[str, ...] = (),
+        computed: dict[str, str] | None = None,
         keep: tuple[str, ...] = (),
         replace: bool = False,
     ) -> None:
-        defaults = local_defaults(spec.table, (*spec.names, *extra))
-        cols = (*spec.names, *extra, *defaults)
-        self.tail = tuple(defaults.values())
-        values = f"({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        self.insert = f"INSERT OR {'REPLACE' if replace else 'IGNORE'} INTO {spec.table} {values}"
-        kept = {"id", *keep, *defaults}
-        updated = [i for i, c in enumerate(cols) if c not in kept]
-        self._order = [*updated, cols.index("id")]
+        computed = computed or {}
+        params = (*spec.names, *extra)
+        defaults = local_defaults(spec.table, (*params, *computed))
+        cols = (*params, *computed, *defaults)
+        values = [f"?{i + 1}" for i in range(len(params))]
+        values += [
+            expr.format(**{n: f"?{params.index(n) + 1}" for n in params}) for expr in computed.values()
+        ]
+        values += [_literal(v) for v in defaults.values()]
+        verb = "REPLACE" if replace else "IGNORE"
+        self.insert = f"INSERT OR {verb} INTO {spec.table} ({', '.join(cols)}) VALUES ({', '.join(values)})"
+        kept = {"id", *keep}
+        updated = [i for i, c in enumerate(params) if c not in kept]
+        self._order = [*updated, params.index("id")]
         where = "id = ?"
         if guard and spec.versioned:
             where += " AND version <= ?"
-            self._order.append(cols.index("version"))
-        assignments = ", ".join(f"{cols[i]} = ?" for i in updated)
+            self._order.append(params.index("version"))
+        assignments = ", ".join(f"{params[i]} = ?" for i in updated)
         self.update = None if replace else f"UPDATE {spec.table} SET {assignments} WHERE {where}"
 
-    def run(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-        if self.tail:
-            rows = [(*row, *self.tail) for row in rows]
-        inserted = conn.executemany(self.insert, rows).rowcount
+    def run(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
+        """Write ``rows``; return how many were new."""
+        inserted = int(conn.executemany(self.insert, rows).rowcount)
         if self.update is not None and inserted != len(rows):
             order = self._order
             conn.executemany(self.update, [tuple(row[i] for i in order) for row in rows])
+        return inserted
 
 
 class PageApplier:
@@ -114,13 +133,15 @@ class PageApplier:
         self.attachments_dir = attachments_dir
         self.resync = resync
         self.now = now
+        # Bootstrapping into a replica without tickets: nothing to clear or sweep per ticket.
+        self.fresh = conn.execute("SELECT 1 FROM tickets LIMIT 1").fetchone() is None
         guard = not resync
         self._plans = {
             name: _Plan(spec, guard=guard) for name, spec in SPECS.items() if name != "queue_members"
         }
-        self._plans["tickets"] = _Plan(
-            SPECS["tickets"], guard=guard, extra=("local_number",), keep=("local_number",)
-        )
+        # A pulled ticket made elsewhere has no provisional number here: -number keeps the
+        # column unique and not null (ours keep theirs: local_number is never updated).
+        self._plans["tickets"] = _Plan(SPECS["tickets"], guard=guard, computed={"local_number": "-{number}"})
         self._plans["attachments"] = _Plan(SPECS["attachments"], guard=guard, extra=("is_local",))
         self._plans["ticket_links"] = _Plan(SPECS["ticket_links"], guard=guard, replace=True)
         self._plans["article_revisions"] = _Plan(SPECS["article_revisions"], guard=guard, replace=True)
@@ -138,7 +159,8 @@ class PageApplier:
             busy: set[str] = set()
             for m in pending:
                 busy |= m.refs
-            sweep_provisional(conn, result.tickets - busy, result.articles - busy)
+            if not self.fresh:
+                sweep_provisional(conn, result.tickets - busy, result.articles - busy)
             rebase(conn, pending, result.tickets & busy, result.articles & busy)
             if self.resync:
                 self._mark_seen(page)
@@ -205,10 +227,11 @@ class PageApplier:
                 "WHERE number = ? AND id != ?",
                 numbers,
             )
-        number_at = spec.names.index("number")
-        self._plans["tickets"].run(conn, [(*row, -int(row[number_at])) for row in rows])
-        ids = [(str(t["id"]),) for t in tickets]
-        conn.executemany("DELETE FROM ticket_tags WHERE ticket_id = ?", ids)
+        inserted = self._plans["tickets"].run(conn, rows)
+        if not self.fresh or inserted != len(rows):  # some were here already: replace their tags
+            conn.executemany(
+                "DELETE FROM ticket_tags WHERE ticket_id = ?", [(str(t["id"]),) for t in tickets]
+            )
         conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)",
             [(str(t["id"]), str(tag)) for t in tickets for tag in t.get("tags", ())],

@@ -140,15 +140,16 @@ def _merge_tags(conn: sqlite3.Connection, ticket_id: str, base: list[str], yours
 
 def sweep_provisional(conn: sqlite3.Connection, tickets: Iterable[str], articles: Iterable[str]) -> None:
     """Drop the ``version = 0`` side rows of records that have no pending mutation any more."""
-    for ticket_id in tickets:
+    ticket_ids = [(t,) for t in tickets]
+    if ticket_ids:
         for table in ("comments", "work_logs", "attachments", "ticket_links"):
-            conn.execute(f"DELETE FROM {table} WHERE ticket_id = ? AND version = 0", (ticket_id,))
-        conn.execute(
-            "DELETE FROM activity WHERE entity_type = 'ticket' AND entity_id = ? AND version = 0",
-            (ticket_id,),
+            conn.executemany(f"DELETE FROM {table} WHERE ticket_id = ? AND version = 0", ticket_ids)
+        conn.executemany(
+            "DELETE FROM activity WHERE entity_type = 'ticket' AND entity_id = ? AND version = 0", ticket_ids
         )
-    for article_id in articles:
-        conn.execute(
+    article_ids = [(a,) for a in articles]
+    if article_ids:
+        conn.executemany(
             "DELETE FROM activity WHERE entity_type = 'article' AND entity_id = ? AND version = 0",
-            (article_id,),
+            article_ids,
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from sync.engine.push import PushResult, push_journal
 from sync.engine.replica_conn import get_setting, open_engine_connection, set_setting, transaction
 from sync.engine.resync import finish_resync, start_resync
 from sync.engine.round_lock import round_lock
-from sync.engine.sync_client import SyncClient
+from sync.engine.sync_client import PullPage, SyncClient
 from sync.errors import OutpostError, ProtocolVersionError
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet
@@ -224,29 +225,43 @@ class SyncEngine:
     def _pull_pages(
         self, conn: sqlite3.Connection, report: SyncReport, progress: ProgressFn, cancel: CancelToken
     ) -> None:
+        """Pull until caught up. The next page is fetched while this one is written (its cursor
+        is known on arrival), so the server's time and the disk's overlap; pages are still
+        applied strictly in order, each with its compare-and-swap on the stored cursor."""
         resync = get_setting(conn, "resync") == "1"
         applier = PageApplier(conn, self.replica.attachments_dir, resync=resync, now=_now_text())
         cursor = get_setting(conn, "cursor")
-        while True:
-            cancel.check()
-            page = self.client.pull(cursor, self.pull_limit)
-            stored_id, stored_epoch = get_setting(conn, "server_id"), get_setting(conn, "epoch")
-            if stored_id is not None and (
-                stored_id != page.server.server_id or stored_epoch != str(page.server.epoch)
-            ):
-                raise ServerRestoredError("The server's identity changed during the pull.")
-            if not resync and page.high_water < int(get_setting(conn, "watermark") or 0):
-                raise ServerRestoredError("The server's history went backwards (restored from a backup).")
-            result = applier.apply(page, cursor)
-            if result is None:  # another round moved the cursor: continue from there
-                cursor = get_setting(conn, "cursor")
-                continue
-            cursor = page.cursor
-            report.pages += 1
-            report.pulled_records += result.records
-            report.left_scope += len(result.left_scope)
-            progress(
-                SyncProgress("pull", report.pulled_records, None, f"Received {report.pulled_records} records")
-            )
-            if not page.has_more:
-                return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outpost-pull")
+        try:
+            ahead: Future[PullPage] = pool.submit(self.client.pull, cursor, self.pull_limit)
+            while True:
+                cancel.check()
+                page = ahead.result()
+                if page.has_more:
+                    ahead = pool.submit(self.client.pull, page.cursor, self.pull_limit)
+                stored_id, stored_epoch = get_setting(conn, "server_id"), get_setting(conn, "epoch")
+                if stored_id is not None and (
+                    stored_id != page.server.server_id or stored_epoch != str(page.server.epoch)
+                ):
+                    raise ServerRestoredError("The server's identity changed during the pull.")
+                if not resync and page.high_water < int(get_setting(conn, "watermark") or 0):
+                    raise ServerRestoredError("The server's history went backwards (restored from a backup).")
+                result = applier.apply(page, cursor)
+                if result is None:  # another round moved the cursor: continue from there
+                    cursor = get_setting(conn, "cursor")
+                    ahead.cancel()
+                    ahead = pool.submit(self.client.pull, cursor, self.pull_limit)
+                    continue
+                cursor = page.cursor
+                report.pages += 1
+                report.pulled_records += result.records
+                report.left_scope += len(result.left_scope)
+                progress(
+                    SyncProgress(
+                        "pull", report.pulled_records, None, f"Received {report.pulled_records} records"
+                    )
+                )
+                if not page.has_more:
+                    return
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # a prefetch in flight is simply dropped

@@ -1,0 +1,229 @@
+"""Benchmark of the client sync engine over loopback HTTP (not a test).
+
+    python bench/bench_sync.py [--tickets 100000] [--page 5000] [--db URL]
+
+The server runs in its own process (``outpost-server serve``, seeded with the server
+benchmark's bulk loader: N tickets, each with one or two replies). The client is the real
+engine writing a real replica file (WAL, synchronous=FULL).
+
+1. Bootstrap: an empty replica pulls everything (cursor null to caught up, gzip on).
+   Reported in rows/s beside the raw SQLite insert speed of the *same rows* into an empty
+   replica of the same schema, in one transaction with ``executemany``, in the same run.
+2. Bytes on the wire per ticket during the bootstrap (compressed bodies, no headers).
+3. Sync of 500 offline mutations (creates, edits, replies, work logs made through the
+   services): one round, push + pull.
+4. Network back -> all pushed, for one pending change: the link is down (every connection
+   refused by a proxy) while a scheduler keeps failing and backing off; then the link comes
+   back and (a) the app reports it (``network_changed(True)``), (b) nobody reports it and
+   the scheduler's own backoff timer finds out. Time until the change is applied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # token in memory only
+
+import bench_server  # noqa: E402  (the server benchmark's seeding and server process)
+from sync_engine.fault_proxy import FaultProxy  # noqa: E402
+
+from sync.engine.backoff import Backoff  # noqa: E402
+from sync.engine.progress import CancelToken  # noqa: E402
+from sync.engine.pull_apply import PageApplier  # noqa: E402
+from sync.engine.scheduler import SyncScheduler  # noqa: E402
+from sync.engine.session import connect, open_engine  # noqa: E402
+from sync.engine.sync_round import SyncReport  # noqa: E402
+from sync.replica.replica import open_replica  # noqa: E402
+from sync.server import admin_service, migration  # noqa: E402
+from sync.server.credentials import set_hash_cost  # noqa: E402
+from sync.server.database import open_database  # noqa: E402
+from sync.services.directory import Directory  # noqa: E402
+from sync.services.ticket_service import NewTicket, TicketService  # noqa: E402
+from sync.services.ticket_work import TicketWork  # noqa: E402
+
+PASSWORD = bench_server.PASSWORD
+
+
+def raw_insert(source: Path, target_dir: Path) -> tuple[int, float]:
+    """Insert the bootstrapped tickets, tags and comments into an empty replica; return the
+    number of tickets + comments (the records a pull counts) and the seconds it took."""
+    open_replica(target_dir).close()
+    src = sqlite3.connect(source)
+    tables = {
+        name: src.execute(f"SELECT * FROM {name}").fetchall()
+        for name in ("tickets", "ticket_tags", "comments")
+    }
+    src.close()
+    dst = sqlite3.connect(target_dir / "replica.db", isolation_level=None)
+    dst.execute("PRAGMA synchronous=FULL")
+    dst.execute("PRAGMA foreign_keys=OFF")
+    start = time.perf_counter()
+    dst.execute("BEGIN IMMEDIATE")
+    for name, rows in tables.items():
+        if rows:
+            dst.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    dst.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    dst.close()
+    return len(tables["tickets"]) + len(tables["comments"]), elapsed
+
+
+class ApplyTimer:
+    """Sums the time spent writing pulled pages (the client's share of a bootstrap)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._orig = PageApplier.apply
+
+        def timed(applier: PageApplier, *args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return self._orig(applier, *args)
+            finally:
+                self.seconds += time.perf_counter() - start
+
+        PageApplier.apply = timed  # type: ignore[method-assign]
+
+    def restore(self) -> None:
+        PageApplier.apply = self._orig  # type: ignore[method-assign]
+
+
+def offline_work(replica_dir: Path, n: int) -> None:
+    replica = open_replica(replica_dir)
+    tickets, work = TicketService(replica), TicketWork(replica)
+    queue = Directory(replica).queue_by_name("IT").id
+    made: list[str] = []
+    for i in range(n):
+        kind = i % 5
+        if kind == 0 or not made:
+            made.append(tickets.create_ticket(NewTicket(subject=f"Offline {i}", queue_id=queue)).entity_id)
+        elif kind == 1:
+            tickets.update_ticket(made[-1], {"location": f"Room {i}"})
+        elif kind in (2, 3):
+            work.note(made[-1], f"Checked again ({i})")
+        else:
+            work.log_work(made[-1], 20)
+    replica.close()
+
+
+def network_back(base: str, replica_dir: Path, *, announce: bool) -> float:
+    proxy = FaultProxy(int(urlparse(base).port or 0), faults=("refuse",), fault_rate=1.0)
+    replica = open_replica(replica_dir)
+    http = httpx.Client(base_url=proxy.url, timeout=10)
+    engine = open_engine(replica, http=http)
+    TicketService(replica).create_ticket(
+        NewTicket(subject="One change", queue_id=Directory(replica).queue_by_name("IT").id)
+    )
+
+    def run(cancel: CancelToken) -> SyncReport:
+        return engine.run_round(cancel=cancel)
+
+    scheduler = SyncScheduler(run, interval=3600, backoff=Backoff(base=1.0, cap=60.0))
+    scheduler.start()
+    while scheduler.rounds < 3:  # let it fail and back off a few times
+        time.sleep(0.05)
+    proxy.fault_rate = 0.0
+    back = time.perf_counter()
+    if announce:
+        scheduler.network_changed(False)
+        scheduler.network_changed(True)
+    while replica.get_setting("sync.last_success_at") is None or _pending(replica_dir):
+        time.sleep(0.002)
+    elapsed = time.perf_counter() - back
+    scheduler.stop()
+    proxy.close()
+    http.close()
+    replica.close()
+    return elapsed
+
+
+def _pending(replica_dir: Path) -> int:
+    with sqlite3.connect(replica_dir / "replica.db") as c:
+        return int(c.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--page", type=int, default=5000, help="pull page size (records)")
+    parser.add_argument("--db", help="server database URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+    tmp = Path(tempfile.mkdtemp(prefix="outpost-bench-sync-"))
+    url = args.db or f"sqlite:///{tmp / 'server.db'}"
+    db = open_database(url, pool_size=4)
+    proc = None
+    try:
+        migration.upgrade(db)
+        queue_id = admin_service.add_queue(db, "IT")
+        requester = admin_service.add_user(db, "requester0", role="agent", password=PASSWORD)
+        admin_service.add_user(db, "agent0", role="agent", password=PASSWORD, queues=("IT",))
+        admin_service.add_user(db, "agent1", role="agent", password=PASSWORD, queues=("IT",))
+        seeded = bench_server.seed(db, args.tickets, queue_id, requester)
+        proc, base = bench_server.start_server(url)
+        print(
+            f"server: {db.engine.dialect.name}, {args.tickets} tickets, {seeded} rows; "
+            f"client pages of {args.page}"
+        )
+
+        replica = open_replica(tmp / "client")
+        connect(replica, base, "agent0", PASSWORD)
+        engine = open_engine(replica, pull_limit=args.page)
+        timer = ApplyTimer()
+        start = time.perf_counter()
+        report = engine.run_round()
+        elapsed = time.perf_counter() - start
+        timer.restore()
+        engine.client.http.close()
+        replica.close()
+        raw_rows, raw_s = raw_insert(tmp / "client" / "replica.db", tmp / "raw")
+        print(f"bootstrap            {report.pulled_records:>8} records in {elapsed:6.2f} s = "
+              f"{report.pulled_records / elapsed:8.0f} rows/s ({report.pages} pages; writing them: "
+              f"{timer.seconds:.2f} s = {report.pulled_records / timer.seconds:.0f} rows/s)")  # fmt: skip
+        print(f"raw sqlite insert    {raw_rows:>8} records in {raw_s:6.2f} s = "
+              f"{raw_rows / raw_s:8.0f} rows/s "
+              "(same tickets, tags and replies, one executemany transaction)")  # fmt: skip
+        print(
+            f"  bootstrap / raw    {elapsed / raw_s:5.2f}x end to end, "
+            f"{timer.seconds / raw_s:5.2f}x for the writes"
+        )
+        print(f"wire                 {report.bytes_received / args.tickets:8.0f} bytes received per ticket "
+              f"(with its replies), {report.bytes_sent} bytes sent")  # fmt: skip
+
+        offline_work(tmp / "client", 500)
+        replica = open_replica(tmp / "client")
+        engine = open_engine(replica, pull_limit=args.page)
+        start = time.perf_counter()
+        report = engine.run_round()
+        elapsed = time.perf_counter() - start
+        print(f"500 offline changes  {elapsed:6.2f} s for the round = "
+              f"{report.pushed / elapsed:6.0f} mutations/s "
+              f"(applied {report.applied}, pulled back {report.pulled_records} records)")  # fmt: skip
+        engine.client.http.close()
+        replica.close()
+
+        announced = network_back(base, tmp / "client", announce=True)
+        timer_only = network_back(base, tmp / "client", announce=False)
+        print(f"network back -> pushed: {announced * 1000:7.1f} ms when the app reports the network, "
+              f"{timer_only:5.2f} s on the backoff timer alone (base 1 s, after 3 failures)")  # fmt: skip
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
