@@ -42,6 +42,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+SMOKE_OK = "smoke test ok"
+SMOKE_TIMEOUT_MS = 60_000
 DemoBuilder = Callable[[Path], None]
 
 
@@ -54,6 +57,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="outpost", description="Outpost help desk")
     parser.add_argument("--data-dir", help="folder of the replica to open (default: your user data folder)")
     parser.add_argument("--demo", action="store_true", help="open the demo help desk (built on first use)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=f"start, wait until the main window is shown, print '{SMOKE_OK}' and exit 0 "
+        f"(exit 1 if it is not shown within {SMOKE_TIMEOUT_MS // 1000} s); used to check installed bundles",
+    )
     return parser.parse_known_args(list(argv))
 
 
@@ -219,8 +228,26 @@ def run_app(argv: Sequence[str]) -> int:
     crash = CrashHandler(lambda: controller.logs_dir)
     crash.install()
     app.aboutToQuit.connect(controller.shutdown)
+    if args.smoke_test:
+        _arm_smoke_test(app, controller)
     controller.start(resolve_data_dir(args.data_dir), demo=args.demo)
     try:
         return app.exec()
     finally:
         crash.uninstall()
+
+
+def _arm_smoke_test(app: QApplication, controller: AppController) -> None:
+    """Exit 0 once the main window's first ticket list is on screen; exit 1 after the timeout."""
+
+    def shown() -> None:
+        print(f"outpost: {SMOKE_OK}: main window shown", flush=True)
+        app.exit(0)
+
+    def too_slow() -> None:
+        seconds = SMOKE_TIMEOUT_MS // 1000
+        print(f"outpost: smoke test failed: no main window within {seconds} s", file=sys.stderr)
+        app.exit(1)
+
+    controller.main_ready.connect(shown)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
