@@ -41,7 +41,14 @@ from sync.search.query_model import (
     TypeFilter,
 )
 
-__all__ = ["FilterContext", "article_conditions", "kinds_wanted", "resolve_people", "ticket_conditions"]
+__all__ = [
+    "FilterContext",
+    "article_conditions",
+    "kinds_wanted",
+    "resolve_people",
+    "ticket_condition",
+    "ticket_conditions",
+]
 
 _BOTH_KINDS = frozenset({Kind.TICKET, Kind.ARTICLE})
 
@@ -68,13 +75,15 @@ def kinds_wanted(query: SearchQuery) -> frozenset[Kind]:
 
 def ticket_conditions(session: Session, query: SearchQuery, ctx: FilterContext) -> list[ColumnElement[bool]]:
     """One condition on :class:`Ticket` per filter (``KindFilter`` excepted)."""
-    out: list[ColumnElement[bool]] = []
-    for item in query.filters:
-        if isinstance(item, KindFilter):
-            continue
-        cond = _ticket_condition(session, item, ctx)
-        out.append(not_(cond) if item.negated else cond)
-    return out
+    return [
+        ticket_condition(session, item, ctx) for item in query.filters if not isinstance(item, KindFilter)
+    ]
+
+
+def ticket_condition(session: Session, item: Filter, ctx: FilterContext) -> ColumnElement[bool]:
+    """The condition of one filter on :class:`Ticket`, negation included."""
+    cond = _ticket_condition(session, item, ctx)
+    return not_(cond) if item.negated else cond
 
 
 def article_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:

@@ -14,10 +14,10 @@ Ranking: bm25 with the column weights stored in the index (subject/title 10, des
 common word costs ~1.2 µs per document (130k matches of "password" in 1M tickets would
 be 150 ms), so only the :data:`RANK_WINDOW` most recently indexed matches (that also pass
 the filters) are ranked; ``SearchResults.ranked_window_full`` says when that happened.
-Filters are applied one of two ways, chosen per query: when an indexed filter (status,
-queue, assignee, requester, number, due, updated) leaves fewer than :data:`SET_LIMIT`
-tickets, their rowids become an in-memory set the FTS scan probes; otherwise each match
-is joined to its ticket row (cheap when the filter passes most tickets).
+Filters: each match is joined to its ticket row and checked (cheap when most pass). When
+an indexed filter (status, queue, assignee, requester, number, due, updated) leaves fewer
+than :data:`SET_LIMIT` tickets, their rowids also become an in-memory set the FTS scan
+probes first, so a selective filter does not read a ticket row per match.
 
 Single-character words match whole words only ("a" finds "a", not every word starting
 with a): a one-letter prefix would touch a large part of the index on every keystroke.
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, column, func, literal_column, select, table
+from sqlalchemy import Float, Integer, Select, column, func, literal_column, select, table
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -42,6 +42,7 @@ from sync.replica.replica import Replica
 from sync.search.fts_expression import fts_match_expression
 from sync.search.index import IndexBusyError, SearchIndex
 from sync.search.index_documents import MARK_END, MARK_START
+from sync.search.prefix_terms import expanded_match_expression
 from sync.search.query_language import parse_query
 from sync.search.query_model import (
     AssigneeFilter,
@@ -55,16 +56,22 @@ from sync.search.query_model import (
     TextField,
     TextFilter,
 )
-from sync.search.search_filters import FilterContext, article_conditions, kinds_wanted, ticket_conditions
+from sync.search.search_filters import (
+    FilterContext,
+    article_conditions,
+    kinds_wanted,
+    ticket_condition,
+    ticket_conditions,
+)
 from sync.search.search_results import ArticleHit, SearchResults, Span, TicketHit, parse_marked
 from sync.services.ticket_views import display_number
 
 __all__ = ["RANK_WINDOW", "SET_LIMIT", "SearchService", "match_expression"]
 
 #: At most this many matches (the most recently indexed ones) are ranked per query.
-RANK_WINDOW = 2000
-#: Indexed filters leaving fewer tickets than this are applied as a rowid set.
-SET_LIMIT = 50_000
+RANK_WINDOW = 1000
+#: An indexed filter leaving fewer tickets than this is applied as a rowid set.
+SET_LIMIT = 20_000
 #: A search first indexes pending changes itself when there are at most this many.
 INLINE_CATCH_UP = 500
 
@@ -168,24 +175,23 @@ class SearchService:
     ) -> tuple[list[TicketHit], bool, bool]:
         conds = ticket_conditions(s, query, ctx)
         if expr is None:
-            order = (Ticket.updated_at.desc(), Ticket.id.desc())
+            order: tuple[Any, ...] = (Ticket.updated_at.desc(), literal_column("tickets.rowid").desc())
             stmt: Select[Any] = (
                 select(literal_column("tickets.rowid")).select_from(Ticket).where(*conds).order_by(*order)
             )
             rowids = [r[0] for r in s.connection().execute(stmt.offset(offset).limit(limit + 1))]
             return self._ticket_hits(s, None, [(r, 0.0) for r in rowids[:limit]]), len(rowids) > limit, False
+        expr = expanded_match_expression(s.connection(), query, "ticket_fts")
+        assert expr is not None  # the query has searchable free text
         match = literal_column("ticket_fts").op("MATCH")(expr)
         window = select(_TICKET_FTS.c.rowid, _TICKET_FTS.c.rank).where(match)
         if conds:
-            if _use_rowid_set(s, query, conds):
-                candidates: Select[Any] = (
-                    select(literal_column("tickets.rowid")).select_from(Ticket).where(*conds)
-                )
+            candidates = _candidate_set(s, query, ctx)
+            if candidates is not None:  # probed in the FTS scan, before any ticket row is read
                 window = window.where(literal_column("+ticket_fts.rowid").in_(candidates))
-            else:
-                window = window.join_from(
-                    _TICKET_FTS, Ticket, literal_column("tickets.rowid") == _TICKET_FTS.c.rowid
-                ).where(*conds)
+            window = window.join_from(
+                _TICKET_FTS, Ticket, literal_column("tickets.rowid") == _TICKET_FTS.c.rowid
+            ).where(*conds)
         page, more, full = self._rank(s, window, offset, limit)
         return self._ticket_hits(s, expr, page), more, full
 
@@ -245,12 +251,14 @@ class SearchService:
     ) -> tuple[list[ArticleHit], bool, bool]:
         conds = article_conditions(query)
         if expr is None:
-            order = (Article.updated_at.desc(), Article.id.desc())
+            order: tuple[Any, ...] = (Article.updated_at.desc(), literal_column("articles.rowid").desc())
             stmt: Select[Any] = (
                 select(literal_column("articles.rowid")).select_from(Article).where(*conds).order_by(*order)
             )
             rowids = [r[0] for r in s.connection().execute(stmt.offset(offset).limit(limit + 1))]
             return self._article_hits(s, None, [(r, 0.0) for r in rowids[:limit]]), len(rowids) > limit, False
+        expr = expanded_match_expression(s.connection(), query, "article_fts")
+        assert expr is not None
         match = literal_column("article_fts").op("MATCH")(expr)
         window = select(_ARTICLE_FTS.c.rowid, _ARTICLE_FTS.c.rank).where(match)
         if conds:
@@ -322,22 +330,28 @@ _INDEXED_TEXT_FIELDS = (TextField.QUEUE, TextField.REQUESTER)
 _INDEXED_DATES = (DateField.DUE, DateField.UPDATED)
 
 
-def _use_rowid_set(s: Session, query: SearchQuery, conds: Sequence[ColumnElement[bool]]) -> bool:
-    """Whether the filters are better applied as a set of candidate rowids: only when one
-    of them can be enumerated from an index and they leave fewer than SET_LIMIT tickets."""
-    indexed = any(
-        not f.negated
-        and (
-            isinstance(f, (StatusFilter, AssigneeFilter, NumberFilter))
-            or (isinstance(f, TextFilter) and f.field in _INDEXED_TEXT_FIELDS)
-            or (isinstance(f, DateFilter) and f.field in _INDEXED_DATES)
+def _candidate_set(s: Session, query: SearchQuery, ctx: FilterContext) -> Select[Any] | None:
+    """The rowids of the tickets passing the most selective filter that an index enumerates
+    without reading the table (status, queue, assignee, requester, number, due, updated),
+    if it leaves fewer than SET_LIMIT; else None. Counting is capped, so it costs at most
+    SET_LIMIT index entries (~2 ms); the other filters are checked on the rows it lets by."""
+    best: tuple[int, Select[Any]] | None = None
+    for item in query.filters:
+        indexed = not item.negated and (
+            isinstance(item, (StatusFilter, AssigneeFilter, NumberFilter))
+            or (isinstance(item, TextFilter) and item.field in _INDEXED_TEXT_FIELDS)
+            or (isinstance(item, DateFilter) and item.field in _INDEXED_DATES)
         )
-        for f in query.filters
-    )
-    if not indexed:
-        return False
-    capped = select(literal_column("1")).select_from(Ticket).where(*conds).limit(SET_LIMIT).subquery()
-    return int(s.connection().execute(select(func.count()).select_from(capped)).scalar_one()) < SET_LIMIT
+        if not indexed:
+            continue
+        rows: Select[Any] = (
+            select(literal_column("tickets.rowid")).select_from(Ticket).where(ticket_condition(s, item, ctx))
+        )
+        capped = rows.limit(SET_LIMIT).subquery()
+        count = int(s.connection().execute(select(func.count()).select_from(capped)).scalar_one())
+        if count < SET_LIMIT and (best is None or count < best[0]):
+            best = (count, rows)
+    return None if best is None else best[1]
 
 
 def _marked(
