@@ -4,8 +4,8 @@
 
 1. ``GET /v1/hello``: the protocol range must include ours, and a changed server identity
    (``server_id``/``epoch``) starts a re-bootstrap (:mod:`sync.engine.resync`).
-2. With no cursor yet (first sync, or a re-bootstrap), pull first: a standalone replica's
-   same-named queues and agents must become the server's before its journal is pushed.
+2. On the first sync, pull first: a standalone replica's same-named queues and agents must
+   become the server's before its journal is pushed.
 3. Push every pending mutation (:mod:`sync.engine.push`), uploading attachment files first.
 4. Pull pages from the stored cursor until ``has_more`` is false, each applied in one
    transaction together with its cursor (:mod:`sync.engine.pull_apply`).
@@ -156,9 +156,11 @@ class SyncEngine:
             start_resync(conn, server)
             report.rebootstrapped = True
         uploader = BlobUploader(self.client, self.replica.attachments_dir, progress, cancel)
-        if get_setting(conn, "cursor") is None:
-            # Bootstrap first: a standalone replica's same-named queues and agents become the
+        if get_setting(conn, "cursor") is None and get_setting(conn, "resync") != "1":
+            # First sync: a standalone replica's same-named queues and agents become the
             # server's (and its pending journal is rewritten) before anything is pushed.
+            # (A re-bootstrap pushes first instead: what the server lost is re-sent before
+            # the end-of-bootstrap sweep looks for records the server no longer has.)
             self._pull(conn, report, progress, cancel)
         for _ in range(2):
             pushed = self._push(conn, uploader, progress, cancel)

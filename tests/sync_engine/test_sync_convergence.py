@@ -15,7 +15,8 @@ interleaved anywhere. At the end everyone syncs (twice, in a random order) and:
   ``kept_server``; tags ``merged``; other scalars ``overwrote``; article text
   ``conflicting_revision``/``overwrote``).
 
-CI runs a small slice; ``OUTPOST_SYNC_EXAMPLES=200 OUTPOST_SYNC_STEPS=40`` for a long run.
+It runs against a SQLite-backed and a PostgreSQL-backed server. CI runs a small slice;
+``OUTPOST_SYNC_EXAMPLES=200 OUTPOST_SYNC_STEPS=40`` for a long run.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -63,6 +63,14 @@ def _journal(d: Desk) -> list[dict[str, Any]]:
 def test_replicas_converge_to_the_server_under_random_offline_edits(
     server: ServerUnderTest, tmp_path: Path
 ) -> None:
+    _run_offices(server, tmp_path, EXAMPLES)
+
+
+def test_replicas_converge_on_postgres(pg_server: ServerUnderTest, tmp_path: Path) -> None:
+    _run_offices(pg_server, tmp_path, max(3, EXAMPLES // 3))
+
+
+def _run_offices(server: ServerUnderTest, tmp_path: Path, examples: int) -> None:
     counter = iter(range(1_000_000))
 
     class Offices(RuleBasedStateMachine):
@@ -226,16 +234,9 @@ def test_replicas_converge_to_the_server_under_random_offline_edits(
                         assert (m["entity_id"], name, str(value)) in activity, (m, name, value)
 
     Offices.TestCase.settings = settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         stateful_step_count=STEPS,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
     run_state_machine_as_test(Offices, settings=Offices.TestCase.settings)
-
-
-@pytest.mark.skipif(
-    not os.environ.get("OUTPOST_SYNC_PG"), reason="set OUTPOST_SYNC_PG=1 to run on PostgreSQL too"
-)
-def test_replicas_converge_on_postgres(pg_server: ServerUnderTest, tmp_path: Path) -> None:
-    test_replicas_converge_to_the_server_under_random_offline_edits(pg_server, tmp_path)
