@@ -19,8 +19,10 @@ an indexed filter (status, queue, assignee, requester, number, due, updated) lea
 than :data:`SET_LIMIT` tickets, their rowids also become an in-memory set the FTS scan
 probes first, so a selective filter does not read a ticket row per match.
 
-Single-character words match whole words only ("a" finds "a", not every word starting
+Words: one character matches the whole word only ("a" finds "a", not every word starting
 with a): a one-letter prefix would touch a large part of the index on every keystroke.
+Four or more plain letters are expanded into the index words they start
+(:mod:`sync.search.prefix_terms`); two or three use the index's prefix tables.
 
 Threading: call from the database worker thread; a search may run one short indexing
 batch first (never waiting for the write lock) so a change made a moment ago is found.
