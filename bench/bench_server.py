@@ -230,6 +230,16 @@ def bench_bootstrap(base: str, db: Database) -> str:
     return cursor
 
 
+def catch_up(base: str, cursor: str) -> str:
+    http, _ = sign_in(base, "agent0")
+    while True:
+        page = http.post("/v1/pull", json={"cursor": cursor, "limit": protocol.MAX_PULL_LIMIT}).json()
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            http.close()
+            return cursor
+
+
 def _mutations(device: str, queue_id: str, n: int) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     now = datetime.now(UTC)
@@ -306,7 +316,9 @@ def bench_push(base: str, queue_id: str) -> None:
         http.close()
 
 
-async def _client(base: str, token: str, cursor: str, stop_at: float, latencies: list[float]) -> None:
+async def _client(
+    base: str, token: str, cursor: str, stop_at: float, latencies: list[float], server_side: list[float]
+) -> None:
     headers = {**PROTO, "Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
         await asyncio.sleep(random.uniform(0, 2))  # clients do not start in lockstep
@@ -317,6 +329,7 @@ async def _client(base: str, token: str, cursor: str, stop_at: float, latencies:
             r = await http.post("/v1/pull", json={"cursor": cursor, "limit": 500})
             latencies.append((time.perf_counter() - start) * 1000)
             r.raise_for_status()
+            server_side.append(float(r.headers["server-timing"].split("dur=")[1]))
             cursor = r.json()["cursor"]
             await asyncio.sleep(random.uniform(1, 3))
 
@@ -360,21 +373,29 @@ async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str)
         tokens.append(str(http.headers["Authorization"]).removeprefix("Bearer "))
         http.close()
     latencies: list[float] = []
+    server_side: list[float] = []
     stop = asyncio.Event()
     writer = asyncio.create_task(_writer(base, queue_id, stop))
     start = time.perf_counter()
     stop_at = time.monotonic() + 60
-    await asyncio.gather(*(_client(base, t, cursor, stop_at, latencies) for t in tokens))
+    await asyncio.gather(*(_client(base, t, cursor, stop_at, latencies, server_side) for t in tokens))
     elapsed = time.perf_counter() - start
     stop.set()
     writes = await writer
     latencies.sort()
+    server_side.sort()
     p50, p95 = statistics.median(latencies), latencies[int(len(latencies) * 0.95) - 1]
+    s50, s95 = statistics.median(server_side), server_side[int(len(server_side) * 0.95) - 1]
     print(
         f"incremental pull    {clients} clients, {len(latencies)} pulls in {elapsed:.1f} s "
         f"({len(latencies) / elapsed:.0f}/s) while {writes} writes landed"
     )
-    print(f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms")
+    print(
+        f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms (client)"
+    )
+    print(
+        f"  server time       p50 {s50:7.1f} ms   p95 {s95:7.1f} ms   (Server-Timing, incl. queueing)"
+    )
 
 
 def main() -> None:
@@ -417,6 +438,7 @@ def main() -> None:
         proc, base = start_server(url, args.workers)
         cursor = bench_bootstrap(base, db)
         bench_push(base, queue_id)
+        cursor = catch_up(base, cursor)  # the clients below start up to date, as a synced device is
         asyncio.run(bench_incremental(base, cursor, args.clients, queue_id))
     finally:
         if proc is not None:

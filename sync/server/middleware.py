@@ -2,7 +2,8 @@
 
 ``ProtocolVersionMiddleware`` checks the ``Outpost-Protocol`` header on ``/v1`` routes
 (``/v1/hello`` answers without it) before anything is read or written, and repeats the
-version used on every answer. ``BodyLimitMiddleware`` refuses a body larger than the
+version used on every answer, with a ``Server-Timing`` header giving the server's time.
+``BodyLimitMiddleware`` refuses a body larger than the
 limit — from ``Content-Length`` at once, or by counting a streamed body — with 413; it
 replaces whatever the route would have answered, so an oversized body is never half
 processed into a misleading 400.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -90,10 +92,17 @@ class ProtocolVersionMiddleware:
                 )
                 return
         header = (_HEADER, str(version).encode())
+        started = time.perf_counter()
 
         async def send_with_version(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), header]}
+                # Server-Timing: time from the request reaching the app to its answer
+                # (includes waiting for a worker thread), for clients and benchmarks.
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), header, (b"server-timing", took)],
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_version)
