@@ -9,7 +9,7 @@ matches in ``<b>``) for ``QLabel``/``QTextBrowser``.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sync.search.index_documents import MARK_END, MARK_START
@@ -125,4 +125,3 @@ class SearchResults:
     ranked_window_full: bool = False
     index_backlog: int = 0
     elapsed_ms: float = 0.0
-    notes: tuple[str, ...] = field(default_factory=tuple)
