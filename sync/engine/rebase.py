@@ -153,3 +153,9 @@ def sweep_provisional(conn: sqlite3.Connection, tickets: Iterable[str], articles
             "DELETE FROM activity WHERE entity_type = 'article' AND entity_id = ? AND version = 0",
             article_ids,
         )
+        # A local revision the server did not keep (it stored a conflicting one instead).
+        conn.executemany(
+            "DELETE FROM article_revisions WHERE article_id = ?1 "
+            "AND revision > (SELECT revision FROM articles WHERE id = ?1)",
+            article_ids,
+        )

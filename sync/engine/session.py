@@ -32,13 +32,14 @@ from sync import protocol
 from sync.credentials import StoredToken, delete_token, load_token, save_token
 from sync.engine.errors import ClientMismatchError, NotConnectedError
 from sync.engine.id_remap import adopt_current_user
+from sync.engine.progress import CancelToken, ProgressFn, no_progress
 from sync.engine.replica_conn import get_setting, open_engine_connection, set_setting, transaction
 from sync.engine.sync_client import SyncClient, make_http_client
-from sync.engine.sync_round import SyncEngine
+from sync.engine.sync_round import SyncEngine, SyncReport
 from sync.errors import AuthRequiredError, SyncError
 from sync.replica.replica import Replica
 
-__all__ = ["ConnectResult", "connect", "local_role", "open_engine", "sign_out"]
+__all__ = ["ConnectResult", "RoundRunner", "connect", "local_role", "open_engine", "sign_out"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,38 @@ def open_engine(
         )
     client = SyncClient(http or make_http_client(url), token=token)
     return SyncEngine(replica, client, push_batch=push_batch, pull_limit=pull_limit)
+
+
+class RoundRunner:
+    """``run_round`` for a scheduler: one HTTP client kept across rounds, the token re-read each
+    round (so signing in again takes effect at the next round without rebuilding anything).
+
+    ``SyncScheduler(RoundRunner(replica, on_progress), ...)``; call :meth:`close` at exit.
+    """
+
+    def __init__(self, replica: Replica, progress: ProgressFn = no_progress, *, push_batch: int = 500,
+                 pull_limit: int = 2000) -> None:  # fmt: skip
+        self.replica = replica
+        self.progress = progress
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self._http: httpx.Client | None = None
+        self._url: str | None = None
+
+    def __call__(self, cancel: CancelToken) -> SyncReport:
+        url, _username, _kind = _account(self.replica)
+        if self._http is None or self._url != url:
+            self.close()
+            self._http, self._url = make_http_client(url), url
+        engine = open_engine(
+            self.replica, http=self._http, push_batch=self.push_batch, pull_limit=self.pull_limit
+        )
+        return engine.run_round(self.progress, cancel)
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
 
 def sign_out(replica: Replica, *, http: httpx.Client | None = None) -> bool:

@@ -7,12 +7,18 @@ import threading
 import time
 from collections.abc import Callable
 
+from server.server_harness import ServerUnderTest
+from sync_engine.support_sync import Desk
+
 from sync.engine.backoff import Backoff
 from sync.engine.errors import RetryLaterError
 from sync.engine.progress import CancelToken
 from sync.engine.scheduler import SchedulerEvent, SyncScheduler
+from sync.engine.session import RoundRunner
 from sync.engine.sync_round import SyncReport
 from sync.errors import AuthRequiredError
+
+MakeDesk = Callable[..., Desk]
 
 
 def test_backoff_grows_exponentially_with_jitter_up_to_the_cap_and_honours_retry_after() -> None:
@@ -110,3 +116,22 @@ def test_stop_cancels_a_running_round() -> None:
     _wait_for(lambda: s.state == "syncing")
     s.stop(timeout=5)
     assert seen == [True] and s.state == "stopped"
+
+
+def test_round_runner_keeps_one_client_and_drives_real_rounds(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    a = desk(server, "alice")
+    runner = RoundRunner(a.replica)
+    events: list[SchedulerEvent] = []
+    s = SyncScheduler(runner, interval=3600, on_event=events.append)
+    s.start()
+    _wait_for(lambda: s.state == "idle" and s.rounds == 1)
+    first = runner._http
+    a.new_ticket("Kettle tripped the fuse")
+    s.request_sync()  # what the app does after a local write
+    _wait_for(lambda: s.rounds == 2 and s.state == "idle")
+    s.stop()
+    assert runner._http is first and a.pending() == 0
+    assert [e.report is not None for e in events if e.state == "idle"] == [True, True]
+    runner.close()
