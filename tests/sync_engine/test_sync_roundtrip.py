@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sync_engine.support_sync import Desk, server_snapshot
 
 from sync.engine.conflicts import ConflictInbox
+from sync.engine.progress import SyncProgress
 from sync.engine.status import read_status
 
 MakeDesk = Callable[..., Desk]
@@ -173,3 +174,20 @@ def test_ticket_leaving_scope_is_removed_with_a_notice_and_pending_work_is_still
         rejected.op == "ticket.comment" and rejected.payload["comment"]["body"] == "Cable tester is in my van"
     )
     assert a.pending() == 0
+
+
+def test_a_change_made_while_a_round_runs_is_pushed_by_that_same_round(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    a = desk(server, "alice")
+    a.sync()
+    t = a.new_ticket("Radiator cold")
+    typed: list[str] = []
+
+    def progress(p: SyncProgress) -> None:
+        if p.phase == "pull" and not typed:  # the person keeps working while the sync runs
+            typed.append(a.work.note(t, "typed during the sync").entity_id)
+
+    report = a.engine().run_round(progress)
+    assert typed and a.pending() == 0 and report.applied == 2
+    assert typed[0] in server_snapshot(server)["comments"]
