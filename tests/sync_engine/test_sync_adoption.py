@@ -11,10 +11,13 @@ import pytest
 from server.server_harness import ServerUnderTest
 from sync_engine.support_sync import Desk
 
+from sync import protocol
 from sync.engine.errors import SyncCancelledError
 from sync.engine.id_remap import resolve_name_clash
 from sync.engine.progress import CancelToken, SyncProgress
-from sync.engine.replica_conn import open_engine_connection, transaction
+from sync.engine.pull_apply import PageApplier
+from sync.engine.replica_conn import get_setting, open_engine_connection, transaction
+from sync.engine.sync_client import PullPage
 from sync.replica.replica import open_replica
 from sync.services.standalone_setup import set_up_standalone
 from sync.services.ticket_service import NewTicket, TicketService
@@ -89,3 +92,57 @@ def test_a_cancelled_round_keeps_every_committed_page_and_the_next_one_continues
     assert report.pulled_records > 0
     with sqlite3.connect(a.path / "replica.db") as c:
         assert c.execute("SELECT count(*) FROM tickets").fetchone()[0] == 30
+
+
+def _page(cursor: str, subject: str, version: int) -> PullPage:
+    ticket = {
+        "id": "t-1",
+        "version": version,
+        "number": 7,
+        "local_number": None,
+        "origin_client_id": None,
+        "subject": subject,
+        "description": "",
+        "type": "incident",
+        "category": "",
+        "impact": 3,
+        "urgency": 3,
+        "priority": 4,
+        "priority_overridden": False,
+        "status": "new",
+        "queue_id": "q",
+        "assignee_id": None,
+        "requester_id": None,
+        "tier": 1,
+        "location": "",
+        "asset": "",
+        "resolution": "",
+        "merged_into_id": None,
+        "created_at": "2026-03-02T08:00:00+00:00",
+        "updated_at": "2026-03-02T08:00:00+00:00",
+        "first_response_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "tags": ["a"],
+    }
+    server = protocol.ServerInfo(server_id="s", epoch=1, protocol_min=1, protocol_max=1, server_version="t")
+    return PullPage(cursor, False, {"tickets": [ticket]}, [], [], False, version, server)
+
+
+def test_a_stale_or_repeated_page_never_moves_the_cursor_back_nor_overwrites_newer_data(
+    tmp_path: Path,
+) -> None:
+    open_replica(tmp_path).close()
+    conn = open_engine_connection(tmp_path / "replica.db")
+    applier = PageApplier(conn, tmp_path / "attachments", resync=False, now="2026-03-02 09:00:00.000000")
+    assert applier.apply(_page("c1", "first", 1), None) is not None
+    assert applier.apply(_page("c2", "second", 2), "c1") is not None
+    assert (
+        applier.apply(_page("c1-again", "first (late duplicate)", 1), None) is None
+    )  # asked from an old cursor
+    assert get_setting(conn, "cursor") == "c2"
+    assert conn.execute("SELECT subject, version FROM tickets").fetchone() == ("second", 2)
+    # Even a page accepted by the cursor check never replaces a record with an older version.
+    assert applier.apply(_page("c3", "older copy", 1), "c2") is not None
+    assert conn.execute("SELECT subject, version FROM tickets").fetchone() == ("second", 2)
+    conn.close()
