@@ -31,7 +31,7 @@ _RANGE = re.compile(r"^bytes=(\d+)-$")
     summary="How much of this blob the server has",
 )
 def upload_status(sha256: Sha, caller: CallerDep, db: DatabaseDep) -> protocol.UploadStatus:
-    return blob_service.upload_status(db, sha256)
+    return blob_service.upload_status(db, caller, sha256)
 
 
 @router.put(

@@ -26,6 +26,7 @@ __all__ = [
     "AuthToken",
     "Blob",
     "BlobChunk",
+    "BlobClaim",
     "ChangeLog",
     "ScopeLog",
     "ServerSetting",
@@ -144,3 +145,18 @@ class BlobChunk(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BlobClaim(Base):
+    """A user who has shown they hold a blob's bytes (see ``blob_service``).
+
+    Knowing a SHA-256 is not enough to attach or download a file: a user gets a claim by
+    completing the upload, or by sending the same bytes again when the blob is already
+    stored (``verified`` counts how many have been compared so far; ``complete`` once all).
+    """
+
+    __tablename__ = "blob_claims"
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    verified: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)

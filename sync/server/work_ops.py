@@ -14,6 +14,7 @@ from sync.domain.ticket_type import CommentKind
 from sync.errors import ValidationError
 from sync.ids import new_id
 from sync.server.apply_context import ApplyContext, Deferred, automation_note
+from sync.server.blob_service import may_use_blob
 from sync.server.models import Activity, Attachment, Comment, Person, WorkLog
 from sync.server.payloads import TicketAttach, TicketComment, TicketNotify, TicketWorkLog
 from sync.server.state_models import Blob
@@ -99,7 +100,9 @@ def apply_ticket_attach(ctx: ApplyContext, p: TicketAttach) -> None:
     if ctx.session.get(Attachment, a.id) is not None:
         raise ValidationError("An attachment with this id already exists.")
     blob = ctx.session.get(Blob, a.sha256)
-    if blob is None or not blob.complete:
+    # Knowing a hash is not holding the file: a caller without a claim on the blob (and no
+    # visible ticket already holding it) is asked to upload it, exactly as if it were missing.
+    if blob is None or not blob.complete or not may_use_blob(ctx.session, ctx.caller, a.sha256):
         raise Deferred("blob_missing", f"Upload {a.filename} (sha256 {a.sha256[:12]}…) before this change.")
     if blob.size != a.size:
         raise ValidationError(f"{a.filename}: the uploaded file is {blob.size} bytes, not {a.size}.")

@@ -109,3 +109,62 @@ def test_wrong_content_is_discarded_and_limits_hold(server: ServerUnderTest, ana
         ana, "d" * 64, 0, 20 * 1024 * 1024, b"x" * (protocol.MAX_UPLOAD_CHUNK_BYTES + 2048)
     )
     assert oversized_chunk.status_code == 413
+
+
+def _attach(dev: Device, ticket_id: str, sha: str, size: int) -> dict[str, Any]:
+    attachment = {
+        "id": str(uuid.uuid4()),
+        "ticket_id": ticket_id,
+        "sha256": sha,
+        "filename": "payslip.pdf",
+        "size": size,
+        "added_at": dev.clock.isoformat(),
+    }
+    return dev.mutation("ticket.attach", "ticket", ticket_id, {"attachment": attachment})
+
+
+def test_knowing_a_hash_does_not_give_the_file(server: ServerUnderTest, ana: Device) -> None:
+    """An agent who learns a stored file's SHA-256 can neither tell it is there, nor attach it
+    to a ticket of their own, nor download it; sending the real bytes proves possession."""
+    server.add_queue("HR")
+    server.add_user("hal", queues=("HR",))
+    hal = server.device("hal")
+    data = os.urandom(300_000)
+    sha = hashlib.sha256(data).hexdigest()
+    hr_ticket = hal.new_ticket(server.queues["HR"])
+    assert _put(hal, sha, 0, len(data), data[:200_000]).json()["received"] == 200_000
+    assert _put(hal, sha, 200_000, len(data), data[200_000:]).json()["complete"] is True
+    hal.push_ok(hr_ticket, _attach(hal, hr_ticket["entity_id"], sha, len(data)))
+
+    # Ana (IT only) is told nothing: the stored file reads as not received, and has no size.
+    assert ana.http.get(f"/v1/blobs/{sha}/upload").json() == {
+        "sha256": sha,
+        "size": None,
+        "received": 0,
+        "complete": False,
+    }
+    assert ana.http.get(f"/v1/blobs/{sha}").status_code == 404
+    # Attaching it to her own ticket by hash stops at the attach, like a missing upload...
+    it_ticket = ana.new_ticket(server.queues["IT"])
+    attach = _attach(ana, it_ticket["entity_id"], sha, len(data))
+    body = ana.push(it_ticket, attach).json()
+    assert body["stopped"]["kind"] == "blob_missing"
+    assert ana.http.get(f"/v1/blobs/{sha}").status_code == 404
+    # ...and wrong bytes do not earn a claim (answered like any checksum failure).
+    forged = _put(ana, sha, 0, len(data), b"\0" * 1000)
+    assert forged.status_code == 400 and "SHA-256" in forged.json()["message"]
+    assert ana.http.get(f"/v1/blobs/{sha}/upload").json()["received"] == 0
+    # Sending the real bytes (in other chunk sizes than hal's) proves she holds the file.
+    assert _put(ana, sha, 0, len(data), data[:123_457]).json() == {
+        "sha256": sha,
+        "size": None,
+        "received": 123_457,
+        "complete": False,
+    }
+    wrong_offset = _put(ana, sha, 0, len(data), data[:10])
+    assert wrong_offset.status_code == 409 and wrong_offset.json()["detail"]["received"] == 123_457
+    done = _put(ana, sha, 123_457, len(data), data[123_457:]).json()
+    assert done["complete"] is True and done["size"] == len(data)
+    assert [o["status"] for o in ana.push_ok(it_ticket, attach)] == ["applied", "applied"]
+    got = ana.http.get(f"/v1/blobs/{sha}")
+    assert got.status_code == 200 and got.content == data
