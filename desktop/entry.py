@@ -31,9 +31,9 @@ def _is_cli(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if _is_cli(args):
-        from sync.cli.main import run
+        from sync.cli.main import run_and_flush
 
-        sys.exit(run(args))
+        sys.exit(run_and_flush(args))
     from desktop.app import run_app
 
     sys.exit(run_app(args))

@@ -1,23 +1,31 @@
 """Entry point of the client CLI: parses ``outpost [--data-dir DIR] COMMAND ...`` and runs it.
 
 Exit codes: 0 success; 1 the action was refused or failed (one line on stderr says why,
-and nothing was half-written: every action is one transaction); 2 a usage error.
+and nothing was half-written: every action is one transaction); 2 a usage error (also one
+line, naming the command's ``--help``).
+
+``outpost demo`` without ``--data-dir`` or ``$OUTPOST_DATA_DIR`` builds the demo beside the
+user's own replica (the folder ``outpost --demo`` opens), never in place of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from sync.cli.data_dir import resolve_data_dir
+from sqlalchemy.exc import OperationalError
+
+from sync.cli.data_dir import demo_data_dir, resolve_data_dir
 from sync.cli.kb_commands import add_kb_parser, run_kb_command
 from sync.cli.ticket_commands import add_ticket_parser, run_ticket_command
 from sync.errors import OutpostError
 from sync.replica.replica import open_replica
 
-__all__ = ["CLI_COMMANDS", "build_parser", "run"]
+__all__ = ["CLI_COMMANDS", "build_parser", "run", "run_and_flush"]
 
 #: First words that select the CLI rather than the desktop app.
 CLI_COMMANDS = frozenset(
@@ -39,10 +47,16 @@ def register_command(
     _EXTRA_COMMANDS[name] = (add, handler)
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line (``outpost ticket log: argument MINUTES: invalid int value``),
+    exit 2; subcommand parsers inherit the class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="outpost", description="Outpost help desk: the client command line."
-    )
+    parser = _OneLineParser(prog="outpost", description="Outpost help desk: the client command line.")
     parser.add_argument(
         "--data-dir", help="the replica's folder (default: $OUTPOST_DATA_DIR or the user data dir)"
     )
@@ -72,7 +86,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     _load_extra_commands()
     parser = build_parser()
     args = parser.parse_args(argv)
-    data_dir = resolve_data_dir(args.data_dir)
+    if args.command == "demo" and not args.data_dir and not os.environ.get("OUTPOST_DATA_DIR"):
+        data_dir = demo_data_dir()
+    else:
+        data_dir = resolve_data_dir(args.data_dir)
     try:
         if args.command in _EXTRA_COMMANDS:
             return _EXTRA_COMMANDS[args.command][1](data_dir, args)
@@ -97,7 +114,35 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("outpost: interrupted; nothing was half-written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+    except OperationalError as exc:
+        print(f"outpost: the replica in {data_dir} could not be used: {exc.orig}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else data_dir
+        print(f"outpost: cannot use {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _reader_gone() -> int:
+    """The reader of our output went away (``outpost ticket list | head``): stop quietly.
+
+    Standard output is pointed at /dev/null so the interpreter's final flush cannot fail again.
+    """
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def run_and_flush(argv: Sequence[str] | None = None) -> int:
+    """:func:`run`, then flush standard output here, where a closed pipe can still be handled."""
+    try:
+        code = run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
+    return code
 
 
 def main() -> None:
-    sys.exit(run())
+    sys.exit(run_and_flush())

@@ -49,6 +49,17 @@ SET_FIELDS = {
 }
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def add_ticket_parser(sub: Any) -> None:
     p = sub.add_parser("ticket", help="list, show, create and work tickets")
     tsub = p.add_subparsers(dest="ticket_command", required=True, metavar="ACTION")
@@ -72,7 +83,9 @@ def add_ticket_parser(sub: Any) -> None:
         "--sla-state",
         help="comma-separated SLA states: " + ", ".join(state.value for state in SlaState),
     )
-    ls.add_argument("--limit", type=int, default=200)
+    ls.add_argument(
+        "--limit", type=_positive_int, default=200, help="at most this many tickets (default 200)"
+    )
     ls.add_argument("--json", action="store_true")
 
     show = tsub.add_parser("show", help="one ticket in full")

@@ -104,10 +104,71 @@ def test_bad_input_prints_one_line_and_changes_nothing(
     assert capsys.readouterr().out == before
 
 
-def test_usage_errors_exit_2(data: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ticket", "frobnicate"], "invalid choice"),
+        (["ticket", "log", "L1", "abc"], "invalid int value: 'abc'"),
+        (["ticket", "list", "--limit", "-5"], "must be at least 1"),
+        (["ticket", "new", "--queue", "IT"], "--subject"),
+        (["demo", "--tickets", "many"], "invalid int value"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    capsys.readouterr()
     with pytest.raises(SystemExit) as exc:
-        cli(data, "ticket", "frobnicate")
+        cli(data, *args)
     assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "--help" in err
+
+
+def test_an_unusable_data_dir_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    for where in (not_a_folder, Path("/proc/outpost-nope")):
+        assert cli(where, "ticket", "list") == 1
+        err = capsys.readouterr().err
+        assert err.startswith("outpost: cannot use ") and err.count("\n") == 1, err
+
+
+def test_demo_without_a_data_dir_never_replaces_the_users_replica(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("OUTPOST_DATA_DIR", raising=False)
+    monkeypatch.setattr("sync.cli.main.demo_data_dir", lambda: tmp_path / "Outpost-demo")
+    monkeypatch.setattr("sync.cli.data_dir.default_data_dir", lambda: tmp_path / "Outpost")
+    assert run(["demo", "--tickets", "5", "--articles", "1"]) == 0
+    assert (tmp_path / "Outpost-demo" / "replica.db").is_file()
+    assert not (tmp_path / "Outpost").exists()
+
+
+def test_a_closed_pipe_ends_the_listing_quietly(data: Path) -> None:
+    for i in range(40):
+        assert cli(data, "ticket", "new", "--queue", "IT", "--subject", f"Printer {i}") == 0
+    code = (
+        "import sys; from desktop.entry import main\n"
+        "sys.argv = ['outpost', '--data-dir', sys.argv[1], 'ticket', 'list']\n"
+        "main()"
+    )
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(data)],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=60,
+        env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait(10)
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
 
 def test_writes_need_a_set_up_replica(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
