@@ -56,7 +56,9 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="outpost", description="Outpost help desk: the client command line.")
+    parser: argparse.ArgumentParser = _OneLineParser(
+        prog="outpost", description="Outpost help desk: the client command line."
+    )
     parser.add_argument(
         "--data-dir", help="the replica's folder (default: $OUTPOST_DATA_DIR or the user data dir)"
     )
