@@ -99,21 +99,41 @@ class TicketService:
         return self.update_ticket(ticket_id, {"assignee_id": assignee_id})
 
     def escalate(self, ticket_id: str, *, reason: str, queue_id: str | None = None) -> WriteResult:
-        """Move the ticket up one tier (and optionally to another queue), noting why."""
+        """Move the ticket up one tier (and optionally to another queue), noting why.
+
+        One transaction: the field change and the note are journaled together, so a failure
+        (a full disk, say) leaves neither behind."""
+        from sync.services.ticket_work import add_comment_in
+
         if not reason.strip():
             raise ValidationError("Escalating needs a reason for the next tier.")
-        with self.replica.read() as s:
+        now = self.replica.clock()
+        with self.replica.write() as s:
+            actor = acting_user(self.replica, s)
             tier = load_ticket(s, ticket_id).tier
-        if tier >= 3 and queue_id is None:
-            raise TransitionError("The ticket is already at tier 3; escalate it to another queue instead.")
-        requested: dict[str, Any] = {"tier": min(tier + 1, 3), "assignee_id": None}
-        if queue_id is not None:
-            requested["queue_id"] = queue_id
-        result = self.update_ticket(ticket_id, requested, reason=reason)
-        from sync.services.ticket_work import TicketWork
-
-        TicketWork(self.replica).add_comment(ticket_id, CommentKind.NOTE, f"Escalated: {reason}")
-        return result
+            if tier >= 3 and queue_id is None:
+                raise TransitionError(
+                    "The ticket is already at tier 3; escalate it to another queue instead."
+                )
+            requested: dict[str, Any] = {"tier": min(tier + 1, 3), "assignee_id": None}
+            if queue_id is not None:
+                requested["queue_id"] = queue_id
+            outcome = apply_update(s, ticket_id, requested, now=now, actor=actor, reason=reason)
+            writes = []
+            if outcome.mutation is not None:
+                writes.append(TicketWrite(ticket_id, outcome.mutation, changes=outcome.plan))
+            note = add_comment_in(
+                s,
+                ticket_id,
+                CommentKind.NOTE,
+                f"Escalated: {reason.strip()}",
+                from_requester=False,
+                now=now,
+                actor=actor,
+            )
+            writes.append(note.write)
+            after_ticket_write(s, writes, now=now, actor=actor)
+        return WriteResult(ticket_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def merge(self, source_id: str, target_id: str) -> WriteResult:
         """Merge a duplicate (source) into target: the source is closed and points at the target."""

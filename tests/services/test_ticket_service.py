@@ -212,6 +212,29 @@ def test_link_and_escalate(replica: Replica, it_queue: str) -> None:
         svc.escalate(a, reason=" ")
 
 
+def test_escalation_is_one_transaction(
+    replica: Replica, it_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tier change and its note are journaled together; if the note fails, neither stays."""
+    a = _new(replica, it_queue)
+    svc = TicketService(replica)
+    before = len(_journal(replica))
+
+    def broken_note(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("sync.services.ticket_work.add_comment_in", broken_note)
+    with pytest.raises(OSError):
+        svc.escalate(a, reason="Needs network team")
+    assert TicketQueries(replica).detail(a).tier == 1
+    assert len(_journal(replica)) == before
+    monkeypatch.undo()
+    svc.escalate(a, reason="Needs network team")
+    journal = _journal(replica)
+    assert [m.op for m in journal[before:]] == ["ticket.update", "ticket.comment"]
+    assert TicketQueries(replica).detail(a).tier == 2
+
+
 def test_list_filters_sorts_and_pages(replica: Replica, it_queue: str) -> None:
     fac = Directory(replica).queue_by_name("facilities").id
     ids = [_new(replica, it_queue if i % 2 else fac, impact=1 + i % 3) for i in range(9)]
