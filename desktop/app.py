@@ -182,6 +182,7 @@ class AppController(QObject):
         if self.welcome is None:
             welcome = WelcomeScreen(self.ctx)
             welcome.standalone_ready.connect(lambda _person: self._show_main())
+            welcome.server_ready.connect(self._show_main)
             welcome.demo_requested.connect(self.open_demo)
             welcome.quit_requested.connect(QApplication.quit)
             self.welcome = welcome

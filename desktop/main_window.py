@@ -23,12 +23,15 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from desktop.app_context import AppContext
+from desktop.automation.window_automation import AUTOMATION_ACTIONS, WindowAutomation
 from desktop.command_palette import CommandPalette, PaletteEntry
 from desktop.crash_log import write_crash_log
 from desktop.error_display import show_error
+from desktop.search_indexing import SearchIndexing
 from desktop.settings import AppSettings
 from desktop.sidebar import KB_KEY, Sidebar, SidebarRole
 from desktop.status_bar import OutpostStatusBar
+from desktop.sync_ui import SYNC_ACTIONS, WindowSync
 from desktop.theme import ThemeController
 from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
 from sync.errors import OutpostError
@@ -121,6 +124,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore()
+        self.search_indexing = SearchIndexing(ctx, self)
+        self.search_indexing.progress.connect(self._index_progress)
+        self.sync_ui = WindowSync(self)
+        self.automation = WindowAutomation(ctx, self, self.status)  # macros, rules, breach notices
 
     # -- building ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -198,6 +205,7 @@ class MainWindow(QMainWindow):
         if not self._splitters_restored:
             # After the window has its real size, or the splitters would rescale the saved widths.
             self._splitters_restored = True
+            self.search_indexing.start()  # a backlog left by a demo build, an upgrade, a pull
             for name, splitter in (("outer", self.outer_split), ("tickets", self.ticket_split)):
                 if (saved := self.settings.splitter_state(name)) is not None:
                     splitter.restoreState(saved)
@@ -219,8 +227,17 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.tickets.model.shutdown()
         self.sidebar.shutdown()
+        self.search_indexing.shutdown()
+        self.sync_ui.shutdown()
+        self.automation.shutdown()
         super().closeEvent(event)
         self.closed.emit()
+
+    def _index_progress(self, percent: int, message: str) -> None:
+        if message:
+            self.status.showMessage(f"{message} ({percent}%) — searches show what is indexed so far")
+        else:
+            self.status.showMessage("Search index up to date", 3000)
 
     def _task_failed(self, error: BaseException) -> None:
         """A database task failed: a readable message; a bug also leaves a crash log behind."""
@@ -250,7 +267,10 @@ class MainWindow(QMainWindow):
             for e in self.sidebar.model.entries()
             if e.kind == "view" and e.key != KB_KEY
         ]
-        actions = [PaletteEntry("action", a, title, shortcut) for a, title, shortcut in ACTIONS]
+        actions = [
+            PaletteEntry("action", a, title, shortcut)
+            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS)
+        ]
         self.palette_dialog.set_fixed_entries(actions + views)
         label = self.sidebar.model.label_of(self.sidebar.current_key or "")
         if label is not None and self.sidebar.current_key != KB_KEY:
@@ -333,6 +353,8 @@ class MainWindow(QMainWindow):
         self.sidebar.ask_to_save(query)
 
     def run_action(self, action_id: str) -> None:
+        if self.sync_ui.run_action(action_id) or self.automation.run_action(action_id):
+            return
         if action_id == "new_ticket":
             self.new_ticket()
         elif action_id == "knowledge_base":

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.automation.template_chooser import TemplateChooser, create_ticket_from_form, fill_form
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.requester_lookup import RequesterChoice, RequesterLookup
 from desktop.ticket_pane.field_choices import IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
+from sync.automation import TicketTemplate
 from sync.domain.priority import priority_for
 from sync.services.changes import WriteResult
 from sync.services.directory import Directory, PersonView, QueueView
@@ -116,6 +118,8 @@ class NewTicketDialog(QDialog):
         self.asset_edit.setObjectName("assetEdit")
         self.tags_edit = QLineEdit(placeholderText="words separated by spaces")
         self.tags_edit.setObjectName("tagsEdit")
+        self.template_combo = TemplateChooser(ctx)  # fills the form; its checklist comes along
+        self.template_combo.template_chosen.connect(self._template_chosen)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton("&Create ticket", QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
@@ -124,6 +128,7 @@ class NewTicketDialog(QDialog):
 
         form = QFormLayout(self)
         form.addRow("&Requester", self.requester)
+        form.addRow("Te&mplate", self.template_combo)
         form.addRow("&Subject", self.subject_edit)
         form.addRow("&Description", self.description_edit)
         form.addRow("T&ype", self.type_combo)
@@ -138,6 +143,7 @@ class NewTicketDialog(QDialog):
         form.addRow(self.buttons)
         order = [
             self.requester.search_edit,
+            self.template_combo,
             self.subject_edit,
             self.description_edit,
             self.type_combo,
@@ -184,9 +190,10 @@ class NewTicketDialog(QDialog):
             return
         draft, choice = self.draft(), self.requester.choice()
         tickets, directory = self._ctx.tickets, self._ctx.directory
+        templates, template = self.template_combo.service, self.template_combo.template()
         self.create_button.setEnabled(False)
         self._ctx.write(
-            lambda: create_ticket_with_requester(tickets, directory, draft, choice),
+            lambda: create_ticket_from_form(tickets, templates, directory, draft, choice, template),
             self._created,
             self._failed,
         )
@@ -223,6 +230,10 @@ class NewTicketDialog(QDialog):
     def _show_priority(self) -> None:
         priority = priority_for(self.impact_combo.currentData(), self.urgency_combo.currentData())
         self.priority_label.setText(f"{priority.label}  (from impact × urgency)")
+
+    def _template_chosen(self, template: TicketTemplate | None) -> None:
+        if template is not None:
+            fill_form(self, template)
 
     def _requester_chosen(self, person: PersonView) -> None:
         if person.location and not self.location_edit.text():

@@ -40,6 +40,11 @@ class OutpostStatusBar(QStatusBar):
         self.mode = ""
         self.pending = 0
 
+    def add_sync_indicator(self, indicator: QWidget) -> None:
+        """The sync indicator (``desktop.sync_ui``) knows Offline / Syncing…: it replaces the mode label."""
+        self.mode_label.hide()
+        self.addPermanentWidget(indicator)
+
     def show_snapshot(self, snapshot: SidebarSnapshot) -> None:
         self.set_mode(snapshot.mode)
         self.set_pending(snapshot.pending_changes)

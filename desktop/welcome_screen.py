@@ -4,7 +4,8 @@ Pages: the three ways to start (standalone, demo, server), the standalone form, 
 page (opening a file, preparing the demo) that can turn into an error page. Standalone
 setup runs :func:`set_up_standalone` on the database thread and emits ``standalone_ready``;
 "Open the demo" only emits ``demo_requested`` (the app controller swaps replicas).
-"Connect to a server" stays disabled until the sync part of Outpost provides it.
+"Connect to a server" opens the :class:`ConnectDialog` (sign in, first sync) and emits
+``server_ready`` once the replica is connected.
 
 ``ctx`` may be None while no replica is open yet (the busy page at start); the standalone
 option then waits for :meth:`set_context`. UI thread only.
@@ -32,14 +33,15 @@ from PySide6.QtWidgets import (
 
 from desktop.app_context import AppContext
 from desktop.error_display import describe_error
+from desktop.sync_ui.connect_dialog import ConnectDialog
 from desktop.theme import colors
 from sync.services.standalone_setup import set_up_standalone
 
 __all__ = ["SERVER_TOOLTIP", "WelcomeScreen", "suggest_username"]
 
 SERVER_TOOLTIP = (
-    "Connecting to an Outpost server comes with the server edition and is not available yet. "
-    "Start standalone now: your tickets can join a server later."
+    "Sign in to your organisation's Outpost server: the first sync brings your queues, tickets "
+    "and articles. You need the server's address, your user name and your password."
 )
 
 
@@ -64,6 +66,7 @@ def _title(text: str, scale: float) -> QLabel:
 
 class WelcomeScreen(QWidget):
     standalone_ready = Signal(str)  # the new agent's person id
+    server_ready = Signal()  # connected to a server (the first sync may still be running)
     demo_requested = Signal()
     quit_requested = Signal()
 
@@ -85,6 +88,7 @@ class WelcomeScreen(QWidget):
         self.stack.setFixedWidth(560)
         self.resize(1280, 800)
         self._username_touched = False
+        self.connect_dialog: ConnectDialog | None = None
         self.set_context(ctx)
 
     # -- pages -------------------------------------------------------------------------------
@@ -112,9 +116,8 @@ class WelcomeScreen(QWidget):
         self.server_button = QCommandLinkButton(
             "Connect to a server", "Sign in to your organisation's Outpost server and sync tickets."
         )
-        self.server_button.setEnabled(False)
         self.server_button.setToolTip(SERVER_TOOLTIP)
-        self.server_note = QLabel("Comes with Outpost Server — not available in this version yet.")
+        self.server_note = QLabel("Ask your administrator for the server address and your account.")
         self.server_note.setToolTip(SERVER_TOOLTIP)
         self.server_note.setContentsMargins(12, 0, 0, 0)
         for button in (self.standalone_button, self.demo_button, self.server_button):
@@ -124,6 +127,7 @@ class WelcomeScreen(QWidget):
         layout.addStretch(2)
         self.standalone_button.clicked.connect(self.show_form)
         self.demo_button.clicked.connect(self.demo_requested)
+        self.server_button.clicked.connect(self.open_connect)
         return page
 
     def _build_form(self) -> QWidget:
@@ -194,9 +198,17 @@ class WelcomeScreen(QWidget):
     def set_context(self, ctx: AppContext | None) -> None:
         self._ctx = ctx
         self.standalone_button.setEnabled(ctx is not None)
+        self.server_button.setEnabled(ctx is not None)
 
     def show_choices(self) -> None:
         self.stack.setCurrentWidget(self.choices)
+
+    def open_connect(self) -> None:
+        if self._ctx is None:
+            return
+        self.connect_dialog = ConnectDialog(self._ctx.replica, self)
+        self.connect_dialog.synced.connect(lambda _report: self.server_ready.emit())
+        self.connect_dialog.open()
 
     def show_form(self) -> None:
         self.stack.setCurrentWidget(self.form)

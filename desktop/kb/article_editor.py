@@ -7,6 +7,11 @@ e.g. from a ticket's resolution); :meth:`ArticleEditor.edit_article` edits an ex
 :class:`PermissionDeniedError` is shown as its message and the text stays in the editor.
 ``saved`` carries the article id; ``cancelled`` means the person gave up.
 
+A new article can start from a template (:data:`sync.kb.templates.ARTICLE_TEMPLATES`:
+how-to, known error with its workaround, FAQ): picking one sets the kind and fills the body
+with the template's headings and prompts. Text the person already wrote is only replaced
+after asking.
+
 The preview is rendered on the database thread after a short pause in typing; a result
 for older text than the latest request is dropped. UI thread only.
 """
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
@@ -31,6 +37,7 @@ from desktop.error_display import show_error
 from desktop.kb.article_html import ARTICLE_STYLE, article_html
 from desktop.kb.safe_browser import SafeTextBrowser
 from desktop.visible_debounce import VisibleDebounce
+from sync.kb.templates import ARTICLE_TEMPLATES, fill_template
 from sync.services.article_service import ARTICLE_KINDS, ArticleDetail
 from sync.services.changes import WriteResult
 
@@ -59,6 +66,18 @@ class ArticleEditor(QWidget):
         self.kind_combo.setObjectName("articleKind")
         for kind in ARTICLE_KINDS:
             self.kind_combo.addItem(kind.capitalize(), kind)
+        self.template_combo = QComboBox()
+        self.template_combo.setObjectName("articleTemplate")
+        self.template_combo.addItem("Blank article", "")
+        for template in ARTICLE_TEMPLATES.values():
+            self.template_combo.addItem(template.label, template.kind)
+            self.template_combo.setItemData(
+                self.template_combo.count() - 1, template.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.template_combo.activated.connect(
+            lambda index: self.apply_template(self.template_combo.itemData(index))
+        )
+        self._template_body = ""
         self.body_edit = QPlainTextEdit()
         self.body_edit.setObjectName("articleBody")
         self.body_edit.setPlaceholderText(
@@ -79,6 +98,8 @@ class ArticleEditor(QWidget):
         form.addRow("&Category", self.category_combo)
         form.addRow("T&ags", self.tags_edit)
         form.addRow("&Kind", self.kind_combo)
+        form.addRow("Start &from", self.template_combo)
+        self._form = form
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.body_edit)
         split.addWidget(self.preview)
@@ -102,10 +123,35 @@ class ArticleEditor(QWidget):
     ) -> None:
         self._article_id = None
         self._fill(title, body, category, tags, kind)
+        self._template_body = ""
+        self.template_combo.setCurrentIndex(0)
+        self._form.setRowVisible(self.template_combo, True)
+
+    def apply_template(self, kind: str) -> bool:
+        """Fill the body with ``kind``'s template ("" = blank) and choose that kind; asks before
+        replacing text the person wrote. Returns whether the body was replaced."""
+        body = self.body_edit.toPlainText()
+        if body.strip() and body != self._template_body:
+            answer = QMessageBox.question(
+                self,
+                "Replace the text?",
+                "Replace what you wrote with the template? Your text will be lost.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self._template_body = fill_template(kind) if kind else ""
+        self.body_edit.setPlainText(self._template_body)
+        if kind:
+            self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(kind), 0))
+        self.template_combo.setCurrentIndex(max(self.template_combo.findData(kind), 0))
+        return True
 
     def edit_article(self, detail: ArticleDetail) -> None:
         self._article_id = detail.id
         self._fill(detail.title, detail.body, detail.category, " ".join(detail.tags), detail.kind)
+        self._form.setRowVisible(self.template_combo, False)  # templates start new articles only
 
     def save(self) -> None:
         fields = {

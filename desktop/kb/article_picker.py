@@ -16,11 +16,25 @@ from desktop.error_message import error_reporter
 from desktop.kb.article_columns import ARTICLE_COLUMNS
 from desktop.record_table_model import RecordTableModel
 from desktop.visible_debounce import VisibleDebounce
-from sync.services.article_service import ArticleSummary
+from sync.search.article_search import find_articles
+from sync.search.query_model import QuerySyntaxError
+from sync.search.search_service import SearchService
+from sync.services.article_service import ArticleService, ArticleSummary
 
 __all__ = ["ArticlePickerDialog", "article_link_markdown"]
 
 SEARCH_PAUSE_MS = 200
+
+
+def _search(search: SearchService, articles: ArticleService, text: str) -> list[ArticleSummary]:
+    """Database thread. Words as in the search box (accents ignored, best first); text that is
+    not a valid query yet (typing ``tag:``) falls back to a plain substring match."""
+    if not text.strip():
+        return articles.articles(limit=200)
+    try:
+        return find_articles(search, text, limit=200)
+    except QuerySyntaxError:
+        return articles.articles(text=text, limit=200)
 
 
 def article_link_markdown(article_id: str, title: str) -> str:
@@ -70,7 +84,7 @@ class ArticlePickerDialog(QDialog):
         self._generation += 1
         generation, text, articles = self._generation, self.search_edit.text(), self._ctx.articles
         self._ctx.read(
-            lambda: articles.articles(text=text, limit=200),
+            lambda: _search(SearchService(articles.replica), articles, text),
             lambda found: self._found(generation, found),
             error_reporter(self),
         )

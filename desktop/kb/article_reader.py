@@ -9,7 +9,14 @@ whose :class:`PermissionDeniedError` (not a curator) is shown as its message.
 
 The body is shown in a :class:`SafeTextBrowser`: links to other articles and tickets are
 re-emitted as :attr:`article_link_activated` / :attr:`ticket_link_activated`, web links
-open only after a confirmation, nothing is fetched. UI thread only.
+open only after a confirmation, nothing is fetched.
+
+Below the body, three tabs: the revisions (select one to view it, "Compare" diffs it with
+the current revision, or two selected revisions with each other; "Restore" saves the
+shown old revision as a new one through :class:`~sync.services.article_revisions.ArticleRevisions`,
+so nothing is lost and no confirmation is asked), the tickets the article was used in
+(:class:`ArticleUsagePanel`; opening one emits :attr:`ticket_link_activated` with its id)
+and agents' helpfulness feedback (:class:`ArticleFeedbackPanel`). UI thread only.
 """
 
 from __future__ import annotations
@@ -24,18 +31,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.kb.article_columns import REVISION_COLUMNS, state_text
+from desktop.kb.article_feedback_panel import ArticleFeedbackPanel
 from desktop.kb.article_html import ARTICLE_STYLE, article_html
+from desktop.kb.article_usage_panel import ArticleUsagePanel, used_in_text
+from desktop.kb.revision_diff import RevisionDiffDialog
 from desktop.kb.safe_browser import SafeTextBrowser
 from desktop.record_table_model import RecordTableModel, local_time_text
 from sync.errors import NotFoundError
+from sync.services.article_revisions import ArticleRevisions, RevisionDiff
 from sync.services.article_service import ArticleDetail, ArticleRevisionView, ArticleService
 
 __all__ = ["ArticleReader", "LoadedArticle", "load_article"]
@@ -107,7 +120,27 @@ class ArticleReader(QWidget):
         self.revisions_table.verticalHeader().hide()
         self.revisions_table.horizontalHeader().setStretchLastSection(True)
         self.revisions_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.revisions_table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.revisions_table.clicked.connect(self._revision_clicked)
+        self.revisions_table.selectionModel().selectionChanged.connect(self._update_revision_buttons)
+        self._shown_revision: int | None = None
+        self.diff_dialog: RevisionDiffDialog | None = None
+        self.compare_button = QPushButton("&Compare")
+        self.compare_button.setObjectName("compareRevisions")
+        self.compare_button.setToolTip(
+            "Show what changed: the selected revision against the current one, or two selected revisions"
+        )
+        self.compare_button.clicked.connect(self.compare_selected)
+        self.restore_button = QPushButton("&Restore this revision")
+        self.restore_button.setObjectName("restoreRevision")
+        self.restore_button.setToolTip("Save the shown revision's title and text as a new revision")
+        self.restore_button.clicked.connect(self.restore_shown_revision)
+        self.usage = ArticleUsagePanel(ctx)
+        self.usage.ticket_requested.connect(self.ticket_link_activated)
+        self.usage.counted.connect(self._usage_counted)
+        self.feedback = ArticleFeedbackPanel(ctx)
+        self.feedback.counted.connect(self._feedback_counted)
+        self._facts = ""
 
         actions = QHBoxLayout()
         actions.addWidget(self.title_label, 1)
@@ -125,7 +158,21 @@ class ArticleReader(QWidget):
         top_layout.addWidget(self.browser, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
-        split.addWidget(self.revisions_table)
+        revisions_page = QWidget()
+        revisions_layout = QVBoxLayout(revisions_page)
+        revisions_layout.setContentsMargins(0, 4, 0, 0)
+        revision_buttons = QHBoxLayout()
+        revision_buttons.addStretch(1)
+        revision_buttons.addWidget(self.compare_button)
+        revision_buttons.addWidget(self.restore_button)
+        revisions_layout.addLayout(revision_buttons)
+        revisions_layout.addWidget(self.revisions_table, 1)
+        self.details_tabs = QTabWidget()
+        self.details_tabs.setObjectName("articleDetailsTabs")
+        self.details_tabs.addTab(revisions_page, "Revisions")
+        self.details_tabs.addTab(self.usage, "Used in")
+        self.details_tabs.addTab(self.feedback, "Feedback")
+        split.addWidget(self.details_tabs)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -173,7 +220,53 @@ class ArticleReader(QWidget):
     def show_current(self) -> None:
         if self._loaded is not None:
             self.browser.setHtml(self._loaded.html)
+        self._shown_revision = None
+        self._update_revision_buttons()
         self._show_banner(None)
+
+    def selected_revisions(self) -> list[int]:
+        """The revision numbers selected in the list, oldest first."""
+        rows = self.revisions_table.selectionModel().selectedRows()
+        return sorted(self.revisions_model.record(index.row()).revision for index in rows)
+
+    def compare_selected(self) -> None:
+        """Diff two selected revisions, or the selected (or shown) one against the current one."""
+        if self._loaded is None:
+            return
+        current = self._loaded.detail.revision
+        chosen = self.selected_revisions()
+        if len(chosen) >= 2:
+            old, new = chosen[0], chosen[-1]
+        elif chosen and chosen[0] != current:
+            old, new = chosen[0], current
+        elif self._shown_revision is not None:
+            old, new = self._shown_revision, current
+        elif current > 1:
+            old, new = current - 1, current
+        else:
+            return
+        self.compare(old, new)
+
+    def compare(self, old: int, new: int) -> None:
+        if self._loaded is None:
+            return
+        article_id, revisions = self._loaded.detail.id, ArticleRevisions(self._ctx.replica)
+        request = self._requests
+        self._ctx.read(
+            lambda: revisions.diff(article_id, old, new),
+            lambda diff: self._diff_loaded(request, diff),
+            error_reporter(self),
+        )
+
+    def restore_shown_revision(self) -> None:
+        """Save the old revision being viewed as the article's next revision (the service checks rights)."""
+        if self._loaded is None or self._shown_revision is None:
+            return
+        article_id, revision = self._loaded.detail.id, self._shown_revision
+        revisions = ArticleRevisions(self._ctx.replica)
+        self._ctx.write(
+            lambda: revisions.restore(article_id, revision), lambda _r: self.reload(), error_reporter(self)
+        )
 
     def toggle_published(self) -> None:
         detail = self.article
@@ -198,10 +291,15 @@ class ArticleReader(QWidget):
             facts.append("tags: " + " ".join(d.tags))
         if d.has_pending_changes:
             facts.append("changes not yet synced")
-        self.meta_label.setText("  ·  ".join(facts))
+        self._facts = "  ·  ".join(facts)
+        self.meta_label.setText(self._facts)
         self.state_button.setText("&Withdraw" if d.state == "published" else "&Publish")
         self.revisions_model.set_records(list(reversed(loaded.revisions)))
         self.revisions_table.resizeColumnsToContents()
+        count = len(loaded.revisions)
+        self.details_tabs.setTabText(0, f"Revisions ({count})")
+        self.usage.set_article(d.id)
+        self.feedback.set_article(d.id)
         self.show_current()
 
     def _load_failed(self, request: int, article_id: str, error: BaseException) -> None:
@@ -210,6 +308,8 @@ class ArticleReader(QWidget):
         if isinstance(error, NotFoundError):
             self._loaded = None
             self.setEnabled(False)
+            self.usage.set_article(None)
+            self.feedback.set_article(None)
             self.article_missing.emit(article_id)
         show_error(self, error)
 
@@ -217,10 +317,42 @@ class ArticleReader(QWidget):
         if request != self._requests or self._loaded is None:
             return
         self.browser.setHtml(html)
+        self._shown_revision = rev.revision
+        self._update_revision_buttons()
         self._show_banner(
             f"Revision {rev.revision} of {self._loaded.detail.revision} – {rev.title} – "
             f"saved {local_time_text(rev.created_at)} by {rev.author or 'unknown'}"
         )
+
+    def _diff_loaded(self, request: int, diff: RevisionDiff) -> None:
+        if not isValid(self) or request != self._requests:
+            return
+        if self.diff_dialog is not None and isValid(self.diff_dialog):
+            self.diff_dialog.close()
+        self.diff_dialog = RevisionDiffDialog(diff, self)
+        self.diff_dialog.show()
+
+    def _update_revision_buttons(self) -> None:
+        loaded = self._loaded
+        current = loaded.detail.revision if loaded is not None else 0
+        chosen = self.selected_revisions()
+        self.compare_button.setEnabled(
+            len(chosen) >= 2
+            or any(r != current for r in chosen)
+            or self._shown_revision is not None
+            or current > 1
+        )
+        self.restore_button.setEnabled(self._shown_revision is not None)
+        self.restore_button.setVisible(self._shown_revision is not None)
+
+    def _usage_counted(self, count: int) -> None:
+        self.details_tabs.setTabText(self.details_tabs.indexOf(self.usage), f"Used in ({count})")
+        self.meta_label.setText(f"{self._facts}  ·  {used_in_text(count).lower()}" if self._facts else "")
+
+    def _feedback_counted(self, helpful: int, not_helpful: int) -> None:
+        index = self.details_tabs.indexOf(self.feedback)
+        total = helpful + not_helpful
+        self.details_tabs.setTabText(index, f"Feedback ({helpful}/{total} helpful)" if total else "Feedback")
 
     def _show_banner(self, text: str | None) -> None:
         self.banner.setVisible(text is not None)

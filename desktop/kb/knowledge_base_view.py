@@ -8,7 +8,11 @@ optionally prefilled article. Links to tickets inside articles come out as
 
 The list reloads (on the database thread) when the search text pauses, when another
 category is picked, and when the change hub reports article changes; the open article
-reloads when it is among them. UI thread only.
+reloads when it is among them. A result older than the latest request is dropped, so the
+list keeps up with typing. Search text uses the query language of the search box
+(:func:`sync.search.article_search.find_articles`: accents and case ignored, best match
+first); text that is not a valid query shows its message under the box instead of a list.
+UI thread only.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -34,7 +39,11 @@ from desktop.kb.article_columns import ARTICLE_COLUMNS, ARTICLE_UPDATED
 from desktop.kb.article_editor import ArticleEditor
 from desktop.kb.article_reader import ArticleReader
 from desktop.record_table_model import Column, RecordTableModel
+from desktop.theme import colors
 from desktop.visible_debounce import VisibleDebounce
+from sync.search.article_search import find_articles
+from sync.search.query_model import QuerySyntaxError
+from sync.search.search_service import SearchService
 from sync.services.article_service import ArticleDetail, ArticleSummary
 from sync.services.changes import ChangeSet
 
@@ -57,6 +66,15 @@ class KnowledgeBaseView(QWidget):
         self.search_edit = QLineEdit(placeholderText="Search articles")
         self.search_edit.setObjectName("kbSearch")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(
+            "Words find articles containing them (accents ignored); also tag:, category:, updated:"
+        )
+        self.search_message = QLabel()
+        self.search_message.setObjectName("kbSearchMessage")
+        self.search_message.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_message.setWordWrap(True)
+        self.search_message.hide()
+        self._search_service = SearchService(ctx.replica)
         self.new_button = QPushButton("&New article")
         self.new_button.setObjectName("newArticle")
         self.new_button.clicked.connect(lambda: self.new_article())
@@ -96,6 +114,7 @@ class KnowledgeBaseView(QWidget):
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.new_button)
         left_layout.addLayout(top)
+        left_layout.addWidget(self.search_message)
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(self.category_list)
         lists.addWidget(self.article_table)
@@ -147,10 +166,15 @@ class KnowledgeBaseView(QWidget):
             self._category,
             self._ctx.articles,
         )
+        service = self._search_service
         self._ctx.read(
-            lambda: articles.articles(category=category or None, text=text),
+            lambda: (
+                find_articles(service, text, category=category or None)
+                if text.strip()
+                else articles.articles(category=category or None)
+            ),
             lambda found: self._list_loaded(search, found),
-            error_reporter(self),
+            lambda error: self._search_failed(search, error),
         )
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -171,9 +195,27 @@ class KnowledgeBaseView(QWidget):
             self._category = category
             self.reload_list()
 
+    def _search_failed(self, search: int, error: BaseException) -> None:
+        if search != self._searches:
+            return
+        if not isinstance(error, QuerySyntaxError):
+            error_reporter(self)(error)
+            return
+        self.article_model.set_records([])
+        self.search_message.setStyleSheet(f"color: {colors().error_text.name()};")
+        self.search_message.setText(error.message)
+        self.search_message.show()  # the cursor stays put: the person is still typing
+
     def _list_loaded(self, search: int, found: list[ArticleSummary]) -> None:
         if search != self._searches:
             return
+        if found or not self.search_edit.text().strip():
+            self.search_message.hide()
+            self.search_message.clear()
+        else:
+            self.search_message.setStyleSheet(f"color: {colors().note_text.name()};")
+            self.search_message.setText("No article matches this search.")
+            self.search_message.show()
         self.article_model.set_records(found)
         current = self.reader.article
         if current is not None:

@@ -37,6 +37,7 @@ from desktop.app_context import AppContext
 from desktop.error_display import show_error
 from desktop.kb.article_picker import ArticlePickerDialog, article_link_markdown
 from desktop.ticket_pane.pane_data import note_key, reply_key
+from sync.services.article_links import ArticleLinks, mentioned_article_ids
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.drafts import Drafts
 from sync.services.ticket_work import TicketWork
@@ -58,7 +59,14 @@ def _save_draft(drafts: Drafts, key: str, text: str) -> ChangeSet:
 def _send(work: TicketWork, drafts: Drafts, ticket_id: str, mode: str, text: str) -> WriteResult:
     result = work.reply(ticket_id, text) if mode == "reply" else work.note(ticket_id, text)
     drafts.discard(reply_key(ticket_id) if mode == "reply" else note_key(ticket_id))
-    return result
+    if not mentioned_article_ids(text):
+        return result
+    try:  # articles linked from the text are now "used in" this ticket
+        linked = ArticleLinks(work.replica).link_mentions(ticket_id)
+    except Exception:  # the reply is sent; a missing link must not look like a failed send
+        log.warning("could not link the articles mentioned in ticket %s", ticket_id, exc_info=True)
+        return result
+    return WriteResult(result.entity_id, result.changes | linked.changes)
 
 
 class ComposerEdit(QPlainTextEdit):

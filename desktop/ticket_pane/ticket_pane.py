@@ -14,8 +14,10 @@ Contract for the main window:
 * Half-written replies are saved as drafts when switching tickets, when the pane is hidden,
   and when its window gets a Close event (before the window's ``closeEvent`` can close the
   AppContext, whose ``close`` drains queued writes). :meth:`flush_drafts` does it on demand.
-* :attr:`article_link_activated` carries an article id from a link in the conversation;
-  :attr:`article_created` the id of an article made from this ticket's resolution.
+* :attr:`article_link_activated` carries an article id from a link in the conversation
+  or from the Suggestions tab (:class:`~desktop.ticket_pane.suggestions_panel.SuggestionsPanel`,
+  recomputed after every load); :attr:`article_created` the id of an article made from
+  this ticket's resolution.
 
 Files dropped anywhere on the pane are attached to the shown ticket. UI thread only.
 """
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.automation.pane_automation import PaneAutomation
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
@@ -47,6 +50,7 @@ from desktop.ticket_pane.links_panel import LinksPanel
 from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
 from desktop.ticket_pane.reply_composer import ReplyComposer
 from desktop.ticket_pane.resolution_article import article_from_resolution
+from desktop.ticket_pane.suggestions_panel import SuggestionsPanel
 from desktop.ticket_pane.work_log_panel import WorkLogPanel
 from desktop.ticket_pane.work_timer import WorkTimers
 from desktop.visible_debounce import VisibleDebounce
@@ -92,6 +96,11 @@ class TicketPane(QWidget):
         self.attachments = AttachmentsPanel(ctx)
         self.links = LinksPanel(ctx)
         self.links.ticket_requested.connect(self.show_ticket)
+        self.suggestions = SuggestionsPanel(ctx)
+        self.suggestions.ticket_requested.connect(self.show_ticket)
+        self.suggestions.article_requested.connect(self.article_link_activated)
+        self.suggestions.insert_link_requested.connect(self._insert_article_link)
+        self.suggestions.counted.connect(self._suggestions_counted)
         self.activity = ActivityPanel()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("ticketTabs")
@@ -99,6 +108,7 @@ class TicketPane(QWidget):
             (self.work_log, "Work log"),
             (self.attachments, "Attachments"),
             (self.links, "Links"),
+            (self.suggestions, "Suggestions"),
             (self.activity, "History"),
         ):
             self.tabs.addTab(widget, title)
@@ -109,6 +119,7 @@ class TicketPane(QWidget):
         self.talk.addWidget(self.composer)
         self.talk.setStretchFactor(0, 1)
         self.talk.setSizes([600, 150])
+        self.automation = PaneAutomation(ctx, self)  # SLA box, macro button, checklist tab
         side = QWidget()
         self._side_layout = QVBoxLayout(side)
         self._side_layout.setContentsMargins(0, 0, 0, 0)
@@ -207,6 +218,8 @@ class TicketPane(QWidget):
         self.work_log.set_detail(d)
         self.attachments.set_detail(d)
         self.links.set_detail(d)
+        self.suggestions.set_ticket(d.id)
+        self.automation.show_detail(d)
         self.activity.set_data(data)
         self.article_button.setEnabled(bool(d.resolution.strip()))
         for widget, title, count in (
@@ -235,6 +248,17 @@ class TicketPane(QWidget):
         self.work_log.clear()
         self.attachments.set_detail(None)
         self.links.set_detail(None)
+        self.automation.show_detail(None)
+        self.suggestions.set_ticket(None)
+
+    def _insert_article_link(self, article_id: str, title: str) -> None:
+        if self.tabs.indexOf(self.talk) >= 0:  # narrow: bring the composer into view
+            self.tabs.setCurrentWidget(self.talk)
+        self.composer.insert_article_link(article_id, title)
+
+    def _suggestions_counted(self, count: int) -> None:
+        title = f"Suggestions ({count})" if count else "Suggestions"
+        self.tabs.setTabText(self.tabs.indexOf(self.suggestions), title)
 
     def _changed(self, changes: ChangeSet) -> None:
         if self._ticket_id is None:

@@ -10,6 +10,10 @@ Applying is one unit of work: the field changes (one ``ticket.update``, noted "m
 '<name>'"), then the reply or note rendered against the changed ticket (one
 ``ticket.comment``), then the SLA refresh and the automation rules for both writes. A macro
 that would change nothing and has no message writes nothing.
+
+:meth:`MacroService.fill` is the desktop's variant: it applies the field changes the same
+way but returns the rendered message instead of writing it, so the agent can read and edit
+it in the reply composer before sending.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from sync.services.ticket_state import acting_user, load_ticket
 from sync.services.ticket_work import MAX_COMMENT_CHARS, add_comment_in
 from sync.services.ticket_writes import TicketWrite, after_ticket_write
 
-__all__ = ["MACRO_FIELDS", "Macro", "MacroService"]
+__all__ = ["MACRO_FIELDS", "Macro", "MacroFill", "MacroService"]
 
 _COLLECTION = "macros"
 #: Fields a macro may change; ``assignee_id`` may be "me" (whoever applies it).
@@ -119,6 +123,16 @@ class Macro:
             raise ValueError(f"invalid macro document: {exc!r}") from exc
 
 
+@dataclass(frozen=True)
+class MacroFill:
+    """What :meth:`MacroService.fill` did: the field changes are written (``result``); the
+    message (rendered against the changed ticket) is for the composer, in ``kind``'s mode."""
+
+    result: WriteResult
+    text: str
+    kind: CommentKind
+
+
 class MacroService:
     """Macros for the signed-in agent; each method is one unit of work (database thread)."""
 
@@ -177,6 +191,15 @@ class MacroService:
 
     def apply(self, ticket_id: str, ref: str) -> WriteResult:
         """Apply a macro to a ticket (see the module docstring)."""
+        return self._apply(ticket_id, ref, write_message=True).result
+
+    def fill(self, ticket_id: str, ref: str) -> MacroFill:
+        """Apply a macro's field changes and tags now (one ``ticket.update``, SLA and rules as
+        for :meth:`apply`) and return its message rendered against the changed ticket,
+        unwritten, for the reply composer."""
+        return self._apply(ticket_id, ref, write_message=False)
+
+    def _apply(self, ticket_id: str, ref: str, *, write_message: bool) -> MacroFill:
         macro = self.get(ref)
         now = self.replica.clock()
         label = f"macro '{macro.name}'"
@@ -201,15 +224,16 @@ class MacroService:
             text = render(macro.body, placeholder_values(s, ticket_id, actor)).strip()
             if len(text) > MAX_COMMENT_CHARS:
                 raise ValidationError(f"The message is longer than {MAX_COMMENT_CHARS} characters.")
-            if text:
+            if text and write_message:
                 comment = add_comment_in(
                     s, ticket_id, macro.kind, text, from_requester=False, now=now, actor=actor
                 )
                 writes.append(comment.write)
             if not writes:
-                return WriteResult(ticket_id, ChangeSet())
+                return MacroFill(WriteResult(ticket_id, ChangeSet()), text, macro.kind)
             after_ticket_write(s, writes, now=now, actor=actor)
-        return WriteResult(ticket_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+        changes = ChangeSet(tickets=frozenset({ticket_id}), journal=True)
+        return MacroFill(WriteResult(ticket_id, changes), text, macro.kind)
 
 
 def _all(s: Session) -> list[Macro]:

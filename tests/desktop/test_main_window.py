@@ -172,6 +172,8 @@ def test_settings_restore_last_view_sort_and_layout(
     first.tickets.table.setColumnWidth(Col.QUEUE, 177)
     # Narrower than the default: a wider sidebar could be clamped by the ticket pane's minimum
     # width on the small offscreen screen, making the test depend on the screen size.
+    # The whole offscreen screen (800 px) leaves the list and the pane their minimum widths.
+    first.resize(first.screen().availableGeometry().width(), first.height())
     first.outer_split.setSizes([120, first.width() - 120])
     sidebar_width = first.outer_split.sizes()[0]
     first.close()

@@ -1,4 +1,4 @@
-"""The first-run screen: standalone setup on the database thread, demo request, server disabled."""
+"""The first-run screen: standalone setup on the database thread, demo request, server option."""
 
 from __future__ import annotations
 
@@ -16,15 +16,14 @@ def test_suggested_username() -> None:
     assert suggest_username("") == ""
 
 
-def test_choices_and_disabled_server_option(qtbot: QtBot, empty_ctx: AppContext) -> None:
+def test_choices_and_server_option(qtbot: QtBot, empty_ctx: AppContext) -> None:
     screen = WelcomeScreen(empty_ctx)
     qtbot.addWidget(screen)
     screen.show()
     assert screen.stack.currentWidget() is screen.choices
     assert screen.standalone_button.isEnabled() and screen.demo_button.isEnabled()
-    assert not screen.server_button.isEnabled()
+    assert screen.server_button.isEnabled()
     assert screen.server_button.toolTip() == SERVER_TOOLTIP
-    assert "not available" in screen.server_note.text()
     with qtbot.waitSignal(screen.demo_requested):
         screen.demo_button.click()
 
