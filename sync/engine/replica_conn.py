@@ -40,6 +40,7 @@ KEYS = {
     "last_error_kind": "sync.last_error_kind",
     "blocked": "sync.blocked",  # why the outbox cannot drain (e.g. the server is too old)
     "token_store": "sync.token_store",
+    "keyring_account": "sync.keyring_account",  # the token's keyring entry (session.keyring_account)
 }
 
 

@@ -39,7 +39,15 @@ from sync.engine.sync_round import SyncEngine, SyncReport
 from sync.errors import AuthRequiredError, SyncError
 from sync.replica.replica import Replica
 
-__all__ = ["ConnectResult", "RoundRunner", "connect", "local_role", "open_engine", "sign_out"]
+__all__ = [
+    "ConnectResult",
+    "RoundRunner",
+    "connect",
+    "keyring_account",
+    "local_role",
+    "open_engine",
+    "sign_out",
+]
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,11 @@ def connect(
                 f"The server refused the user name {username!r} with that password (or the account is "
                 "disabled). Check them and try again; nothing on this computer was changed."
             ) from None
-        stored = save_token(url, username, answer.token, allow_file=allow_file_keyring)
+        account = keyring_account(username, client_id)
+        stored = save_token(url, account, answer.token, allow_file=allow_file_keyring)
+        prev_url, prev_account = get_setting(conn, "server_url"), get_setting(conn, "keyring_account")
+        if switching and prev_url and prev_account and (prev_url, prev_account) != (url, account):
+            delete_token(prev_url, prev_account)  # the old account's sign-in is of no use any more
         with transaction(conn):
             adopted = None
             if switching:
@@ -112,6 +124,7 @@ def connect(
                 adopted = adopt_current_user(conn, answer.user.user_id)
             set_setting(conn, "server_url", url)
             set_setting(conn, "username", username)
+            set_setting(conn, "keyring_account", account)
             set_setting(conn, "user_id", answer.user.user_id)
             set_setting(conn, "user_role", local_role(answer.user))
             set_setting(conn, "token_store", stored.kind)
@@ -193,13 +206,26 @@ def local_role(user: protocol.UserInfo) -> str:
     return user.role
 
 
+def keyring_account(username: str, client_id: str) -> str:
+    """The keyring entry's account name: the user name *and* this replica's client id.
+
+    The server binds a token to the device (client id) it was issued for, so two replicas of
+    one person on one computer (say a laptop's replica and a test copy) need two entries;
+    keyed by user name alone, signing one in would break the other's sign-in.
+    """
+    return f"{username} [{client_id}]"
+
+
 def _account(replica: Replica) -> tuple[str, str, str | None]:
+    """(server URL, keyring account, token store) of a connected replica. Replicas signed in
+    before accounts carried the client id keep their entry under the plain user name."""
     url, username = replica.get_setting("sync.server_url"), replica.get_setting("sync.username")
     if url is None or username is None:
         raise NotConnectedError(
             "This replica is not connected to a server. Connect with: outpost connect URL --user NAME"
         )
-    return url, username, replica.get_setting("sync.token_store")
+    account = replica.get_setting("sync.keyring_account") or username
+    return url, account, replica.get_setting("sync.token_store")
 
 
 def _pending(conn: sqlite3.Connection, seq_base: int) -> int:

@@ -91,7 +91,8 @@ def read_status(replica: Replica) -> SyncStatus:
         settings.get("sync.username"),
         settings.get("sync.token_store"),
     )
-    signed_in = bool(url and username and load_token(url, username, kind))
+    account = settings.get("sync.keyring_account") or username  # see session.keyring_account
+    signed_in = bool(url and account and load_token(url, account, kind))
     return SyncStatus(
         mode=settings.get("mode", "standalone"),
         server_url=url,

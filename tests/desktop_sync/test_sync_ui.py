@@ -35,6 +35,12 @@ from sync.services.ticket_service import NewTicket
 MakeDesk = Callable[..., Desk]
 
 
+def _keyring_account(d: Desk) -> str:
+    account = d.replica.get_setting("sync.keyring_account")
+    assert account is not None
+    return account
+
+
 def _show_all_open(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.tickets.model.query_applied, timeout=LONG):
         window.tickets.model.set_query(ListQuery(view_key="all_open"))
@@ -208,7 +214,7 @@ def test_a_revoked_token_asks_to_sign_in_again_and_signing_in_resumes(
     sync_ui = window.sync_ui
     _wait_first_round(qtbot, window)
 
-    token = load_token(alice.url, "alice", alice.replica.get_setting("sync.token_store"))
+    token = load_token(alice.url, _keyring_account(alice), alice.replica.get_setting("sync.token_store"))
     assert token is not None
     with httpx.Client(base_url=server.url, headers=PROTO) as http:
         assert http.delete("/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code < 300
@@ -373,7 +379,7 @@ def test_without_a_keyring_the_dialog_says_the_sign_in_lasts_this_session_only(
         status = read_status(alice.replica)
         assert status.token_storage == "memory" and status.signed_in
     finally:
-        delete_token(server.url, "alice")
+        delete_token(server.url, _keyring_account(alice))
 
 
 def test_sign_out_revokes_the_token_and_keeps_the_work(
@@ -383,12 +389,13 @@ def test_sign_out_revokes_the_token_and_keeps_the_work(
     alice.sync()
     window = open_app(alice)
     _wait_first_round(qtbot, window)
-    token = load_token(alice.url, "alice", alice.replica.get_setting("sync.token_store"))
+    token = load_token(alice.url, _keyring_account(alice), alice.replica.get_setting("sync.token_store"))
     assert token is not None
     with qtbot.waitSignal(window.sync_ui.controller.signed_out, timeout=LONG):
         window.sync_ui.controller.sign_out()
     qtbot.waitUntil(lambda: _mode_text(window) == "⚠ Sign in again", timeout=LONG)
-    assert load_token(alice.url, "alice", alice.replica.get_setting("sync.token_store")) is None
+    store = alice.replica.get_setting("sync.token_store")
+    assert load_token(alice.url, _keyring_account(alice), store) is None
     with httpx.Client(base_url=server.url, headers=PROTO) as http:  # revoked on the server too
         assert http.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert window.sync_ui.controller.scheduler is None

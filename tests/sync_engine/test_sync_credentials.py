@@ -14,6 +14,7 @@ from sync.engine.session import open_engine, sign_out
 from sync.engine.status import read_status
 from sync.engine.sync_client import SyncClient
 from sync.errors import AuthRequiredError
+from sync.replica.replica import Replica
 
 MakeDesk = Callable[..., Desk]
 URL = "https://desk.example.org"
@@ -61,11 +62,31 @@ def test_a_plaintext_keyring_is_never_picked_by_itself_only_when_allowed(
     assert credentials.load_token(URL, "carol", "file") is None
 
 
+def _account(replica: Replica) -> str:
+    account = replica.get_setting("sync.keyring_account")
+    assert account is not None and account.startswith("alice [")
+    return account
+
+
+def test_two_replicas_of_one_user_keep_separate_sign_ins(server: ServerUnderTest, desk: MakeDesk) -> None:
+    """The server binds a token to its device: a second replica signing in as the same person
+    on the same computer must not replace (and so break) the first replica's sign-in."""
+    first, second = desk(server, "alice"), desk(server, "alice", name="alice-second-replica")
+    first.sync()
+    second.sync()  # signed in after the first: must not have replaced its sign-in
+    first.new_ticket("Laptop replica")
+    second.new_ticket("Second replica")
+    first.sync()
+    second.sync()
+    assert first.pending() == 0 and second.pending() == 0
+    assert _account(first.replica) != _account(second.replica)
+
+
 def test_the_token_never_reaches_the_replica_and_sign_out_revokes_it(
     server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
 ) -> None:
     a = desk(server, "alice")
-    token = credentials.load_token(a.url, "alice", "keyring")
+    token = credentials.load_token(a.url, _account(a.replica), "keyring")
     assert token is not None
     a.sync()
     a.new_ticket("Badge reader")
@@ -74,7 +95,7 @@ def test_the_token_never_reaches_the_replica_and_sign_out_revokes_it(
     reopened = Desk.create(a.path, server, "alice", connect=False)
     a.replica = reopened.replica  # closed by the fixture
     assert sign_out(reopened.replica, http=reopened.http())
-    assert credentials.load_token(reopened.url, "alice", "keyring") is None
+    assert credentials.load_token(reopened.url, _account(reopened.replica), "keyring") is None
     with pytest.raises(AuthRequiredError):  # revoked on the server too, not just forgotten here
         SyncClient(reopened.http(), token=token).me()
     with pytest.raises(AuthRequiredError, match="Sign in"):
