@@ -5,15 +5,23 @@ from __future__ import annotations
 from desktop.record_table_model import Column, local_time_text
 from sync.services.article_service import ArticleRevisionView, ArticleSummary
 
-__all__ = ["ARTICLE_COLUMNS", "ARTICLE_UPDATED", "REVISION_COLUMNS", "state_text"]
+__all__ = ["ARTICLE_COLUMNS", "ARTICLE_UPDATED", "REVISION_COLUMNS", "UNSYNCED_MARK", "state_text"]
 
 
 def state_text(state: str) -> str:
     return "Published" if state == "published" else "Draft"
 
 
+#: The same mark the ticket list shows for changes the server has not confirmed yet.
+UNSYNCED_MARK = "●"
+
+
 def _title(a: ArticleSummary) -> str:
-    return a.title
+    return f"{UNSYNCED_MARK} {a.title}" if a.unsynced else a.title
+
+
+def _title_tip(a: ArticleSummary) -> str:
+    return f"{a.title}\n(changes not yet synced)" if a.unsynced else a.title
 
 
 def _category(a: ArticleSummary) -> str:
@@ -22,7 +30,7 @@ def _category(a: ArticleSummary) -> str:
 
 ARTICLE_UPDATED = Column("Updated", lambda a: local_time_text(a.updated_at))
 ARTICLE_COLUMNS = (
-    Column("Title", _title, tooltip=_title),
+    Column("Title", _title, tooltip=_title_tip),
     Column("Category", _category),
     Column("Kind", lambda a: a.kind),
     Column("State", lambda a: state_text(a.state)),

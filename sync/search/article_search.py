@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sync.replica.models import Article
 from sync.search.query_model import Kind, TextField, TextFilter
 from sync.search.search_service import SearchService
-from sync.services.article_service import ArticleSummary
+from sync.services.article_service import ArticleSummary, article_summaries
 
 __all__ = ["find_articles"]
 
@@ -38,7 +38,5 @@ def find_articles(
         return []
     with search.replica.read() as s:
         rows = s.execute(select(Article).where(Article.id.in_(list(order)))).scalars().all()
-        found = [
-            ArticleSummary(a.id, a.title, a.category, a.kind, a.state, a.revision, a.updated_at) for a in rows
-        ]
+        found = article_summaries(s, rows)
     return sorted(found, key=lambda a: order[a.id])

@@ -6,7 +6,7 @@ someone else's draft and publishing need a knowledge manager or an admin.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,14 @@ from sync.services.changes import ChangeSet, WriteResult
 from sync.services.journal import pending_entity_ids, record_activity, record_mutation
 from sync.services.ticket_state import acting_user, require_role
 
-__all__ = ["ARTICLE_KINDS", "ArticleDetail", "ArticleRevisionView", "ArticleService", "ArticleSummary"]
+__all__ = [
+    "ARTICLE_KINDS",
+    "ArticleDetail",
+    "ArticleRevisionView",
+    "ArticleService",
+    "ArticleSummary",
+    "article_summaries",
+]
 
 ARTICLE_KINDS = ("how-to", "known error", "faq")
 CURATORS = {"knowledge_manager", "admin"}
@@ -40,6 +47,18 @@ class ArticleSummary:
     state: str
     revision: int
     updated_at: datetime
+    unsynced: bool = False  # changes made here that the server has not confirmed yet
+
+
+def article_summaries(s: Session, articles: Sequence[Article]) -> list[ArticleSummary]:
+    """Summaries of ``articles`` (in that order), each flagged if it has unsynced changes."""
+    pending = pending_entity_ids(s, [a.id for a in articles])
+    return [
+        ArticleSummary(
+            a.id, a.title, a.category, a.kind, a.state, a.revision, a.updated_at, a.id in pending
+        )
+        for a in articles
+    ]
 
 
 @dataclass(frozen=True)
@@ -245,10 +264,8 @@ class ArticleService:
                 )
             )
         with self.replica.read() as s:
-            return [
-                ArticleSummary(a.id, a.title, a.category, a.kind, a.state, a.revision, a.updated_at)
-                for a in s.execute(stmt.order_by(Article.category, Article.title).limit(limit)).scalars()
-            ]
+            rows = s.execute(stmt.order_by(Article.category, Article.title).limit(limit)).scalars().all()
+            return article_summaries(s, rows)
 
     def categories(self) -> list[str]:
         with self.replica.read() as s:

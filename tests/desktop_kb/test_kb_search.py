@@ -142,3 +142,28 @@ def test_the_article_picker_ignores_accents_and_half_typed_filters(qtbot, ctx):
     picker.search_edit.setText("category:")  # not a query yet: a substring match, no error box
     qtbot.waitUntil(lambda: picker.model.rowCount() == 0)
     assert picker.findChildren(QMessageBox) == []
+
+
+def test_articles_with_unsynced_changes_carry_the_mark_until_the_server_confirms(qtbot, ctx):
+    from sqlalchemy import update
+
+    from desktop.kb.article_columns import UNSYNCED_MARK
+    from sync.replica.models import Mutation
+    from sync.services.changes import ChangeSet
+
+    ids = seed(ctx)
+    view = make_kb(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3)
+    titles = {a.id: view.article_model.index(n, 0).data() for n, a in enumerate(view.article_model.records())}
+    assert all(t.startswith(UNSYNCED_MARK) for t in titles.values())
+    with ctx.replica.write() as s:  # what a sync round does once the server applied them
+        s.execute(update(Mutation).where(Mutation.entity_id != ids["bern"]).values(state="applied"))
+    ctx.hub.changed.emit(ChangeSet(everything=True, journal=True))  # the round's change notice
+
+    def marked() -> dict[str, bool]:
+        return {
+            a.id: view.article_model.index(n, 0).data().startswith(UNSYNCED_MARK)
+            for n, a in enumerate(view.article_model.records())
+        }
+
+    qtbot.waitUntil(lambda: marked() == {ids["zurich"]: False, ids["bern"]: True, ids["vpn"]: False})
