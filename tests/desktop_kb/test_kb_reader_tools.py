@@ -32,7 +32,9 @@ def make_kb(qtbot, ctx: AppContext) -> KnowledgeBaseView:
 def open_article(qtbot, view: KnowledgeBaseView, article_id: str) -> None:
     with qtbot.waitSignal(view.article_opened, timeout=2000):
         view.open_article(article_id)
-    qtbot.waitUntil(lambda: view.reader.article is not None and view.reader.article.id == article_id)
+    qtbot.waitUntil(
+        lambda: view.reader.article is not None and view.reader.article.id == article_id, timeout=15_000
+    )
 
 
 def three_revisions(ctx: AppContext) -> str:
@@ -65,7 +67,7 @@ def test_view_an_old_revision_and_restore_it(qtbot, ctx, qtmodeltester):
     row = [r.revision for r in reader.revisions_model.records()].index(1)
     rect = reader.revisions_table.visualRect(reader.revisions_model.index(row, 1))
     qtbot.mouseClick(reader.revisions_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: reader.banner.isVisible())
+    qtbot.waitUntil(lambda: reader.banner.isVisible(), timeout=15_000)
     assert "Revision 1 of 3" in reader.banner.text()
     assert "Then sign in again" not in reader.browser.toPlainText()
     assert reader.restore_button.isVisible() and reader.restore_button.isEnabled()
@@ -75,7 +77,7 @@ def test_view_an_old_revision_and_restore_it(qtbot, ctx, qtmodeltester):
     detail = ctx.articles.detail(article)
     assert (detail.title, detail.body, detail.revision) == ("VPN drops", V1, 4)
     assert [r.revision for r in ctx.articles.revisions(article)] == [1, 2, 3, 4]  # history kept
-    qtbot.waitUntil(lambda: reader.revisions_model.rowCount() == 4)
+    qtbot.waitUntil(lambda: reader.revisions_model.rowCount() == 4, timeout=15_000)
     assert not reader.banner.isVisible()
     assert "Then sign in again" not in reader.browser.toPlainText()
 
@@ -88,7 +90,7 @@ def test_diff_two_revisions_side_by_side_and_unified(qtbot, ctx):
     select_revisions(view, 2, 3)
     assert reader.selected_revisions() == [2, 3]
     reader.compare_button.click()
-    qtbot.waitUntil(lambda: reader.diff_dialog is not None and reader.diff_dialog.isVisible())
+    qtbot.waitUntil(lambda: reader.diff_dialog is not None and reader.diff_dialog.isVisible(), timeout=15_000)
     dialog = reader.diff_dialog
     assert (dialog.diff.old.revision, dialog.diff.new.revision) == (2, 3)
     assert "Title: 1 line added, 1 removed." in dialog.summary_label.text()
@@ -102,7 +104,9 @@ def test_diff_two_revisions_side_by_side_and_unified(qtbot, ctx):
 
     select_revisions(view, 1)  # one revision: against the current one
     reader.compare_button.click()
-    qtbot.waitUntil(lambda: reader.diff_dialog is not dialog and reader.diff_dialog is not None)
+    qtbot.waitUntil(
+        lambda: reader.diff_dialog is not dialog and reader.diff_dialog is not None, timeout=15_000
+    )
     assert (reader.diff_dialog.diff.old.revision, reader.diff_dialog.diff.new.revision) == (1, 3)
     reader.diff_dialog.close()
 
@@ -125,7 +129,7 @@ def test_used_in_lists_the_tickets_and_opens_one(qtbot, ctx, make_ticket, qtmode
     open_article(qtbot, view, article)
     reader = view.reader
     usage = reader.usage
-    qtbot.waitUntil(lambda: usage.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: usage.model.rowCount() == 2, timeout=15_000)
     qtmodeltester.check(usage.model)
     assert {t.ticket_id for t in usage.model.records()} == {first, second}
     assert usage.summary_label.text() == "Used in 2 tickets"
@@ -142,7 +146,7 @@ def test_used_in_lists_the_tickets_and_opens_one(qtbot, ctx, make_ticket, qtmode
 
     unlinked = links.unlink(article, first)
     ctx.hub.changed.emit(unlinked.changes)  # what a write through ctx.write announces
-    qtbot.waitUntil(lambda: usage.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: usage.model.rowCount() == 1, timeout=15_000)
     assert usage.summary_label.text() == "Used in 1 ticket"
 
 
@@ -151,12 +155,12 @@ def test_helpfulness_feedback_counts_and_changes_of_mind(qtbot, ctx, qtmodeltest
     view = make_kb(qtbot, ctx)
     open_article(qtbot, view, article)
     panel = view.reader.feedback
-    qtbot.waitUntil(lambda: panel.summary is not None)
+    qtbot.waitUntil(lambda: panel.summary is not None, timeout=15_000)
     assert (panel.helpful_button.text(), panel.unhelpful_button.text()) == ("Helpful (0)", "Not helpful (0)")
 
     panel.comment_edit.setText("Tray 2 was the fix")
     panel.helpful_button.click()
-    qtbot.waitUntil(lambda: panel.helpful_button.text() == "Helpful (1)")
+    qtbot.waitUntil(lambda: panel.helpful_button.text() == "Helpful (1)", timeout=15_000)
     assert panel.helpful_button.isChecked() and not panel.unhelpful_button.isChecked()
     qtmodeltester.check(panel.model)
     assert panel.model.index(0, 2).data() == "Tray 2 was the fix"
@@ -165,7 +169,7 @@ def test_helpfulness_feedback_counts_and_changes_of_mind(qtbot, ctx, qtmodeltest
     assert tabs.tabText(tabs.indexOf(panel)) == "Feedback (1/1 helpful)"
 
     panel.unhelpful_button.click()  # one verdict per agent: it replaces the first
-    qtbot.waitUntil(lambda: panel.unhelpful_button.text() == "Not helpful (1)")
+    qtbot.waitUntil(lambda: panel.unhelpful_button.text() == "Not helpful (1)", timeout=15_000)
     assert panel.helpful_button.text() == "Helpful (0)"
     assert panel.unhelpful_button.isChecked() and not panel.helpful_button.isChecked()
     summary = ArticleFeedbackService(ctx.replica).summary(article)
@@ -230,7 +234,7 @@ def test_images_from_the_attachment_store_show_offline(qtbot, ctx, make_ticket, 
     view = make_kb(qtbot, ctx)
     open_article(qtbot, view, article)
     browser = view.reader.browser
-    qtbot.waitUntil(lambda: "See the diagram" in browser.toPlainText())
+    qtbot.waitUntil(lambda: "See the diagram" in browser.toPlainText(), timeout=15_000)
     url = blob_path(ctx.replica.attachments_dir, sha).as_uri()
     assert url in browser.toHtml()
     shown = browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(url))

@@ -33,46 +33,46 @@ def seed(ctx: AppContext) -> dict[str, str]:
 def test_typing_an_unaccented_word_finds_the_accented_one(qtbot, ctx, qtmodeltester):
     ids = seed(ctx)
     view = make_kb(qtbot, ctx)
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3, timeout=15_000)
     qtbot.keyClicks(view.search_edit, "Zurich")
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 2)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 2, timeout=15_000)
     assert {a.id for a in view.article_model.records()} == {ids["zurich"], ids["vpn"]}
     qtmodeltester.check(view.article_model)
 
     qtbot.keyClicks(view.search_edit, " print")  # prefixes, every word must match
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 1, timeout=15_000)
     assert view.article_model.record(0).id == ids["zurich"]
 
     view.search_edit.clear()
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3, timeout=15_000)
 
 
 def test_the_category_narrows_a_search(qtbot, ctx):
     ids = seed(ctx)
     view = make_kb(qtbot, ctx)
-    qtbot.waitUntil(lambda: view.category_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: view.category_model.rowCount() == 3, timeout=15_000)
     view.category_list.setCurrentIndex(
         view.category_model.index(view.category_model.records().index("Network"), 0)
     )
     qtbot.keyClicks(view.search_edit, "zurich")
-    qtbot.waitUntil(lambda: [a.id for a in view.article_model.records()] == [ids["vpn"]])
+    qtbot.waitUntil(lambda: [a.id for a in view.article_model.records()] == [ids["vpn"]], timeout=15_000)
 
 
 def test_bad_query_syntax_shows_a_message_not_an_exception(qtbot, ctx):
     seed(ctx)
     view = make_kb(qtbot, ctx)
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3, timeout=15_000)
     qtbot.keyClicks(view.search_edit, "stauts:open")
-    qtbot.waitUntil(lambda: view.search_message.isVisible())
+    qtbot.waitUntil(lambda: view.search_message.isVisible(), timeout=15_000)
     assert "did you mean 'status'" in view.search_message.text()
     assert view.article_model.rowCount() == 0
     assert view.findChildren(QMessageBox) == []  # a message under the box, not an error dialog
     view.search_edit.clear()
     qtbot.keyClicks(view.search_edit, "geneva")
-    qtbot.waitUntil(lambda: view.search_message.text() == "No article matches this search.")
+    qtbot.waitUntil(lambda: view.search_message.text() == "No article matches this search.", timeout=15_000)
     view.search_edit.clear()
     qtbot.keyClicks(view.search_edit, "bern")
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 1, timeout=15_000)
     assert not view.search_message.isVisible()
 
 
@@ -108,7 +108,7 @@ def test_the_ticket_search_box_sends_one_query_per_pause(qtbot):
     bar.text_settled.connect(settled.append)
     qtbot.keyClicks(bar.edit, "printer floor")  # faster than DEBOUNCE_MS between keys
     assert settled == []
-    qtbot.waitUntil(lambda: settled == ["printer floor"])
+    qtbot.waitUntil(lambda: settled == ["printer floor"], timeout=15_000)
     qtbot.keyClicks(bar.edit, "\r")  # Enter with nothing new sends nothing again
     assert settled == ["printer floor"]
 
@@ -136,11 +136,11 @@ def test_the_article_picker_ignores_accents_and_half_typed_filters(qtbot, ctx):
     picker = ArticlePickerDialog(ctx)
     qtbot.addWidget(picker)
     picker.show()
-    qtbot.waitUntil(lambda: picker.model.rowCount() == 3)
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 3, timeout=15_000)
     qtbot.keyClicks(picker.search_edit, "zurich office")
-    qtbot.waitUntil(lambda: [a.id for a in picker.model.records()] == [ids["zurich"]])
+    qtbot.waitUntil(lambda: [a.id for a in picker.model.records()] == [ids["zurich"]], timeout=15_000)
     picker.search_edit.setText("category:")  # not a query yet: a substring match, no error box
-    qtbot.waitUntil(lambda: picker.model.rowCount() == 0)
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 0, timeout=15_000)
     assert picker.findChildren(QMessageBox) == []
 
 
@@ -153,7 +153,7 @@ def test_articles_with_unsynced_changes_carry_the_mark_until_the_server_confirms
 
     ids = seed(ctx)
     view = make_kb(qtbot, ctx)
-    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: view.article_model.rowCount() == 3, timeout=15_000)
     titles = {a.id: view.article_model.index(n, 0).data() for n, a in enumerate(view.article_model.records())}
     assert all(t.startswith(UNSYNCED_MARK) for t in titles.values())
     with ctx.replica.write() as s:  # what a sync round does once the server applied them
@@ -166,4 +166,6 @@ def test_articles_with_unsynced_changes_carry_the_mark_until_the_server_confirms
             for n, a in enumerate(view.article_model.records())
         }
 
-    qtbot.waitUntil(lambda: marked() == {ids["zurich"]: False, ids["bern"]: True, ids["vpn"]: False})
+    qtbot.waitUntil(
+        lambda: marked() == {ids["zurich"]: False, ids["bern"]: True, ids["vpn"]: False}, timeout=15_000
+    )

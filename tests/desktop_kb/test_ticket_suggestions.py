@@ -72,7 +72,7 @@ def test_suggestions_for_the_ticket_and_one_click_to_open(qtbot, ctx, pane, make
     assert opened.args == [ids["article"]]
 
     pane.tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(panel.tickets_table.isVisible)
+    qtbot.waitUntil(panel.tickets_table.isVisible, timeout=15_000)
     rect = panel.tickets_table.visualRect(panel.tickets_model.index(0, 1))
     with qtbot.waitSignal(pane.ticket_opened, timeout=3000) as followed:
         # QTest's double click is only the second press; a person's starts with a click
@@ -85,7 +85,7 @@ def test_suggestions_for_the_ticket_and_one_click_to_open(qtbot, ctx, pane, make
 def test_insert_link_then_send_records_that_the_article_was_used(qtbot, ctx, pane, make_ticket, wait_idle):
     ids = seed(ctx, make_ticket)
     panel = show(qtbot, pane, ids["vpn_new"])
-    qtbot.waitUntil(lambda: not pane.composer.editor.isReadOnly())
+    qtbot.waitUntil(lambda: not pane.composer.editor.isReadOnly(), timeout=15_000)
     assert panel.articles_model.index(0, 3).data() == ""
     panel.insert_link_button.click()
     assert f"(outpost:article/{ids['article']})" in pane.composer.text()
