@@ -8,10 +8,13 @@ Every figure is printed beside a baseline measured in the same run on the same m
 * start-up and memory: a process that imports PySide6 and shows an empty QMainWindow;
 * switching views / search: the same query run straight on the service (no Qt), so the
   ratio is the cost of the UI path (worker thread, signals, model reset, painting);
+* opening a ticket with :data:`LONG_REPLIES` replies in the ticket pane (target < 100 ms,
+  until painted): the same detail read straight from ``TicketQueries.detail``;
 * "max stall": the longest gap of a 5 ms UI-thread timer while the work ran — the event
   loop must stay responsive (< 100 ms) even when a query takes longer.
 
-Each probe runs in a fresh process (``--probe``) under ``QT_QPA_PLATFORM=offscreen``.
+Each probe runs in a fresh process (``--probe``) under ``QT_QPA_PLATFORM=offscreen``; a probe
+that exits with an error or without its results stops the bench with the probe's stderr.
 """
 
 from __future__ import annotations
@@ -30,6 +33,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VIEWS = ("mine", "unassigned", "due_soon", "all_open", "recently_closed")
+LONG_REPLIES = 50
+#: Replica setting naming the bench's own long ticket, so it is made once per cached replica.
+LONG_TICKET_SETTING = f"bench.ticket_with_{LONG_REPLIES}_replies"
+LONG_REPLY_TEXT = "The drop came back after about ten minutes; what the screen and the event log showed. " * 3
+PANE_OPENS = 7
+#: Which lines each probe prints; a probe that ends without one of them has failed.
+PROBE_LINES = {
+    "baseline": ("READY",),
+    "app": ("READY", "COUNTS", "RESULT"),
+    "table": ("RESULT",),
+    "pane": ("RESULT",),
+}
+
+
+class ProbeFailedError(RuntimeError):
+    """A probe process crashed or did not print its results."""
 
 
 def rss_mb() -> float:
@@ -52,6 +71,53 @@ def replica_for(tickets: int) -> Path:
         done.write_text(f"{time.perf_counter() - started:.1f} s\n")
         print(f"  built in {done.read_text().strip()}", flush=True)
     return target
+
+
+def long_ticket(data_dir: Path) -> str:
+    """The id of a ticket with :data:`LONG_REPLIES` replies in the cached replica, made on first use.
+
+    Demo tickets carry at most a handful of comments. This one is written through the services
+    (requester and agent taking turns); its journal entries are then marked applied, as after a
+    push: it is the bench's fixture, not someone's unsynced work, and pending entries would make
+    :func:`replica_for` refuse to rebuild the replica and show in the app's pending count.
+    """
+    from sqlalchemy import func, select, update
+
+    from sync.replica.models import Mutation
+    from sync.replica.replica import open_replica
+    from sync.services.directory import Directory
+    from sync.services.ticket_service import NewTicket, TicketService
+    from sync.services.ticket_work import TicketWork
+
+    replica = open_replica(data_dir)
+    try:
+        if (known := replica.get_setting(LONG_TICKET_SETTING)) is not None:
+            return known
+        with replica.read() as s:
+            last_seq = s.execute(select(func.max(Mutation.seq))).scalar_one() or 0
+        directory = Directory(replica)
+        requester = directory.search_people("a", limit=1, requesters_only=True)[0]
+        draft = NewTicket(
+            subject=f"Laptop keeps losing Wi-Fi in the library ({LONG_REPLIES} replies)",
+            queue_id=directory.queue_by_name("IT").id,
+            description="The connection drops every few minutes, only in the library.",
+            requester_id=requester.id,
+        )
+        ticket_id = TicketService(replica).create_ticket(draft).entity_id
+        work = TicketWork(replica)
+        for n in range(LONG_REPLIES):
+            body = f"Reply {n + 1}: tried **another access point** and a fresh profile. {LONG_REPLY_TEXT}"
+            work.add_comment(ticket_id, "reply", body, from_requester=n % 2 == 0)
+        with replica.write() as s:
+            s.execute(
+                update(Mutation)
+                .where(Mutation.seq > last_seq, Mutation.state == "pending")
+                .values(state="applied")
+            )
+        replica.set_setting(LONG_TICKET_SETTING, ticket_id)
+        return ticket_id
+    finally:
+        replica.close()
 
 
 # -- probes (run in a child process) ---------------------------------------------------------------
@@ -103,12 +169,10 @@ def probe_baseline() -> None:
 
 
 def probe_app(data_dir: Path) -> None:
-    from desktop.app import AppController, guard_pyside_refcounts
-
-    guard_pyside_refcounts()
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import AppController
     from desktop.settings import AppSettings
     from desktop.theme import ThemeController
     from desktop.ticket_table.search_bar import DEBOUNCE_MS
@@ -174,9 +238,6 @@ def probe_app(data_dir: Path) -> None:
 
 def probe_table(data_dir: Path) -> None:
     """The table model alone over a big replica: first page, paging, filtering, sorting."""
-    from desktop.app import guard_pyside_refcounts
-
-    guard_pyside_refcounts()
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -222,26 +283,105 @@ def probe_table(data_dir: Path) -> None:
     ctx.close()
 
 
+def probe_pane(data_dir: Path, ticket_id: str) -> None:
+    """The ticket pane opening the long ticket (until painted), after another ticket each time."""
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app_context import AppContext
+    from desktop.ticket_pane import TicketPane
+    from desktop.ticket_pane.pane_data import load_pane_data
+    from sync.replica.replica import open_replica
+    from sync.services.ticket_queries import TicketFilter
+
+    app = QApplication([])
+    ctx = AppContext(open_replica(data_dir))
+    other = next(r.id for r in ctx.queries.rows(TicketFilter.open_tickets(), limit=5) if r.id != ticket_id)
+    pane = TicketPane(ctx)
+    pane.resize(1280, 800)  # the wide layout: conversation, fields and tabs all on screen
+    pane.show()
+    app.processEvents()
+
+    def idle() -> None:
+        """Let the pane's follow-up reads (drafts, suggestions) finish before the next open."""
+        deadline = QDeadlineTimer(30_000)
+        while ctx.runner.pending and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+
+    stalls, opens = _Stalls(), []
+    worst, replies = 0.0, 0
+    for _ in range(PANE_OPENS):
+        _wait(pane.ticket_opened, lambda: pane.show_ticket(other))
+        idle()
+        stalls.reset()
+        started = time.perf_counter()
+        _wait(pane.ticket_opened, lambda: pane.show_ticket(ticket_id))
+        pane.repaint()  # on screen, not only loaded
+        opens.append(time.perf_counter() - started)
+        worst = max(worst, stalls.worst)
+        detail = pane.detail
+        if detail is None or detail.id != ticket_id:
+            raise RuntimeError(f"the pane did not open ticket {ticket_id} within the timeout")
+        replies = len(detail.comments)
+        idle()
+    service, pane_data = [], []
+    for _ in range(PANE_OPENS):  # the same reads on this thread, without Qt
+        started = time.perf_counter()
+        ctx.queries.detail(ticket_id)
+        service.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        load_pane_data(ctx, ticket_id)
+        pane_data.append(time.perf_counter() - started)
+    out = {
+        "replies": replies,
+        "first_open_ms": opens[0] * 1000,
+        "open_ms_median": statistics.median(opens) * 1000,
+        "open_ms_max": max(opens) * 1000,
+        "service_detail_ms_median": statistics.median(service) * 1000,
+        "pane_data_ms_median": statistics.median(pane_data) * 1000,
+        "stall_ms": worst * 1000,
+    }
+    print("RESULT", json.dumps(out), flush=True)
+    pane.close()
+    ctx.close()
+
+
 # -- the driver ------------------------------------------------------------------------------------
-def _run_probe(kind: str, data_dir: Path | None = None) -> tuple[float, dict[str, Any], dict[str, Any]]:
-    """(seconds from spawn to READY, READY payload, RESULT payload)."""
+def _run_probe(
+    kind: str, data_dir: Path | None = None, *extra: str
+) -> tuple[float, dict[str, Any], dict[str, Any]]:
+    """(seconds from spawn to READY, READY payload, RESULT payload); raises
+    :class:`ProbeFailedError` with the end of the probe's stderr when it fails."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, __file__, "--probe", kind]
+    cmd = [sys.executable, __file__, "--probe", kind, *extra]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     ready_s, counts_s, ready, result = float("nan"), float("nan"), {}, {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("READY"):
-            ready_s = time.perf_counter() - started
-            ready = json.loads(line.split(" ", 1)[1])
-        elif line.startswith("COUNTS"):
-            counts_s = time.perf_counter() - started
-        elif line.startswith("RESULT"):
-            result = json.loads(line.split(" ", 1)[1])
-    proc.wait()
+    seen: set[str] = set()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            tag = line.split(" ", 1)[0].strip()
+            seen.add(tag)
+            if tag == "READY":
+                ready_s = time.perf_counter() - started
+                ready = json.loads(line.split(" ", 1)[1])
+            elif tag == "COUNTS":
+                counts_s = time.perf_counter() - started
+            elif tag == "RESULT":
+                result = json.loads(line.split(" ", 1)[1])
+        code = proc.wait()
+        missing = [tag for tag in PROBE_LINES[kind] if tag not in seen]
+        if code != 0 or missing:
+            stderr.seek(0)
+            lines = [ln for ln in stderr.read().splitlines() if "propagateSizeHints" not in ln]
+            what = f"exited with code {code}" if code else "exited without printing " + ", ".join(missing)
+            raise ProbeFailedError(
+                f"the {kind!r} probe {what}.\n  command: {' '.join(cmd)}\n  its stderr (last lines):\n"
+                + "\n".join(f"    {ln}" for ln in lines[-30:])
+            )
     ready["counts_s"] = counts_s
     return ready_s, ready, result
 
@@ -253,8 +393,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--million", action="store_true", help="also measure the table on 1,000,000 tickets")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--probe", choices=["baseline", "app", "table"])
+    parser.add_argument("--probe", choices=sorted(PROBE_LINES))
     parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--ticket", help="the ticket the pane probe opens")
     args = parser.parse_args()
     if args.probe == "baseline":
         return probe_baseline()
@@ -262,11 +403,21 @@ def main() -> None:
         return probe_app(args.data_dir)
     if args.probe == "table":
         return probe_table(args.data_dir)
+    if args.probe == "pane":
+        return probe_pane(args.data_dir, args.ticket)
+    try:
+        report(args)
+    except ProbeFailedError as exc:
+        sys.exit(f"bench_desktop: {exc}")
 
+
+def report(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
     data = replica_for(args.tickets)
+    long_id = long_ticket(data)
     base = [_run_probe("baseline") for _ in range(args.runs)]
     apps = [_run_probe("app", data) for _ in range(args.runs)]
+    panes = [_run_probe("pane", data, "--ticket", long_id)[2] for _ in range(args.runs)]
     base_s = statistics.median(b[0] for b in base)
     app_s = statistics.median(a[0] for a in apps)
     base_rss = statistics.median(b[1]["rss_mb"] for b in base)
@@ -295,6 +446,19 @@ def main() -> None:
             f"({v['after_debounce_ms']:6.1f} after the {150} ms pause)   stall {v['stall_ms']:5.1f} ms   "
             f"{v['total']:,} matches"
         )
+    pane = {key: statistics.median(p[key] for p in panes) for key in panes[0]}
+    verdict = "ok" if pane["open_ms_median"] < 100 else "OVER the 100 ms target"
+    print(
+        f"open a ticket with {pane['replies']:.0f} replies {pane['open_ms_median']:6.1f} ms "
+        f"(first {pane['first_open_ms']:6.1f}, max {pane['open_ms_max']:6.1f})   "
+        f"service detail alone {pane['service_detail_ms_median']:6.1f} ms   "
+        f"ratio {pane['open_ms_median'] / max(pane['service_detail_ms_median'], 0.01):5.2f}   "
+        f"max UI stall {pane['stall_ms']:5.1f} ms   [target < 100 ms: {verdict}]"
+    )
+    print(
+        f"  (everything the pane reads — detail, queues, agents — {pane['pane_data_ms_median']:6.1f} ms "
+        "on the service)"
+    )
     if args.million:
         big = replica_for(1_000_000)
         _, _, table = _run_probe("table", big)
