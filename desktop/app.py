@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.app_context import AppContext
@@ -29,6 +30,7 @@ from desktop.settings import AppSettings
 from desktop.task_runner import TaskRunner
 from desktop.theme import ThemeController
 from desktop.welcome_screen import WelcomeScreen
+from resources import resource_path
 from sync.cli.data_dir import demo_data_dir, resolve_data_dir
 from sync.errors import OutpostError
 from sync.replica.replica import Replica, open_replica
@@ -36,6 +38,7 @@ from sync.replica.replica import Replica, open_replica
 __all__ = [
     "AppController",
     "DemoUnavailableError",
+    "application_icon",
     "build_demo",
     "parse_args",
     "run_app",
@@ -64,6 +67,11 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         f"(exit 1 if it is not shown within {SMOKE_TIMEOUT_MS // 1000} s); used to check installed bundles",
     )
     return parser.parse_known_args(list(argv))
+
+
+def application_icon() -> QIcon:
+    """Outpost's icon for every window (the shipped SVG; a null icon if the SVG plugin is missing)."""
+    return QIcon(str(resource_path("icons", "outpost.svg")))
 
 
 def build_demo(data_dir: Path) -> None:
@@ -222,6 +230,7 @@ def run_app(argv: Sequence[str]) -> int:
     app.setApplicationName("Outpost")
     app.setOrganizationName("Outpost")
     app.setApplicationDisplayName("Outpost")
+    app.setWindowIcon(application_icon())
     settings = AppSettings.default()
     theme = ThemeController(app, settings)
     theme.apply()

@@ -1,4 +1,4 @@
-"""Files the app ships with (icons, styles, translations, demo assets).
+"""Files the app ships with (today the application icon; see the README for what lives elsewhere).
 
 Always reach them through :func:`resource_path`, which works from a source checkout, an
 installed wheel and a PyInstaller bundle alike.

@@ -29,3 +29,11 @@ def test_smoke_test_exits_0_once_the_main_window_shows(tmp_path: Path) -> None:
 def test_help_lists_the_smoke_test_option() -> None:
     result = _outpost("--demo", "--help")
     assert result.returncode == 0 and "--smoke-test" in result.stdout
+
+
+def test_the_application_icon_comes_from_the_shipped_resources(qapp: object) -> None:
+    from desktop.app import application_icon
+
+    icon = application_icon()
+    assert not icon.isNull()
+    assert not icon.pixmap(64, 64).isNull()  # the SVG really renders, not just a file name
