@@ -17,6 +17,13 @@ Strictness
     so a typo is a clear 422 rather than a silent default. Responses ignore unknown fields
     (``extra="ignore"``) so an older client keeps working when a newer server adds fields.
 
+Features
+    Optional additions inside protocol version 1 are advertised by name in
+    ``ServerInfo.features`` (``GET /v1/hello``). A client sends a request field that belongs
+    to a feature only when the server lists it: an older server refuses unknown request
+    fields, and lists no features (the field defaults to empty), so a newer client simply
+    does without. Current features: :data:`FEATURE_PULL_ONLY_MINE`.
+
 Times are ISO 8601 strings with an offset (the server sends UTC, ``+00:00``). Ids are the
 client-generated UUIDs of the records. Versions are integers from the server's commit order.
 """
@@ -29,6 +36,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 __all__ = [
+    "FEATURE_PULL_ONLY_MINE",
     "MAX_ATTACHMENT_BYTES",
     "MAX_PULL_LIMIT",
     "MAX_PUSH_MUTATIONS",
@@ -37,6 +45,7 @@ __all__ = [
     "PAYLOAD_VERSIONS",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "SERVER_FEATURES",
     "ActivityRecord",
     "ArticleRecord",
     "ArticleRevisionRecord",
@@ -90,6 +99,12 @@ PAYLOAD_VERSIONS: dict[str, int] = {
     "person.create": 1,
 }
 
+#: ``PullRequest.only = "mine"``: the caller's own open tickets first (see ``PullRequest``).
+FEATURE_PULL_ONLY_MINE = "pull.only_mine"
+
+#: Every feature this code's server offers, advertised in ``ServerInfo.features``.
+SERVER_FEATURES: tuple[str, ...] = (FEATURE_PULL_ONLY_MINE,)
+
 MAX_PUSH_MUTATIONS = 1000
 MAX_PULL_LIMIT = 5000
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -138,7 +153,9 @@ class ServerInfo(_Response):
 
     ``server_id`` names the database (it never changes); ``epoch`` changes when an admin
     declares the database restored from a backup. A client whose cursor came from another
-    ``server_id``/``epoch`` must re-bootstrap (keeping its unsynced journal).
+    ``server_id``/``epoch`` must re-bootstrap (keeping its unsynced journal). ``features``
+    names the optional protocol additions this server understands (see the module
+    docstring); an older server sends none.
     """
 
     server_id: str
@@ -150,6 +167,7 @@ class ServerInfo(_Response):
     max_pull_limit: int = MAX_PULL_LIMIT
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     max_upload_chunk_bytes: int = MAX_UPLOAD_CHUNK_BYTES
+    features: list[str] = Field(default_factory=list)
 
 
 # --- sign-in ------------------------------------------------------------------------------------
@@ -278,10 +296,21 @@ class PushResponse(_Response):
 
 
 class PullRequest(_Request):
-    """``POST /v1/pull``. ``cursor`` is opaque: null for a bootstrap, else the last answer's."""
+    """``POST /v1/pull``. ``cursor`` is opaque: null for a bootstrap, else the last answer's.
+
+    ``only = "mine"`` (feature :data:`FEATURE_PULL_ONLY_MINE`; send it only to a server that
+    lists the feature, and only with ``cursor`` null): a single preview page of the caller's
+    own open tickets (assigned to them, not resolved, closed or merged; at most ``limit``,
+    most recently updated first) with their comments, work logs, attachments, links and
+    activity, plus the queues and people they name — each at its current version, within
+    the caller's scope. It is not a step of the stream: its ``cursor`` is a bootstrap cursor
+    (don't store it), and every record comes again, at the same or a newer version, in the
+    bootstrap that follows.
+    """
 
     cursor: Annotated[str, Field(max_length=8000)] | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT)] = 2000
+    only: Literal["mine"] | None = None
 
 
 class _Record(_Response):

@@ -11,7 +11,9 @@ Sign-in failures stay in the dialog with a message that says what to do (wrong p
 server unreachable, a version mismatch). Once signed in, the first round shows its
 progress and can be stopped; if it fails, the replica is still connected and background
 sync retries, which the dialog says before closing. ``synced(report_or_None)`` is emitted
-when the dialog is done after a successful sign-in. UI thread only.
+when the dialog is done after a successful sign-in; ``records_arrived(ChangeSet)`` when
+the first round committed records before finishing (the person's own tickets come first),
+so the window's views can show them at once. UI thread only.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def describe_connect_error(error: BaseException, url: str) -> tuple[str, str]:
 class ConnectDialog(QDialog):
     synced = Signal(object)  # SyncReport, or None when the first round did not finish
     _first_progress = Signal(object)  # network thread → UI thread
+    records_arrived = Signal(object)  # ChangeSet committed mid-round (the person's own tickets first)
 
     def __init__(
         self,
@@ -231,6 +234,8 @@ class ConnectDialog(QDialog):
 
     def _show_progress(self, p: SyncProgress) -> None:
         self.status_label.setText(describe_progress(p))
+        if p.changes is not None:
+            self.records_arrived.emit(p.changes)
         if p.total:
             self.progress.setRange(0, p.total)
             self.progress.setValue(min(p.done, p.total))

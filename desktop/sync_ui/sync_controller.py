@@ -19,8 +19,10 @@ while the replica is connected to a server. Threading, which is the whole point:
 Every local write (``ctx.hub.changed``) asks for a sync, debounced a little so a burst of
 writes makes one round. After a round that pushed or pulled anything the controller emits
 one ChangeSet on ``ctx.hub.changed`` for the views — and ignores that notice itself, so a
-sync never triggers another. :meth:`shutdown` cancels a running round and waits a bounded
-time; a round stuck in a network call is left to finish on its daemon thread.
+sync never triggers another. Progress that carries ``changes`` (a first sync's "your
+tickets first" page, committed before the rest arrives) is announced the same way at once.
+:meth:`shutdown` cancels a running round and waits a bounded time; a round stuck in a
+network call is left to finish on its daemon thread.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ _PHASES = {
     "connect": "Contacting the server",
     "push": "Sending changes",
     "upload": "Uploading files",
+    "mine": "Your tickets first",
     "pull": "Receiving updates",
     "download": "Downloading files",
     "done": "Finishing",
@@ -58,6 +61,8 @@ _PHASES = {
 
 
 def describe_progress(p: SyncProgress) -> str:
+    if p.phase == "mine":  # a first sync's own tickets: the engine's words say it best
+        return p.message or f"{_PHASES['mine']}…"
     what = _PHASES.get(p.phase, p.phase.title())
     if p.total:
         return f"{what} {p.done:,}/{p.total:,}…"
@@ -241,18 +246,29 @@ class SyncController(QObject):
         self.progress_text = describe_progress(progress)
         self.progress_changed.emit(progress)
         self._publish()
+        if progress.changes is not None:
+            self.announce_changes(progress.changes)
+
+    def announce_changes(self, changes: ChangeSet) -> None:
+        """Records arrived mid-round (a first sync's own tickets): let the views refresh now.
+
+        Emitted like a round's notice, and likewise ignored by this controller.
+        """
+        if self._closing:
+            return
+        self._emitting_own_changes = True
+        try:
+            self.ctx.hub.changed.emit(changes)
+        finally:
+            self._emitting_own_changes = False
 
     def _announce(self, report: SyncReport, *, force: bool = False) -> None:
         """One "what changed" notice for the views after a round that moved anything."""
         moved = report.pushed or report.pulled_records or report.left_scope or not report.changes.is_empty
         if not (moved or force):
             return
-        changes = report.changes | ChangeSet(journal=True, everything=bool(report.pushed) or force)
-        self._emitting_own_changes = True
-        try:
-            self.ctx.hub.changed.emit(changes)
-        finally:
-            self._emitting_own_changes = False
+        everything = bool(report.pushed) or force
+        self.announce_changes(report.changes | ChangeSet(journal=True, everything=everything))
 
     def _hub_changed(self, changes: Any) -> None:
         if self._emitting_own_changes or self._closing:

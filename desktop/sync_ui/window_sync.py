@@ -141,6 +141,7 @@ class WindowSync(QObject):
             return
         self.connect_dialog = dialog
         dialog.synced.connect(self._signed_in)
+        dialog.records_arrived.connect(self.controller.announce_changes)
         dialog.open()
 
     def _signed_in(self, report: SyncReport | None) -> None:

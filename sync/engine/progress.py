@@ -16,20 +16,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sync.engine.errors import SyncCancelledError
+from sync.services.changes import ChangeSet
 
 __all__ = ["CancelToken", "Phase", "ProgressFn", "SyncProgress", "no_progress"]
 
-Phase = Literal["connect", "push", "upload", "pull", "download", "done"]
+#: ``mine``: a first sync fetching the person's own open tickets before everything else.
+Phase = Literal["connect", "push", "upload", "mine", "pull", "download", "done"]
 
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """``done`` of ``total`` units in ``phase`` (mutations, records or bytes); ``total`` None if unknown."""
+    """``done`` of ``total`` units in ``phase`` (mutations, records or bytes); ``total`` None if unknown.
+
+    ``changes`` is set when records were committed mid-round and views may refresh now,
+    before the round's own notice (e.g. after a first sync's "your tickets first" page).
+    """
 
     phase: Phase
     done: int
     total: int | None
     message: str
+    changes: ChangeSet | None = None
 
 
 ProgressFn = Callable[[SyncProgress], None]

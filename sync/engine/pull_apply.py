@@ -17,6 +17,10 @@ Order inside the transaction:
 5. During a re-bootstrap, remember every id received (the end-of-bootstrap sweep).
 6. Store the cursor, the highest version seen and the server identity.
 
+Before a first bootstrap, the ``only = "mine"`` preview page (the person's own open
+tickets) goes through steps 2–4 without moving the cursor or the watermark
+(:meth:`PageApplier.apply_first_tickets`); the stream then upserts the same records again.
+
 Threading: runs on the sync worker's engine connection only.
 """
 
@@ -152,16 +156,8 @@ class PageApplier:
         with transaction(conn):
             if get_setting(conn, "cursor") != expected_cursor:
                 return None
-            result = PageResult(records=page.record_count)
-            self._upsert_all(page.records, result)
-            self._delete(page, result)
-            pending = load_pending(conn)
-            busy: set[str] = set()
-            for m in pending:
-                busy |= m.refs
-            if not self.fresh:
-                sweep_provisional(conn, result.tickets - busy, result.articles - busy)
-            rebase(conn, pending, result.tickets & busy, result.articles & busy)
+            result = self._apply_records(page)
+            self._settle_first_tickets(page, result)
             if self.resync:
                 self._mark_seen(page)
             top = max((int(r["version"]) for rows in page.records.values() for r in rows), default=0)
@@ -171,6 +167,57 @@ class PageApplier:
             set_setting(conn, "server_id", page.server.server_id)
             set_setting(conn, "epoch", str(page.server.epoch))
             return result
+
+    def apply_first_tickets(self, page: PullPage) -> PageResult | None:
+        """Apply the ``only = "mine"`` preview page before a bootstrap, in one transaction.
+
+        Records and the rebase of pending work go in as for any page, but the cursor and
+        the watermark stay where they are (the stream sends every record again, at the
+        same or a newer version). The tickets received are remembered (setting
+        ``first_tickets``) until the stream has sent them again: one the stream never sends
+        left the person's scope meanwhile and is removed when the bootstrap completes.
+        None (nothing applied) if a stream page was applied meanwhile.
+        """
+        conn = self.conn
+        with transaction(conn):
+            if get_setting(conn, "cursor") is not None:
+                return None
+            result = self._apply_records(page)
+            waiting = set((get_setting(conn, "first_tickets") or "").split()) | result.tickets
+            set_setting(conn, "first_tickets", " ".join(sorted(waiting)) or None)
+            set_setting(conn, "server_id", page.server.server_id)
+            set_setting(conn, "epoch", str(page.server.epoch))
+            return result
+
+    def _apply_records(self, page: PullPage) -> PageResult:
+        """Upserts, removals, sweep and rebase of one page (inside the caller's transaction)."""
+        conn = self.conn
+        result = PageResult(records=page.record_count)
+        self._upsert_all(page.records, result)
+        self._delete(page, result)
+        pending = load_pending(conn)
+        busy: set[str] = set()
+        for m in pending:
+            busy |= m.refs
+        if not self.fresh:
+            sweep_provisional(conn, result.tickets - busy, result.articles - busy)
+        rebase(conn, pending, result.tickets & busy, result.articles & busy)
+        # The preview page made the replica non-empty: later pages must clear and sweep.
+        self.fresh = self.fresh and not result.tickets
+        return result
+
+    def _settle_first_tickets(self, page: PullPage, result: PageResult) -> None:
+        """Tick off preview tickets the stream sent again; at its end, drop the rest."""
+        waiting_text = get_setting(self.conn, "first_tickets")
+        if waiting_text is None:
+            return
+        waiting = set(waiting_text.split()) - result.tickets - set(result.left_scope)
+        if not page.has_more:
+            for ticket_id in sorted(waiting):  # moved out of scope after the preview was read
+                ticket_removal.left_scope(self.conn, ticket_id, self.now)
+                result.left_scope.append(ticket_id)
+            waiting = set()
+        set_setting(self.conn, "first_tickets", " ".join(sorted(waiting)) or None)
 
     # -- upserts ----------------------------------------------------------------------------
     def _upsert_all(self, records: dict[str, list[dict[str, Any]]], result: PageResult) -> None:

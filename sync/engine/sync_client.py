@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel, Field
@@ -123,8 +123,11 @@ class SyncClient:
         resp = self._send("POST", "/v1/push", content=request.model_dump_json())
         return self._model(protocol.PushResponse, resp)
 
-    def pull(self, cursor: str | None, limit: int) -> PullPage:
-        body = protocol.PullRequest(cursor=cursor, limit=limit).model_dump_json()
+    def pull(self, cursor: str | None, limit: int, *, only: Literal["mine"] | None = None) -> PullPage:
+        """One page. ``only="mine"``: the preview page (send it only to a server that lists
+        ``protocol.FEATURE_PULL_ONLY_MINE``; the field is left out otherwise)."""
+        request = protocol.PullRequest(cursor=cursor, limit=limit, only=only)
+        body = request.model_dump_json(exclude={"only"} if only is None else None)
         env = self._model(_PullEnvelope, self._send("POST", "/v1/pull", content=body))
         return PullPage(
             cursor=env.cursor,

@@ -5,7 +5,9 @@
 1. ``GET /v1/hello``: the protocol range must include ours, and a changed server identity
    (``server_id``/``epoch``) starts a re-bootstrap (:mod:`sync.engine.resync`).
 2. On the first sync, pull first: a standalone replica's same-named queues and agents must
-   become the server's before its journal is pushed.
+   become the server's before its journal is pushed. A server that offers
+   ``pull.only_mine`` first sends the person's own open tickets (progress phase ``mine``,
+   with a change notice), then the whole scope in commit order.
 3. Push every pending mutation (:mod:`sync.engine.push`), uploading attachment files first.
 4. Pull pages from the stored cursor until ``has_more`` is false, each applied in one
    transaction together with its cursor (:mod:`sync.engine.pull_apply`).
@@ -62,6 +64,7 @@ class SyncReport:
     pages: int = 0
     left_scope: int = 0
     rebootstrapped: bool = False
+    first_tickets: int = 0  # the person's own tickets received first (a first sync's preview)
     blocked: str | None = None
     missing_files: list[str] = field(default_factory=list)
     changes: ChangeSet = field(default_factory=ChangeSet)
@@ -161,7 +164,8 @@ class SyncEngine:
             # server's (and its pending journal is rewritten) before anything is pushed.
             # (A re-bootstrap pushes first instead: what the server lost is re-sent before
             # the end-of-bootstrap sweep looks for records the server no longer has.)
-            self._pull(conn, report, progress, cancel)
+            mine_first = protocol.FEATURE_PULL_ONLY_MINE in server.features
+            self._pull(conn, report, progress, cancel, mine_first=mine_first)
         for _ in range(2):
             pushed = self._push(conn, uploader, progress, cancel)
             report.pushed += pushed.sent
@@ -208,8 +212,16 @@ class SyncEngine:
         return stored_id != server.server_id or stored_epoch != str(server.epoch)
 
     def _pull(
-        self, conn: sqlite3.Connection, report: SyncReport, progress: ProgressFn, cancel: CancelToken
+        self,
+        conn: sqlite3.Connection,
+        report: SyncReport,
+        progress: ProgressFn,
+        cancel: CancelToken,
+        *,
+        mine_first: bool = False,
     ) -> None:
+        if mine_first and get_setting(conn, "cursor") is None and get_setting(conn, "resync") != "1":
+            self._pull_mine(conn, report, progress, cancel)
         restarts = 0
         while True:
             try:
@@ -223,6 +235,31 @@ class SyncEngine:
                 report.rebootstrapped = True
         if get_setting(conn, "resync") == "1":
             finish_resync(conn)
+
+    def _pull_mine(
+        self, conn: sqlite3.Connection, report: SyncReport, progress: ProgressFn, cancel: CancelToken
+    ) -> None:
+        """Before a first bootstrap: the person's own open tickets, so they can start work.
+
+        Applied like a page (pending work rebased on top) but without moving the cursor or
+        the watermark; the bootstrap that follows sends the same records again. Progress
+        then carries a change notice so views show them before the rest arrives.
+        """
+        cancel.check()
+        progress(SyncProgress("mine", 0, None, "Your tickets first…"))
+        page = self.client.pull(None, self.pull_limit, only="mine")
+        cancel.check()
+        applier = PageApplier(conn, self.replica.attachments_dir, resync=False, now=_now_text())
+        result = applier.apply_first_tickets(page)
+        if result is None:  # another round started the stream meanwhile
+            return
+        count = report.first_tickets = len(result.tickets)
+        if not count:
+            progress(SyncProgress("mine", 0, 0, "No open tickets of yours; receiving the rest…"))
+            return
+        message = f"Your {count} open ticket{'s' if count != 1 else ''} arrived; receiving the rest…"
+        changes = ChangeSet(everything=True, journal=True)  # views may show them now
+        progress(SyncProgress("mine", count, count, message, changes=changes))
 
     def _pull_pages(
         self, conn: sqlite3.Connection, report: SyncReport, progress: ProgressFn, cancel: CancelToken

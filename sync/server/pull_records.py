@@ -215,11 +215,18 @@ def _select_columns(family: str, sqlite: bool) -> list[Any]:
 
 
 def fetch_family(
-    session: Session, family: str, after: int, upto: int, visible: ColumnElement[bool] | None
+    session: Session,
+    family: str,
+    after: int,
+    upto: int,
+    visible: ColumnElement[bool] | None,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> list[dict[str, Any]]:
     """Records of ``family`` whose change-log version is in ``(after, upto]``, not deleted,
     and visible (``visible`` is a condition on :class:`Ticket` joined as the record's scope
-    ticket; None: no scope filter), in version order, each with its version."""
+    ticket; None: no scope filter), in version order, each with its version. ``where``
+    narrows further by a condition on :class:`ChangeLog` (e.g. some tickets' records)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     first = _COLUMNS[family][0]
     table: type[Base] = first.class_
@@ -239,6 +246,8 @@ def fetch_family(
         )
         .order_by(ChangeLog.version)
     )
+    if where is not None:
+        stmt = stmt.where(where)
     if visible is not None:
         if family == "tickets":
             stmt = stmt.where(visible)

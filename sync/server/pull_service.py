@@ -17,6 +17,8 @@ change log, the records and the high-water version agree. A page:
 When the caller's queues changed since the cursor (the cursor records them), tickets of
 lost queues are listed in ``left_scope``; if queues were *gained*, the pull restarts from
 version 0 (``rescoped``) so the client receives the history of its new queues.
+
+``only = "mine"`` answers the preview page of :mod:`sync.server.pull_mine` instead.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ from sqlalchemy.orm import Session
 from sync import protocol
 from sync.server.access import Caller, ticket_visible_clause
 from sync.server.database import Database
+from sync.server.errors import BadRequest
 from sync.server.models import Ticket
 from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
+from sync.server.pull_mine import mine_records
 from sync.server.pull_records import FAMILIES, fetch_family
 from sync.server.server_identity import server_version
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
@@ -51,6 +55,8 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         assert state is not None
         high = int(state.last_version)
         scope: Scope = ALL_QUEUES if caller.sees_all_queues else caller.queue_ids
+        if request.only == "mine":
+            return _mine_page(s, caller, state, scope, request)
         position, rescoped = 0, False
         left: set[str] = set()
         if request.cursor is not None:
@@ -88,6 +94,25 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         }
 
 
+def _mine_page(
+    s: Session, caller: Caller, state: ServerState, scope: Scope, request: protocol.PullRequest
+) -> dict[str, Any]:
+    """The ``only = "mine"`` preview page (see :mod:`sync.server.pull_mine`)."""
+    if request.cursor is not None:
+        raise BadRequest('"only": "mine" is a preview before a bootstrap: send it with "cursor": null.')
+    high = int(state.last_version)
+    return {
+        "cursor": encode_cursor(Cursor(state.server_id, state.epoch, 0, scope)),
+        "has_more": False,
+        "records": mine_records(s, caller, high, request.limit),
+        "deletions": [],
+        "left_scope": [],
+        "rescoped": False,
+        "high_water": high,
+        "server": _server_info(state),
+    }
+
+
 def _families_in(s: Session, after: int, upto: int) -> tuple[list[str], bool]:
     """The record families with live changes in ``(after, upto]`` (in apply order), and
     whether the range holds any deletion."""
@@ -107,6 +132,7 @@ def _server_info(state: ServerState) -> dict[str, Any]:
         protocol_min=protocol.MIN_PROTOCOL_VERSION,
         protocol_max=protocol.PROTOCOL_VERSION,
         server_version=server_version(),
+        features=list(protocol.SERVER_FEATURES),
     ).model_dump(mode="json")
 
 

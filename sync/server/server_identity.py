@@ -38,6 +38,7 @@ def server_info(session: Session) -> protocol.ServerInfo:
         protocol_min=protocol.MIN_PROTOCOL_VERSION,
         protocol_max=protocol.PROTOCOL_VERSION,
         server_version=server_version(),
+        features=list(protocol.SERVER_FEATURES),
     )
 
 
