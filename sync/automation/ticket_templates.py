@@ -238,17 +238,7 @@ class TemplateService:
             location=location,
             tags=template.tags,
         )
-        now = self.replica.clock()
-        with self.replica.write() as s:
-            actor = acting_user(self.replica, s)
-            ticket, mutation = create_in(s, draft, now=now, actor=actor)
-            writes = [TicketWrite(ticket.id, mutation, created=True)]
-            if template.checklist:
-                writes.append(
-                    set_checklist_in(s, ticket.id, template.checklist, template.id, now=now, actor=actor)
-                )
-            after_ticket_write(s, writes, now=now, actor=actor)
-        return WriteResult(ticket.id, ChangeSet(tickets=frozenset({ticket.id}), journal=True))
+        return self._create(template, draft)
 
 
     def create_from_draft(self, template: TicketTemplate | str, draft: NewTicket) -> WriteResult:
@@ -258,6 +248,10 @@ class TemplateService:
         reference, or a template itself (a built-in one not installed on this replica)."""
         if isinstance(template, str):
             template = self.get(template)
+        return self._create(template, draft)
+
+    def _create(self, template: TicketTemplate, draft: NewTicket) -> WriteResult:
+        """The ticket and the template's checklist, in one unit of work."""
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)

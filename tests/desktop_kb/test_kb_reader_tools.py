@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from desktop_work.kb_screen import make_kb, open_article
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import QMessageBox
@@ -19,22 +20,6 @@ from sync.services.ticket_work import blob_path
 V1 = "# VPN\n\nRestart the client.\n"
 V2 = "# VPN\n\nRestart the client.\nThen sign in again.\n"
 V3 = "# VPN\n\nReinstall the client <script>alert(1)</script>.\nThen sign in again.\n"
-
-
-def make_kb(qtbot, ctx: AppContext) -> KnowledgeBaseView:
-    view = KnowledgeBaseView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1280, 800)
-    view.show()
-    return view
-
-
-def open_article(qtbot, view: KnowledgeBaseView, article_id: str) -> None:
-    with qtbot.waitSignal(view.article_opened, timeout=2000):
-        view.open_article(article_id)
-    qtbot.waitUntil(
-        lambda: view.reader.article is not None and view.reader.article.id == article_id, timeout=15_000
-    )
 
 
 def three_revisions(ctx: AppContext) -> str:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
+from desktop_work.kb_screen import make_kb
 from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
 from desktop.app_context import AppContext
-from desktop.kb import KnowledgeBaseView
 from desktop.kb.article_picker import ArticlePickerDialog
 from desktop.ticket_table import TicketTableModel
 from desktop.ticket_table.search_bar import SearchBar
 from sync.search import QUERY_HELP
-
-
-def make_kb(qtbot, ctx: AppContext) -> KnowledgeBaseView:
-    view = KnowledgeBaseView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1280, 800)
-    view.show()
-    return view
 
 
 def seed(ctx: AppContext) -> dict[str, str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from desktop_work.kb_screen import make_kb, open_article
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.app_context import AppContext
-from desktop.kb import KnowledgeBaseView
 from desktop.kb.safe_browser import SafeTextBrowser
 from sync.ids import new_id
 from sync.replica.models import Person
@@ -19,20 +19,6 @@ Also see [related](outpost:article/abc-123) and <b>raw html</b>.
 
 ![remote logo](https://tracker.example/pixel.png)
 """
-
-
-def make_kb(qtbot, ctx: AppContext) -> KnowledgeBaseView:
-    view = KnowledgeBaseView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1280, 800)
-    view.show()
-    return view
-
-
-def open_article(qtbot, view: KnowledgeBaseView, article_id: str) -> None:
-    with qtbot.waitSignal(view.article_opened, timeout=2000):
-        view.open_article(article_id)
-    qtbot.waitUntil(lambda: view.reader.article is not None and view.reader.article.id == article_id)
 
 
 def anchors(browser: SafeTextBrowser) -> list[str]:
