@@ -19,7 +19,6 @@ search box does, so a ticket written a moment ago is found.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -41,7 +40,7 @@ from desktop.record_table_model import Column, RecordTableModel
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import NotFoundError
 from sync.replica.replica import Replica
-from sync.search.index import IndexBusyError, SearchIndex
+from sync.search.search_service import SearchService
 from sync.search.similar import SimilarItems, SimilarTicket, SuggestedArticle
 
 __all__ = [
@@ -52,10 +51,6 @@ __all__ = [
     "load_suggestions",
 ]
 
-#: The search index is caught up inline when at most this many changes wait (like the search box).
-_INLINE_CATCH_UP = 500
-
-
 @dataclass(frozen=True)
 class Suggestions:
     ticket_id: str
@@ -65,11 +60,7 @@ class Suggestions:
 
 def load_suggestions(replica: Replica, ticket_id: str, *, limit: int = 5) -> Suggestions:
     """Database thread only."""
-    index = SearchIndex(replica)
-    backlog = index.backlog(limit=_INLINE_CATCH_UP + 1)
-    if 0 < backlog <= _INLINE_CATCH_UP:
-        with suppress(IndexBusyError):  # another writer holds the lock: suggest from what is indexed
-            index.catch_up(max_batches=2, busy_timeout_ms=0)
+    SearchService(replica).catch_up_small_backlog()  # like the search box; else suggest from what is indexed
     similar = SimilarItems(replica)
     return Suggestions(
         ticket_id,

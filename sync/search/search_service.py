@@ -131,7 +131,7 @@ class SearchService:
         started = time.perf_counter()
         now = self.replica.clock()
         parsed = self.parse(query, now=now) if isinstance(query, str) else query
-        backlog = self._catch_up() if catch_up else 0
+        backlog = self.catch_up_small_backlog() if catch_up else 0
         results = SearchResults(parsed, index_backlog=backlog)
         if parsed.is_empty:
             return results
@@ -317,8 +317,9 @@ class SearchService:
         in_window = int(rows[0][2]) if rows else 0
         return page, len(rows) > limit, in_window >= self.rank_window
 
-    def _catch_up(self) -> int:
-        """Index a small backlog now (without waiting for the write lock); return what is left."""
+    def catch_up_small_backlog(self) -> int:
+        """Index a backlog of at most :data:`INLINE_CATCH_UP` changes now, without waiting for
+        the write lock (a larger one is the background indexer's); return what is left."""
         backlog = self.index.backlog(limit=INLINE_CATCH_UP + 1)
         if 0 < backlog <= INLINE_CATCH_UP:
             try:
