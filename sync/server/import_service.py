@@ -358,7 +358,7 @@ def _import_blobs(db: Database, folder: Path, report: ImportReport) -> None:
     """Copy the files of imported attachments into the server's blob store (checked by SHA-256)."""
     with db.snapshot_session() as s:
         wanted = set(s.execute(select(sm.Attachment.sha256).distinct()).scalars())
-        have = set(s.execute(select(Blob.sha256).where(Blob.complete.is_(True))).scalars())
+        have = set(s.execute(select(Blob.sha256)).scalars())
     for sha in sorted(wanted - have):
         path = folder / sha[:2] / sha
         if not path.is_file():
@@ -375,8 +375,6 @@ def _import_blobs(db: Database, folder: Path, report: ImportReport) -> None:
                 Blob(
                     sha256=sha,
                     size=len(data),
-                    received=len(data),
-                    complete=True,
                     uploaded_by_id=None,
                     created_at=datetime.now(UTC),
                 )

@@ -1,4 +1,9 @@
-"""Routes for attachment blobs: resumable upload and on-demand download."""
+"""Routes for attachment blobs: private resumable upload and on-demand download.
+
+Who may do what is decided in ``blob_service`` (its docstring has the rules). A download
+supports ``Range: bytes=N-`` only: a malformed header is 400; a start past the end of the
+file (however many digits it has) is 416 with ``Content-Range: bytes */<size>``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from sync import protocol
 from sync.server import blob_service
 from sync.server.dependencies import CallerDep, DatabaseDep
-from sync.server.errors import BadRequest
+from sync.server.errors import ApiError, BadRequest
 
 __all__ = ["router"]
 
@@ -21,7 +26,32 @@ Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": protocol.ErrorBody} for code in (400, 401, 404, 409, 413, 426)
 }
+_DOWNLOAD_ERRORS: dict[int | str, dict[str, object]] = {
+    **_ERRORS,
+    416: {"model": protocol.ErrorBody, "description": "Range start past the end of the file"},
+}
 _RANGE = re.compile(r"^bytes=(\d+)-$")
+#: more digits than any file size can have (MAX_ATTACHMENT_BYTES is far below 10**18)
+_MAX_OFFSET_DIGITS = 18
+
+
+class RangeNotSatisfiable(ApiError):
+    status = 416
+    kind = "invalid_input"
+
+
+def _range_start(range_header: str, size: int) -> int:
+    """The N of ``bytes=N-``; 400 if malformed, 416 if N is past the end (never an overflow)."""
+    match = _RANGE.match(range_header.strip())
+    if match is None:
+        raise BadRequest("Only 'Range: bytes=N-' is supported.")
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > _MAX_OFFSET_DIGITS or int(digits) > size:
+        raise RangeNotSatisfiable(
+            f"The range starts past the end of the file ({size} bytes).",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return int(digits)
 
 
 @router.get(
@@ -54,7 +84,7 @@ async def upload_chunk(
 
 @router.get(
     "/{sha256}",
-    responses=_ERRORS,
+    responses=_DOWNLOAD_ERRORS,
     response_class=StreamingResponse,
     summary="Download a blob (Range: bytes=N- resumes)",
 )
@@ -65,12 +95,7 @@ def download(
     range_header: Annotated[str | None, Header(alias="Range")] = None,
 ) -> StreamingResponse:
     size = blob_service.blob_size_for_download(db, caller, sha256)
-    start = 0
-    if range_header is not None:
-        match = _RANGE.match(range_header.strip())
-        if match is None or int(match.group(1)) > size:
-            raise BadRequest("Only 'Range: bytes=N-' with N within the file is supported.")
-        start = int(match.group(1))
+    start = 0 if range_header is None else _range_start(range_header, size)
     headers = {"Content-Length": str(size - start), "Accept-Ranges": "bytes", "ETag": f'"{sha256}"'}
     status = 200
     if range_header is not None:

@@ -21,6 +21,7 @@ _RANGES = {
     "signin_max_failures_per_user": (1, 1000),
     "signin_max_failures_per_address": (1, 100000),
     "signin_window_seconds": (10, 86400),
+    "blob_upload_expiry_hours": (1, 24 * 30),
 }
 
 
@@ -30,6 +31,8 @@ class RuntimeSettings:
     signin_max_failures_per_user: int = 5
     signin_max_failures_per_address: int = 50
     signin_window_seconds: int = 900
+    #: an attachment upload untouched this long is deleted with its bytes (see blob_service)
+    blob_upload_expiry_hours: int = 24
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -9,6 +9,8 @@ processes behind a load balancer share it and keep no state of their own.
   and the ticket whose scope governs who may see it (null: visible to every agent).
 - ``ScopeLog``: where a ticket was before each move, so a pull can say it left your scope.
 - ``SyncClient``/``AppliedMutation``: per-device journal position and stored outcomes.
+- ``Blob``/``BlobChunk``: verified attachment bytes; ``BlobUpload``/``BlobUploadChunk``: one
+  user's upload in progress (private until verified; see ``blob_service``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models import Base
@@ -26,7 +39,8 @@ __all__ = [
     "AuthToken",
     "Blob",
     "BlobChunk",
-    "BlobClaim",
+    "BlobUpload",
+    "BlobUploadChunk",
     "ChangeLog",
     "ScopeLog",
     "ServerSetting",
@@ -129,13 +143,16 @@ class SignInThrottle(Base):
 
 
 class Blob(Base):
-    """An attachment's bytes, content-addressed. ``complete`` once the SHA-256 checked out."""
+    """An attachment's bytes, content-addressed, verified against the SHA-256 (see ``blob_service``).
+
+    A row exists only for complete, verified content. Holding (or knowing) a blob gives no
+    access to it: downloads are authorized by a visible record that references it.
+    ``uploaded_by_id`` records who stored it first (bookkeeping only, never authorization).
+    """
 
     __tablename__ = "blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
-    received: Mapped[int] = mapped_column(BigInteger, default=0)
-    complete: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime]
 
@@ -147,16 +164,35 @@ class BlobChunk(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class BlobClaim(Base):
-    """A user who has shown they hold a blob's bytes (see ``blob_service``).
+class BlobUpload(Base):
+    """One user's upload of one blob: private progress and, once ``complete``, the right to attach.
 
-    Knowing a SHA-256 is not enough to attach or download a file: a user gets a claim by
-    completing the upload, or by sending the same bytes again when the blob is already
-    stored (``verified`` counts how many have been compared so far; ``complete`` once all).
+    Until complete its bytes are staged in ``BlobUploadChunk`` rows of this upload only, so
+    nothing another user stored can influence its answers. ``touched_at`` (the last chunk,
+    or completion) is the expiry clock: an upload older than the server's
+    ``blob_upload_expiry_hours`` is deleted with its staged bytes.
     """
 
-    __tablename__ = "blob_claims"
-    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    verified: Mapped[int] = mapped_column(BigInteger, default=0)
+    __tablename__ = "blob_uploads"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    touched_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "sha256", name="uq_blob_uploads_user_sha"),
+        Index("ix_blob_uploads_sha", "sha256"),
+        Index("ix_blob_uploads_touched", "touched_at"),
+    )
+
+
+class BlobUploadChunk(Base):
+    """Bytes of an unfinished upload, at ``offset`` of the file (see ``BlobUpload``)."""
+
+    __tablename__ = "blob_upload_chunks"
+    upload_id: Mapped[str] = mapped_column(ForeignKey("blob_uploads.id"), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,8 +3,9 @@
 These never conflict: each adds a record with its own client-made id. Side effects follow
 the replica's rules at the device time of the work: an agent's public reply sets
 ``first_response_at`` (the earliest reply wins, whatever order they arrive in) and a
-requester's reply reopens a resolved ticket. An attachment needs its blob uploaded and
-complete first; otherwise the mutation is deferred (the push stops), not rejected.
+requester's reply reopens a resolved ticket. An attachment needs its blob uploaded by the
+caller (or already on a ticket they can see) first; otherwise the mutation is deferred (the
+push stops), not rejected (see ``blob_service``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sync.domain.ticket_type import CommentKind
 from sync.errors import ValidationError
 from sync.ids import new_id
 from sync.server.apply_context import ApplyContext, Deferred, automation_note
-from sync.server.blob_service import may_use_blob
+from sync.server.blob_service import may_attach_blob
 from sync.server.models import Activity, Attachment, Comment, Person, WorkLog
 from sync.server.payloads import TicketAttach, TicketComment, TicketNotify, TicketWorkLog
 from sync.server.state_models import Blob
@@ -99,10 +100,11 @@ def apply_ticket_attach(ctx: ApplyContext, p: TicketAttach) -> None:
     ticket = ctx.ticket_for_update(a.ticket_id)
     if ctx.session.get(Attachment, a.id) is not None:
         raise ValidationError("An attachment with this id already exists.")
-    blob = ctx.session.get(Blob, a.sha256)
-    # Knowing a hash is not holding the file: a caller without a claim on the blob (and no
-    # visible ticket already holding it) is asked to upload it, exactly as if it were missing.
-    if blob is None or not blob.complete or not may_use_blob(ctx.session, ctx.caller, a.sha256):
+    # Locked so an expiry sweep cannot delete the blob while this attachment is being added.
+    blob = ctx.session.get(Blob, a.sha256, with_for_update=True)
+    # Knowing a hash is not holding the file: a caller who neither completed an upload of it
+    # nor sees a ticket already holding it is asked to upload it, exactly as if it were missing.
+    if blob is None or not may_attach_blob(ctx.session, ctx.caller, a.sha256):
         raise Deferred("blob_missing", f"Upload {a.filename} (sha256 {a.sha256[:12]}…) before this change.")
     if blob.size != a.size:
         raise ValidationError(f"{a.filename}: the uploaded file is {blob.size} bytes, not {a.size}.")

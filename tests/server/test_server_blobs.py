@@ -125,7 +125,8 @@ def _attach(dev: Device, ticket_id: str, sha: str, size: int) -> dict[str, Any]:
 
 def test_knowing_a_hash_does_not_give_the_file(server: ServerUnderTest, ana: Device) -> None:
     """An agent who learns a stored file's SHA-256 can neither tell it is there, nor attach it
-    to a ticket of their own, nor download it; sending the real bytes proves possession."""
+    to a ticket of their own, nor download it. Uploading the real bytes lets her attach the
+    file to her own ticket, and only that ticket then lets her download it."""
     server.add_queue("HR")
     server.add_user("hal", queues=("HR",))
     hal = server.device("hal")
@@ -150,14 +151,15 @@ def test_knowing_a_hash_does_not_give_the_file(server: ServerUnderTest, ana: Dev
     body = ana.push(it_ticket, attach).json()
     assert body["stopped"]["kind"] == "blob_missing"
     assert ana.http.get(f"/v1/blobs/{sha}").status_code == 404
-    # ...and wrong bytes do not earn a claim (answered like any checksum failure).
-    forged = _put(ana, sha, 0, len(data), b"\0" * 1000)
+    # ...and wrong bytes are refused when the upload completes (her own upload, checked
+    # against the hash; before issue 12 each chunk was compared with hal's stored bytes).
+    forged = _put(ana, sha, 0, len(data), b"\0" * len(data))
     assert forged.status_code == 400 and "SHA-256" in forged.json()["message"]
     assert ana.http.get(f"/v1/blobs/{sha}/upload").json()["received"] == 0
-    # Sending the real bytes (in other chunk sizes than hal's) proves she holds the file.
+    # Sending the real bytes (in other chunk sizes than hal's) completes her own upload.
     assert _put(ana, sha, 0, len(data), data[:123_457]).json() == {
         "sha256": sha,
-        "size": None,
+        "size": len(data),
         "received": 123_457,
         "complete": False,
     }
@@ -165,6 +167,7 @@ def test_knowing_a_hash_does_not_give_the_file(server: ServerUnderTest, ana: Dev
     assert wrong_offset.status_code == 409 and wrong_offset.json()["detail"]["received"] == 123_457
     done = _put(ana, sha, 123_457, len(data), data[123_457:]).json()
     assert done["complete"] is True and done["size"] == len(data)
+    assert ana.http.get(f"/v1/blobs/{sha}").status_code == 404  # holding a file is no download right
     assert [o["status"] for o in ana.push_ok(it_ticket, attach)] == ["applied", "applied"]
     got = ana.http.get(f"/v1/blobs/{sha}")
     assert got.status_code == 200 and got.content == data
