@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import uuid
 from typing import Any
 
 import pytest
 from server.server_harness import Device, ServerUnderTest
+from sqlalchemy import text
 
 from sync import protocol
 
@@ -171,3 +173,47 @@ def test_knowing_a_hash_does_not_give_the_file(server: ServerUnderTest, ana: Dev
     assert [o["status"] for o in ana.push_ok(it_ticket, attach)] == ["applied", "applied"]
     got = ana.http.get(f"/v1/blobs/{sha}")
     assert got.status_code == 200 and got.content == data
+
+
+def test_users_uploading_one_file_at_once_all_complete_and_it_is_stored_once(
+    server: ServerUnderTest, ana: Device
+) -> None:
+    """Private uploads of the same file racing to completion (the first stores it, the rest
+    are deduplicated), and two devices of one user racing on one upload."""
+    for name in ("ben", "cy", "dee"):
+        server.add_user(name, queues=("IT",))
+    devices = [ana] + [server.device(name) for name in ("ben", "cy", "dee")]
+    data = os.urandom(200_000)
+    sha = hashlib.sha256(data).hexdigest()
+    answers: list[tuple[int, bool]] = []
+
+    def upload(dev: Device) -> None:
+        for offset in range(0, len(data), 50_000):
+            r = _put(dev, sha, offset, len(data), data[offset : offset + 50_000])
+            answers.append((r.status_code, bool(r.json().get("complete"))))
+
+    threads = [threading.Thread(target=upload, args=(dev,)) for dev in devices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [(200, False)] * 12 + [(200, True)] * 4
+    with server.db.engine.connect() as c:
+        stored = c.execute(text("SELECT count(*) FROM blob_chunks WHERE sha256 = :s"), {"s": sha})
+        assert stored.scalar_one() == 4
+        assert c.execute(text("SELECT count(*) FROM blob_upload_chunks")).scalar_one() == 0
+
+    small = os.urandom(1000)
+    small_sha = hashlib.sha256(small).hexdigest()
+    statuses: list[int] = []
+    second = server.device("ana")
+    racers = [
+        threading.Thread(target=lambda d=dev: statuses.append(_put(d, small_sha, 0, 1000, small).status_code))
+        for dev in (ana, second, ana)
+    ]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    assert 200 in statuses and set(statuses) <= {200, 409}
+    assert ana.http.get(f"/v1/blobs/{small_sha}/upload").json()["complete"] is True

@@ -97,3 +97,31 @@ def test_a_missing_blob_stops_the_push_at_that_change_and_it_is_reported(
     assert a.pending() == 2  # the attachment and everything after it wait, in order
     status = read_status(a.replica)
     assert status.blocked is not None and status.pending == 2
+
+
+def test_the_same_file_attached_in_two_queues_reaches_each_queue_and_no_further(
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
+) -> None:
+    """alice (IT) and carol (Facilities) attach the same photo: carol's upload is private and
+    deduplicated invisibly; bob (IT) downloads alice's attachment; carol's other device
+    downloads hers; carol never sees alice's ticket, and the file does not open it."""
+    alice, bob, carol = desk(server, "alice"), desk(server, "bob"), desk(server, "carol")
+    carol_laptop = desk(server, "carol", name="carol-laptop")
+    for d in (alice, bob, carol, carol_laptop):
+        d.sync()
+    source, data = _file(tmp_path, 300_000)
+    it_ticket = alice.new_ticket("Cracked window")
+    alice_att = alice.work.attach_file(it_ticket, source).entity_id
+    assert alice.sync().blocked is None and alice.pending() == 0
+    fac_ticket = carol.new_ticket("Cracked window, east wing", queue="Facilities")
+    carol_att = carol.work.attach_file(fac_ticket, source).entity_id
+    report = carol.sync()
+    assert report.blocked is None and report.missing_files == [] and carol.pending() == 0
+
+    bob.sync()
+    assert bob.engine().download_attachment(alice_att, lambda _p: None).read_bytes() == data
+    carol_laptop.sync()
+    assert carol_laptop.engine().download_attachment(carol_att, lambda _p: None).read_bytes() == data
+    with carol_laptop.replica.read() as s:
+        seen = s.execute(text("SELECT id FROM attachments")).scalars().all()
+    assert seen == [carol_att]  # alice's attachment (same file) is not in carol's scope
