@@ -156,12 +156,17 @@ class SyncClient:
     def download(
         self, sha256: str, offset: int, sink: Callable[[bytes], None], restart: Callable[[], None]
     ) -> None:
-        """Stream the blob from ``offset`` into ``sink``; ``restart()`` first if the range was ignored."""
+        """Stream the blob from ``offset`` into ``sink``; ``restart()`` first if the range was ignored,
+        or refused as starting past the end (416: the partial file is longer than the blob)."""
         headers = self._headers(auth=True)
         if offset:
             headers["Range"] = f"bytes={offset}-"
         try:
             with self.http.stream("GET", f"/v1/blobs/{sha256}", headers=headers) as resp:
+                if offset and resp.status_code == 416:
+                    resp.read()
+                    restart()
+                    return self.download(sha256, 0, sink, restart)
                 if resp.status_code >= 400:
                     resp.read()
                     _raise_for(resp)

@@ -125,3 +125,26 @@ def test_the_same_file_attached_in_two_queues_reaches_each_queue_and_no_further(
     with carol_laptop.replica.read() as s:
         seen = s.execute(text("SELECT id FROM attachments")).scalars().all()
     assert seen == [carol_att]  # alice's attachment (same file) is not in carol's scope
+
+
+def test_a_partial_download_longer_than_the_file_starts_again(
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
+) -> None:
+    """A damaged partial file longer than the attachment: the server answers the resume 416
+    (range past the end) and the client downloads the file again from byte 0."""
+    a, b = desk(server, "alice"), desk(server, "bob")
+    a.sync()
+    b.sync()
+    t = a.new_ticket("Cracked window")
+    source, data = _file(tmp_path, 5000)
+    att = a.work.attach_file(t, source).entity_id
+    a.sync()
+    b.sync()
+    sha = hashlib.sha256(data).hexdigest()
+    partial = b.replica.attachments_dir / f".partial-{sha}"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(os.urandom(6000))
+    recording = Recording()
+    engine = open_engine(b.replica, http=httpx.Client(base_url=b.url, transport=recording))
+    assert engine.download_attachment(att, lambda _p: None).read_bytes() == data
+    assert [r[2] for r in recording.requests if r[1] == f"/v1/blobs/{sha}"] == ["bytes=6000-", ""]
