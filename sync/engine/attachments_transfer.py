@@ -1,10 +1,13 @@
 """Moving attachment files: upload before the mutation that needs them, download on demand.
 
-Uploads are resumable and idempotent: the server says how many bytes of a blob it holds
-(``UploadStatus.received``) and the client sends the rest in chunks, each at the offset
-the server expects (a wrong offset is answered with the right one and the upload resumes
-there). A blob the server already has is answered ``complete`` at once, so re-running an
-interrupted round costs one request per attachment.
+Uploads are resumable and idempotent: the server says how many bytes of this user's own
+upload it holds (``UploadStatus.received``) and the client sends the rest in chunks, each
+at the offset the server expects (a wrong offset is answered with the right one and the
+upload resumes there). An upload this user completed is answered ``complete`` at once, so
+re-running an interrupted round costs one request per attachment. Uploads are private to
+the user: a file someone else stored is uploaded in full (the server deduplicates
+afterwards, invisibly), and an upload left unattached past the server's expiry is
+uploaded again when the push asks for it (``blob_missing``).
 
 Downloads go to ``attachments/.partial-<sha256>`` and resume from its size with a
 ``Range`` request; the file is checked against its SHA-256, flushed to disk and renamed
