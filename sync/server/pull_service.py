@@ -14,7 +14,8 @@ change log, the records and the high-water version agree. A page:
 4. answers a new cursor: the last version served, or — when nothing more is visible — the
    snapshot's high-water version, so an idle client's cursor still advances.
 
-When the caller's queues changed since the cursor (the cursor records them), tickets of
+When the caller's queues changed since the cursor (the cursor records them, signed by the
+server, so the record cannot be forged; see :mod:`sync.server.pull_cursor`), tickets of
 lost queues are listed in ``left_scope``; if queues were *gained*, the pull restarts from
 version 0 (``rescoped``) so the client receives the history of its new queues.
 
@@ -38,6 +39,7 @@ from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, en
 from sync.server.pull_mine import mine_records
 from sync.server.pull_records import FAMILIES, fetch_family
 from sync.server.server_identity import server_version
+from sync.server.server_secret import cursor_key
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
 __all__ = ["pull", "pull_json"]
@@ -55,13 +57,21 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         assert state is not None
         high = int(state.last_version)
         scope: Scope = ALL_QUEUES if caller.sees_all_queues else caller.queue_ids
+        key = cursor_key(s)
         if request.only == "mine":
-            return _mine_page(s, caller, state, scope, request)
+            return _mine_page(s, caller, state, scope, request, key)
         position, rescoped = 0, False
         left: set[str] = set()
         if request.cursor is not None:
+            # The scope in a cursor is the one this server recorded for this user (it is
+            # signed), so the queues lost since are computed from the server's record.
             cursor = decode_cursor(
-                request.cursor, server_id=state.server_id, epoch=state.epoch, high_water=high
+                request.cursor,
+                key=key,
+                user_id=caller.user_id,
+                server_id=state.server_id,
+                epoch=state.epoch,
+                high_water=high,
             )
             position = cursor.version
             if cursor.scope != scope:
@@ -83,7 +93,9 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
                 deletions = _deletions(s, caller, position, upto)
         left -= {r["id"] for r in records["tickets"]}
         return {
-            "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
+            "cursor": encode_cursor(
+                Cursor(state.server_id, state.epoch, upto, scope), key=key, user_id=caller.user_id
+            ),
             "has_more": has_more,
             "records": records,
             "deletions": deletions,
@@ -95,14 +107,16 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
 
 
 def _mine_page(
-    s: Session, caller: Caller, state: ServerState, scope: Scope, request: protocol.PullRequest
+    s: Session, caller: Caller, state: ServerState, scope: Scope, request: protocol.PullRequest, key: bytes
 ) -> dict[str, Any]:
     """The ``only = "mine"`` preview page (see :mod:`sync.server.pull_mine`)."""
     if request.cursor is not None:
         raise BadRequest('"only": "mine" is a preview before a bootstrap: send it with "cursor": null.')
     high = int(state.last_version)
     return {
-        "cursor": encode_cursor(Cursor(state.server_id, state.epoch, 0, scope)),
+        "cursor": encode_cursor(
+            Cursor(state.server_id, state.epoch, 0, scope), key=key, user_id=caller.user_id
+        ),
         "has_more": False,
         "records": mine_records(s, caller, high, request.limit),
         "deletions": [],
