@@ -10,6 +10,7 @@ from server.server_harness import PASSWORD, PROTO, Device, ServerUnderTest, star
 from sqlalchemy import select, update
 
 from sync.server import admin_service
+from sync.server.credentials import hash_token, new_token
 from sync.server.state_models import AuthToken
 
 
@@ -123,3 +124,33 @@ def test_another_users_device_id_reveals_nothing_about_that_device(server: Serve
     with server.http() as h:  # and no token was issued that could push (and read last_seq)
         r = h.post("/v1/push", json={"client_id": ana.client_id, "mutations": []})
     assert r.status_code == 401
+
+
+def test_a_token_bound_to_another_users_device_cannot_read_its_position(server: ServerUnderTest) -> None:
+    """A token issued before sign-in refused foreign device ids still cannot read last_seq."""
+    it = server.add_queue("IT")
+    server.add_user("ana", queues=("IT",))
+    mallory_id = server.add_user("mallory", queues=("IT",))
+    ana = server.device("ana")
+    ana.push_ok(*[ana.new_ticket(it, f"t{i}") for i in range(3)])
+    token = new_token()
+    now = datetime.now(UTC)
+    with server.db.write_session() as s:  # what the old server handed out
+        s.add(
+            AuthToken(
+                token_hash=hash_token(token),
+                person_id=mallory_id,
+                client_id=ana.client_id,
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+                revoked_at=None,
+            )
+        )
+    with server.http() as h:
+        r = h.post(
+            "/v1/push",
+            json={"client_id": ana.client_id, "mutations": []},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert r.status_code == 409 and r.json()["kind"] == "client_mismatch"
+    assert "last_seq" not in r.text
