@@ -75,7 +75,7 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             )
             position = cursor.version
             if cursor.scope != scope:
-                left |= _left_with_lost_queues(s, caller, cursor.scope)
+                left |= _left_with_lost_queues(s, caller, cursor.scope, cursor.version)
                 if _gained(cursor.scope, scope):
                     position, rescoped = 0, True
         records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
@@ -192,7 +192,11 @@ def _left_by_moves(s: Session, caller: Caller, after: int, upto: int) -> set[str
     return set(s.execute(gone).scalars())
 
 
-def _left_with_lost_queues(s: Session, caller: Caller, old: Scope) -> set[str]:
+def _left_with_lost_queues(s: Session, caller: Caller, old: Scope, at_version: int) -> set[str]:
+    """Tickets of the queues lost since the cursor that existed when it was issued (some
+    change-log row of the ticket, e.g. its creation's activity, is at or before
+    ``at_version``): a ticket made after it was never on the client, and listing it would
+    name it to someone who may no longer see it."""
     if caller.sees_all_queues:
         return set()
     if old == ALL_QUEUES:
@@ -202,7 +206,12 @@ def _left_with_lost_queues(s: Session, caller: Caller, old: Scope) -> set[str]:
         if not lost:
             return set()
         lost_clause = Ticket.queue_id.in_(lost)
-    stmt = select(Ticket.id).where(and_(lost_clause, not_(ticket_visible_clause(caller))))
+    existed = (
+        select(ChangeLog.ticket_id)
+        .where(ChangeLog.ticket_id == Ticket.id, ChangeLog.version <= at_version)
+        .exists()
+    )
+    stmt = select(Ticket.id).where(and_(lost_clause, not_(ticket_visible_clause(caller)), existed))
     return set(s.execute(stmt).scalars())
 
 

@@ -77,3 +77,21 @@ def test_a_genuine_cursor_still_lists_what_left_the_scope(server: ServerUnderTes
     lost = ana.pull_all()
     assert {r["id"] for p in lost for r in p["left_scope"]} == set(hr_ids)
     assert hal.pull_all()[0]["left_scope"] == []
+
+
+def test_an_old_cursor_never_names_tickets_made_after_it(server: ServerUnderTest) -> None:
+    """Replaying a genuine but old cursor (from when the user had more queues) lists only
+    the tickets that existed then, not ones created since in queues they lost."""
+    ana, hal, hr_ids = _setup(server)
+    server.add_user("root", role="admin")
+    root = server.device("root")
+    assert root.http.put("/v1/admin/users/ana/queues", json={"queues": ["IT", "HR"]}).status_code == 204
+    ana.pull_all()
+    old_cursor = ana.cursor
+    assert root.http.put("/v1/admin/users/ana/queues", json={"queues": ["IT"]}).status_code == 204
+    later = hal.new_ticket(server.queues["HR"], "Made after ana left HR")
+    hal.push_ok(later)
+    r = ana.pull(old_cursor)
+    assert r.status_code == 200, r.text
+    assert {x["id"] for x in r.json()["left_scope"]} == set(hr_ids)
+    assert later["entity_id"] not in r.text
