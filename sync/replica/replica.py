@@ -12,6 +12,7 @@ so two writers never deadlock on a lock upgrade; reads never block writes (WAL).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync.errors import DiskFullError, ReplicaCorruptError, ReplicaError
+from sync.replica.file_modes import secure_replica_dir
 from sync.replica.models import ReplicaSetting
 from sync.replica.schema_upgrade import prepare_replica_file
 
@@ -128,6 +130,7 @@ def open_replica(data_dir: Path, *, clock: Clock = utc_now) -> Replica:
     :class:`ReplicaCorruptError` for a file that is not a readable replica; in both
     cases the file is left untouched.
     """
+    secure_replica_dir(data_dir, data_dir / REPLICA_FILENAME, logging.getLogger("outpost.replica"))
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / REPLICA_FILENAME
     upgraded_from = prepare_replica_file(path)

@@ -26,7 +26,7 @@ from sync.errors import OutpostError
 from sync.server import migration, routes_admin, routes_blobs, routes_session, routes_sync
 from sync.server.database import Database, open_database
 from sync.server.errors import ApiError, from_core_error
-from sync.server.middleware import BodyLimitMiddleware, ProtocolVersionMiddleware
+from sync.server.middleware import BodyLimitMiddleware, ErrorIdMiddleware, ProtocolVersionMiddleware
 from sync.server.server_identity import server_version
 from sync.server.settings import ServerSettings
 
@@ -55,6 +55,7 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         default_limit=settings.max_request_bytes,
         limits={"/v1/blobs/": protocol.MAX_UPLOAD_CHUNK_BYTES + 1024},
     )
+    app.add_middleware(ErrorIdMiddleware)  # outermost: logs an error id, never the data
     return app
 
 
@@ -130,8 +131,4 @@ def _install_error_handlers(app: FastAPI) -> None:
             "The server's database is unavailable; try again shortly.",
             headers={"Retry-After": "5"},
         )
-
-    @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        return _error(500, "server_error", "Something went wrong on the server; the error was logged.")
+    # Any other exception reaches ErrorIdMiddleware (an id in the log and the answer, no data).

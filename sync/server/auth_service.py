@@ -1,11 +1,20 @@
-"""Signing in, checking bearer tokens, signing out, and throttling failed sign-ins.
+"""Signing in, checking bearer tokens, signing out.
 
-Throttling is kept in the database (``signin_throttle``), so every server process behind a
-load balancer counts the same failures: per user name and per client address, within a
-window. Past the limit a sign-in is answered 429 *before* the password is checked, so
-guessing costs the attacker time, not the server argon2 work. A success clears the user's
-count. Tokens are stored hashed, expire, and are revoked on sign-out or when the user is
-disabled (``admin_service``).
+Throttling (:mod:`sync.server.signin_throttle`) charges each attempt per (user name,
+address) and per address *before* the password is checked, so a parallel burst cannot
+buy more argon2 checks than the allowance, and a guesser on one address never locks the
+owner out on another. Tokens are stored hashed, expire, and are revoked on sign-out or
+when the user is disabled (``admin_service``).
+
+Devices: a ``client_id`` belongs to the first user who signed in with it. Signing in as
+someone else with that id is **refused** (409 ``client_mismatch``) after the password
+checked out, rather than handing out a fresh server-side device: the honest client never
+reuses an id across accounts (it takes a new one when you switch), so only a copied
+replica or a forged request gets here, and a refusal keeps the device's journal from ever
+being touched or read under another name. The refusal is one fixed answer: it names no
+user, sequence number, device name or date, so it is the same for every foreign device.
+(Ids are not secret — tickets carry their creating device's id — so saying "not yours"
+tells the caller nothing they could not read already.)
 """
 
 from __future__ import annotations
@@ -20,60 +29,81 @@ from sync import protocol
 from sync.server.access import AGENT_ROLES, Caller, load_caller
 from sync.server.credentials import hash_token, new_token, verify_password
 from sync.server.database import Database
-from sync.server.errors import RateLimited, Unauthorized
+from sync.server.errors import Conflict, Unauthorized
 from sync.server.models import Person
-from sync.server.runtime_settings import RuntimeSettings, load_runtime_settings
+from sync.server.runtime_settings import load_runtime_settings
 from sync.server.server_identity import server_info
-from sync.server.state_models import AuthToken, SignInThrottle, SyncClient
+from sync.server.signin_throttle import charge_attempt, refund_attempt
+from sync.server.state_models import AuthToken, SyncClient
 
 __all__ = ["authenticate", "sign_in", "sign_out", "user_info"]
 
 _WRONG = "The user name or password is wrong (or the account is disabled)."
+_FOREIGN_DEVICE = (
+    "This device id is registered to another account on this server, so it cannot be used "
+    "for yours. Outpost takes a new id when you switch accounts; if this replica was copied "
+    "from another computer, make a new replica and sign in from it."
+)
 
 
 def sign_in(db: Database, request: protocol.SignInRequest, address: str) -> protocol.SignInResponse:
     now = datetime.now(UTC)
     username = request.username.strip().lower()
-    keys = (f"user:{username}", f"addr:{address}")
     with db.snapshot_session() as s:
         limits = load_runtime_settings(s)
-        _refuse_if_throttled(s, keys, limits, now)
+    attempt = charge_attempt(db, username, address, limits, now)  # 429 before any argon2 work
+    with db.snapshot_session() as s:
         person = s.execute(select(Person).where(Person.username == username)).scalar_one_or_none()
     ok = verify_password(person.password_hash if person else None, request.password)
     if not ok or person is None or not person.active or person.role not in AGENT_ROLES:
-        _record_failure(db, keys, limits, now)
-        raise Unauthorized(_WRONG)
+        raise Unauthorized(_WRONG)  # the charged attempt stands as the failure
     token = new_token()
     expires = now + timedelta(days=limits.token_lifetime_days)
     with db.write_session() as s:
-        s.execute(update(SignInThrottle).where(SignInThrottle.key == keys[0]).values(failures=0))
-        s.add(
-            AuthToken(
-                token_hash=hash_token(token),
-                person_id=person.id,
-                client_id=request.client_id,
-                created_at=now,
-                expires_at=expires,
-                revoked_at=None,
+        refund_attempt(s, attempt)
+        foreign = not _claim_device(s, request, person.id, now)
+        if not foreign:
+            s.add(
+                AuthToken(
+                    token_hash=hash_token(token),
+                    person_id=person.id,
+                    client_id=request.client_id,
+                    created_at=now,
+                    expires_at=expires,
+                    revoked_at=None,
+                )
             )
-        )
-        if s.get(SyncClient, request.client_id) is None:
-            try:
-                with s.begin_nested():
-                    s.add(
-                        SyncClient(
-                            client_id=request.client_id,
-                            person_id=person.id,
-                            last_seq=0,
-                            device_name=request.device_name,
-                            created_at=now,
-                        )
-                    )
-            except IntegrityError:
-                pass  # a concurrent sign-in from the same replica created it
-        caller = load_caller(s, person, request.client_id)
-        info = server_info(s)
+            caller = load_caller(s, person, request.client_id)
+            info = server_info(s)
+    if foreign:
+        raise Conflict(_FOREIGN_DEVICE, kind="client_mismatch")
     return protocol.SignInResponse(token=token, expires_at=expires, user=user_info(caller), server=info)
+
+
+def _claim_device(s: Session, request: protocol.SignInRequest, person_id: str, now: datetime) -> bool:
+    """Register ``request.client_id`` to ``person_id`` if it is new; False if another user
+    holds it (nothing about that device is read beyond its owner's id)."""
+    owner = s.execute(
+        select(SyncClient.person_id).where(SyncClient.client_id == request.client_id)
+    ).scalar_one_or_none()
+    if owner is None:
+        try:
+            with s.begin_nested():
+                s.add(
+                    SyncClient(
+                        client_id=request.client_id,
+                        person_id=person_id,
+                        last_seq=0,
+                        device_name=request.device_name,
+                        created_at=now,
+                    )
+                )
+            return True
+        except IntegrityError:  # a concurrent sign-in with the same id registered it first
+            owner = s.execute(
+                select(SyncClient.person_id).where(SyncClient.client_id == request.client_id)
+            ).scalar_one()
+    return owner == person_id
 
 
 def authenticate(session: Session, authorization: str | None) -> Caller:
@@ -117,33 +147,3 @@ def user_info(caller: Caller) -> protocol.UserInfo:
         knowledge_manager=caller.curates_articles,
         queue_ids=sorted(caller.queue_ids),
     )
-
-
-def _refuse_if_throttled(s: Session, keys: tuple[str, str], limits: RuntimeSettings, now: datetime) -> None:
-    window = timedelta(seconds=limits.signin_window_seconds)
-    caps = (limits.signin_max_failures_per_user, limits.signin_max_failures_per_address)
-    for key, cap in zip(keys, caps, strict=True):
-        row = s.get(SignInThrottle, key)
-        if row is not None and row.window_start + window > now and row.failures >= cap:
-            wait = int((row.window_start + window - now).total_seconds()) + 1
-            raise RateLimited(f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait)
-
-
-def _record_failure(db: Database, keys: tuple[str, str], limits: RuntimeSettings, now: datetime) -> None:
-    window = timedelta(seconds=limits.signin_window_seconds)
-    with db.write_session() as s:
-        for key in keys:
-            # Row lock (PostgreSQL) / write lock (SQLite): concurrent failures all count.
-            row = s.get(SignInThrottle, key, with_for_update=True)
-            if row is None:
-                try:
-                    with s.begin_nested():
-                        s.add(SignInThrottle(key=key, window_start=now, failures=1))
-                    continue
-                except IntegrityError:
-                    row = s.get(SignInThrottle, key, with_for_update=True, populate_existing=True)
-                    assert row is not None
-            if row.window_start + window <= now:
-                row.window_start, row.failures = now, 1
-            else:
-                row.failures += 1

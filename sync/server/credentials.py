@@ -5,21 +5,33 @@ scan. The database keeps only its SHA-256: a stolen database yields no usable to
 hashing is cheap enough to run on every request (unlike a password hash, which is slow on
 purpose). ``verify_password`` spends the same time for an unknown user as for a wrong
 password, so response times do not reveal which user names exist.
+:func:`password_verifications` counts argon2 verifications made by this process (a
+metric, and how tests prove throttling happens before the expensive check).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-__all__ = ["hash_password", "hash_token", "new_token", "set_hash_cost", "verify_password"]
+__all__ = [
+    "hash_password",
+    "hash_token",
+    "new_token",
+    "password_verifications",
+    "set_hash_cost",
+    "verify_password",
+]
 
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, 3 passes)
 _DUMMY_HASH = _HASHER.hash("not a real password")
 MIN_PASSWORD_CHARS = 8
+_verifications = 0
+_verifications_lock = threading.Lock()
 
 
 def set_hash_cost(*, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
@@ -38,10 +50,19 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True if ``password`` matches; a missing hash still costs one verification."""
+    global _verifications
+    with _verifications_lock:
+        _verifications += 1
     try:
         return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_verifications() -> int:
+    """How many passwords this process has verified with argon2 since it started."""
+    with _verifications_lock:
+        return _verifications
 
 
 def new_token() -> str:

@@ -17,7 +17,10 @@ server acknowledged survives a power cut.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +28,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
+
+from sync.replica.file_modes import make_private_dir, secure_sqlite_file, tighten
 
 __all__ = ["Database", "open_database"]
 
@@ -80,9 +85,10 @@ def open_database(url: str, *, pool_size: int = 20) -> Database:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _secure_sqlite_location(Path(parsed.database))
         engine = create_engine(
             parsed,
+            hide_parameters=True,  # errors never carry SQL parameters (ticket text) into logs
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
@@ -93,13 +99,28 @@ def open_database(url: str, *, pool_size: int = 20) -> Database:
             parsed = parsed.set(drivername="postgresql+psycopg")
         # No pre-ping (a round trip per checkout): a dead connection surfaces as 503 and is
         # replaced; idle connections are recycled before servers or proxies drop them.
-        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+        engine = create_engine(
+            parsed, hide_parameters=True, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+        )
     else:
         raise ValueError(
             f"Unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
             "use postgresql+psycopg://user@host/dbname or sqlite:///path/to/server.db"
         )
     return Database(engine)
+
+
+def _secure_sqlite_location(path: Path) -> None:
+    """The server's SQLite file and its ``-wal``/``-shm`` are 0600 (created so, tightened
+    at open); its directory is made 0700, or tightened if it is ours and not a shared,
+    world-writable one such as ``/tmp``. The log names anything that was tightened."""
+    log = logging.getLogger("outpost.server")
+    folder = path.parent
+    if not folder.exists():
+        make_private_dir(folder, log)
+    elif os.name == "posix" and not folder.stat().st_mode & stat.S_IWOTH:
+        tighten(folder, 0o700, log)
+    secure_sqlite_file(path, log)
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

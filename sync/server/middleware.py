@@ -1,4 +1,10 @@
-"""Two pure-ASGI guards in front of every route: protocol version, and request body size.
+"""Pure-ASGI guards in front of every route: unexpected errors, protocol version, body size.
+
+``ErrorIdMiddleware`` (outermost) turns an exception no route handled into a 500 whose body
+carries a fresh error id, and logs only that id, the exception's class and where it was
+raised — never its message or traceback text, which for a database error hold SQL
+parameters (ticket text) or a constraint's offending values. Nothing is re-raised, so the
+ASGI server does not print the traceback either.
 
 ``ProtocolVersionMiddleware`` checks the ``Outpost-Protocol`` header on ``/v1`` routes
 (``/v1/hello`` answers without it) before anything is read or written, and repeats the
@@ -13,22 +19,32 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import time
+import traceback
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sync import protocol
 
-__all__ = ["BodyLimitMiddleware", "ProtocolVersionMiddleware", "error_response"]
+__all__ = ["BodyLimitMiddleware", "ErrorIdMiddleware", "ProtocolVersionMiddleware", "error_response"]
+
+log = logging.getLogger("outpost.server")
 
 ASGIApp = Callable[..., Any]
 _HEADER = protocol.PROTOCOL_HEADER.lower().encode()
 
 
 async def error_response(
-    send: Any, status: int, kind: str, message: str, headers: list[tuple[bytes, bytes]] | None = None
+    send: Any,
+    status: int,
+    kind: str,
+    message: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
-    body = json.dumps({"kind": kind, "message": message, "detail": {}}).encode()
+    body = json.dumps({"kind": kind, "message": message, "detail": detail or {}}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -41,6 +57,62 @@ async def error_response(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class ErrorIdMiddleware:
+    """The last line of defence: an unhandled exception becomes a 500 with an error id.
+
+    The log line names the id, the exception class and the innermost frame of our code
+    (file, function, line) — enough to find the bug, nothing of the data. The id is also
+    in the answer (``detail.error_id`` and the message), so a user's report can be matched
+    with the log.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            error_id = uuid.uuid4().hex[:12]
+            log.error(
+                "unexpected error %s: %s.%s at %s (%s %s)",
+                error_id,
+                type(exc).__module__,
+                type(exc).__qualname__,
+                _where(exc),
+                scope.get("method", ""),
+                scope.get("path", ""),
+            )
+            if not started:
+                await error_response(
+                    send,
+                    500,
+                    "server_error",
+                    f"Something went wrong on the server; give your admin the error id {error_id}.",
+                    detail={"error_id": error_id},
+                )
+
+
+def _where(exc: BaseException) -> str:
+    """``file:function:line`` of the innermost frame in Outpost's code (else the innermost)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/sync/" in f.filename.replace("\\", "/")]
+    if not (ours or frames):
+        return "unknown"
+    frame = (ours or frames)[-1]
+    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.name}:{frame.lineno}"
 
 
 class ProtocolVersionMiddleware:

@@ -14,7 +14,8 @@ change log, the records and the high-water version agree. A page:
 4. answers a new cursor: the last version served, or — when nothing more is visible — the
    snapshot's high-water version, so an idle client's cursor still advances.
 
-When the caller's queues changed since the cursor (the cursor records them), tickets of
+When the caller's queues changed since the cursor (the cursor records them, signed by the
+server, so the record cannot be forged; see :mod:`sync.server.pull_cursor`), tickets of
 lost queues are listed in ``left_scope``; if queues were *gained*, the pull restarts from
 version 0 (``rescoped``) so the client receives the history of its new queues.
 
@@ -38,6 +39,7 @@ from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, en
 from sync.server.pull_mine import mine_records
 from sync.server.pull_records import FAMILIES, fetch_family
 from sync.server.server_identity import server_version
+from sync.server.server_secret import cursor_key
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
 __all__ = ["pull", "pull_json"]
@@ -55,17 +57,25 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
         assert state is not None
         high = int(state.last_version)
         scope: Scope = ALL_QUEUES if caller.sees_all_queues else caller.queue_ids
+        key = cursor_key(s)
         if request.only == "mine":
-            return _mine_page(s, caller, state, scope, request)
+            return _mine_page(s, caller, state, scope, request, key)
         position, rescoped = 0, False
         left: set[str] = set()
         if request.cursor is not None:
+            # The scope in a cursor is the one this server recorded for this user (it is
+            # signed), so the queues lost since are computed from the server's record.
             cursor = decode_cursor(
-                request.cursor, server_id=state.server_id, epoch=state.epoch, high_water=high
+                request.cursor,
+                key=key,
+                user_id=caller.user_id,
+                server_id=state.server_id,
+                epoch=state.epoch,
+                high_water=high,
             )
             position = cursor.version
             if cursor.scope != scope:
-                left |= _left_with_lost_queues(s, caller, cursor.scope)
+                left |= _left_with_lost_queues(s, caller, cursor.scope, cursor.version)
                 if _gained(cursor.scope, scope):
                     position, rescoped = 0, True
         records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
@@ -83,7 +93,9 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
                 deletions = _deletions(s, caller, position, upto)
         left -= {r["id"] for r in records["tickets"]}
         return {
-            "cursor": encode_cursor(Cursor(state.server_id, state.epoch, upto, scope)),
+            "cursor": encode_cursor(
+                Cursor(state.server_id, state.epoch, upto, scope), key=key, user_id=caller.user_id
+            ),
             "has_more": has_more,
             "records": records,
             "deletions": deletions,
@@ -95,14 +107,16 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
 
 
 def _mine_page(
-    s: Session, caller: Caller, state: ServerState, scope: Scope, request: protocol.PullRequest
+    s: Session, caller: Caller, state: ServerState, scope: Scope, request: protocol.PullRequest, key: bytes
 ) -> dict[str, Any]:
     """The ``only = "mine"`` preview page (see :mod:`sync.server.pull_mine`)."""
     if request.cursor is not None:
         raise BadRequest('"only": "mine" is a preview before a bootstrap: send it with "cursor": null.')
     high = int(state.last_version)
     return {
-        "cursor": encode_cursor(Cursor(state.server_id, state.epoch, 0, scope)),
+        "cursor": encode_cursor(
+            Cursor(state.server_id, state.epoch, 0, scope), key=key, user_id=caller.user_id
+        ),
         "has_more": False,
         "records": mine_records(s, caller, high, request.limit),
         "deletions": [],
@@ -178,7 +192,11 @@ def _left_by_moves(s: Session, caller: Caller, after: int, upto: int) -> set[str
     return set(s.execute(gone).scalars())
 
 
-def _left_with_lost_queues(s: Session, caller: Caller, old: Scope) -> set[str]:
+def _left_with_lost_queues(s: Session, caller: Caller, old: Scope, at_version: int) -> set[str]:
+    """Tickets of the queues lost since the cursor that existed when it was issued (some
+    change-log row of the ticket, e.g. its creation's activity, is at or before
+    ``at_version``): a ticket made after it was never on the client, and listing it would
+    name it to someone who may no longer see it."""
     if caller.sees_all_queues:
         return set()
     if old == ALL_QUEUES:
@@ -188,7 +206,12 @@ def _left_with_lost_queues(s: Session, caller: Caller, old: Scope) -> set[str]:
         if not lost:
             return set()
         lost_clause = Ticket.queue_id.in_(lost)
-    stmt = select(Ticket.id).where(and_(lost_clause, not_(ticket_visible_clause(caller))))
+    existed = (
+        select(ChangeLog.ticket_id)
+        .where(ChangeLog.ticket_id == Ticket.id, ChangeLog.version <= at_version)
+        .exists()
+    )
+    stmt = select(Ticket.id).where(and_(lost_clause, not_(ticket_visible_clause(caller)), existed))
     return set(s.execute(stmt).scalars())
 
 

@@ -94,10 +94,20 @@ def push(db: Database, caller: Caller, request: protocol.PushRequest) -> protoco
             stopped = decided
         break
     with db.snapshot_session() as s:
+        # Only the caller's own device: a token bound to another user's client_id (issued
+        # before sign-in refused that) must not read that device's position.
         last_seq = s.execute(
-            select(SyncClient.last_seq).where(SyncClient.client_id == request.client_id)
+            select(SyncClient.last_seq).where(
+                SyncClient.client_id == request.client_id, SyncClient.person_id == caller.user_id
+            )
         ).scalar()
-    return protocol.PushResponse(outcomes=outcomes, last_seq=int(last_seq or 0), stopped=stopped)
+    if last_seq is None:
+        raise Conflict(
+            "This device's journal belongs to another user (or was never signed in); "
+            "sign in again from this device.",
+            kind="client_mismatch",
+        )
+    return protocol.PushResponse(outcomes=outcomes, last_seq=int(last_seq), stopped=stopped)
 
 
 def _decide(

@@ -16,6 +16,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", tags=["session"])
 _ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": protocol.ErrorBody},
+    409: {"model": protocol.ErrorBody},
     429: {"model": protocol.ErrorBody},
     426: {"model": protocol.ErrorBody},
 }

@@ -43,6 +43,7 @@ __all__ = [
     "BlobUploadChunk",
     "ChangeLog",
     "ScopeLog",
+    "ServerSecret",
     "ServerSetting",
     "ServerState",
     "SignInThrottle",
@@ -63,6 +64,18 @@ class ServerSetting(Base):
     __tablename__ = "server_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ServerSecret(Base):
+    """A random key the server made for itself (``cursor``: the pull cursors' HMAC key).
+
+    Kept in the database so every server process on it shares the key and it survives
+    restarts; see :mod:`sync.server.server_secret` for why not a file.
+    """
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
 
 
 class ChangeLog(Base):
@@ -134,12 +147,19 @@ class AuthToken(Base):
 
 
 class SignInThrottle(Base):
-    """Failed sign-ins per key (``user:<name>`` or ``addr:<ip>``) in the current window."""
+    """Sign-in attempts per key (``pair:<name>|<ip>`` or ``addr:<ip>``) in the current window.
+
+    ``failures`` counts attempts charged before their password check (see
+    :mod:`sync.server.signin_throttle`); ``blocked_until`` ends the current lockout and
+    ``strikes`` counts lockouts in a row (each doubles the next one).
+    """
 
     __tablename__ = "signin_throttle"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     window_start: Mapped[datetime]
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None]
+    strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Blob(Base):

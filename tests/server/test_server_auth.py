@@ -10,6 +10,7 @@ from server.server_harness import PASSWORD, PROTO, Device, ServerUnderTest, star
 from sqlalchemy import select, update
 
 from sync.server import admin_service
+from sync.server.credentials import hash_token, new_token
 from sync.server.state_models import AuthToken
 
 
@@ -80,13 +81,76 @@ def test_failed_sign_ins_are_throttled_across_server_processes(server: ServerUnd
         second.db.dispose()
 
 
-def test_a_device_bound_to_one_user_cannot_push_for_another(server: ServerUnderTest) -> None:
+def test_a_device_bound_to_one_user_cannot_be_signed_in_as_another(server: ServerUnderTest) -> None:
     it = server.add_queue("IT")
     server.add_user("ana", queues=("IT",))
     server.add_user("bob", queues=("IT",))
     ana = server.device("ana")
     ana.push_ok(ana.new_ticket(it))
-    bob = Device.sign_in(server, "bob", PASSWORD, client_id=ana.client_id)  # same replica, other user
-    bob.seq = ana.seq
-    r = bob.push(bob.new_ticket(it))
+    with server.http() as h:  # same replica id, other user, right password
+        r = h.post("/v1/session", json={"username": "bob", "password": PASSWORD, "client_id": ana.client_id})
     assert r.status_code == 409 and r.json()["kind"] == "client_mismatch"
+    assert "token" not in r.json()
+    assert ana.push_ok(ana.new_ticket(it))[0]["status"] == "applied"  # ana's device is untouched
+
+
+def test_another_users_device_id_reveals_nothing_about_that_device(server: ServerUnderTest) -> None:
+    """The probe: sign in with a colleague's client_id (tickets carry it as origin_client_id),
+    push nothing, and read that device's ``last_seq``. Now the sign-in is refused with one
+    fixed answer, the same for a busy device and an idle one."""
+    it = server.add_queue("IT")
+    for name in ("ana", "cy", "mallory"):
+        server.add_user(name, queues=("IT",))
+    ana = Device.sign_in(server, "ana", PASSWORD)
+    ana.push_ok(*[ana.new_ticket(it, f"t{i}") for i in range(3)])
+    cy = Device.sign_in(server, "cy", PASSWORD)  # never pushed
+    answers = []
+    for victim in (ana, cy):
+        with server.http() as h:
+            r = h.post(
+                "/v1/session",
+                json={
+                    "username": "mallory",
+                    "password": PASSWORD,
+                    "client_id": victim.client_id,
+                    "device_name": "mallory-pc",
+                },
+            )
+        assert r.status_code == 409, r.text
+        headers = sorted(k for k in r.headers if k not in {"date", "server-timing"})
+        answers.append((r.status_code, r.json(), headers))
+        assert victim.user_id not in r.text and "ana" not in r.text.lower().split()
+    assert answers[0] == answers[1]
+    with server.http() as h:  # and no token was issued that could push (and read last_seq)
+        r = h.post("/v1/push", json={"client_id": ana.client_id, "mutations": []})
+    assert r.status_code == 401
+
+
+def test_a_token_bound_to_another_users_device_cannot_read_its_position(server: ServerUnderTest) -> None:
+    """A token issued before sign-in refused foreign device ids still cannot read last_seq."""
+    it = server.add_queue("IT")
+    server.add_user("ana", queues=("IT",))
+    mallory_id = server.add_user("mallory", queues=("IT",))
+    ana = server.device("ana")
+    ana.push_ok(*[ana.new_ticket(it, f"t{i}") for i in range(3)])
+    token = new_token()
+    now = datetime.now(UTC)
+    with server.db.write_session() as s:  # what the old server handed out
+        s.add(
+            AuthToken(
+                token_hash=hash_token(token),
+                person_id=mallory_id,
+                client_id=ana.client_id,
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+                revoked_at=None,
+            )
+        )
+    with server.http() as h:
+        r = h.post(
+            "/v1/push",
+            json={"client_id": ana.client_id, "mutations": []},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert r.status_code == 409 and r.json()["kind"] == "client_mismatch"
+    assert "last_seq" not in r.text

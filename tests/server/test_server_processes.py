@@ -36,6 +36,7 @@ from sync.server import admin_service, migration
 from sync.server.database import Database, open_database
 from sync.server.models import Activity, Comment, Ticket
 from sync.server.pull_cursor import decode_cursor
+from sync.server.server_secret import cursor_key
 from sync.server.state_models import AppliedMutation, ChangeLog, ServerState, SignInThrottle
 
 pytestmark = pytest.mark.postgres
@@ -368,6 +369,9 @@ def test_pulls_never_skip_a_change_while_both_processes_take_writes(pair: Pair) 
             comments.append(note["payload"]["comment"]["id"])
         return comments
 
+    with pair.db.snapshot_session() as s:
+        key = cursor_key(s)
+
     def read(j: int, dev: SpreadDevice) -> _ReaderLog:
         log = _ReaderLog()
         last_version, last_high = 0, 0
@@ -384,6 +388,8 @@ def test_pulls_never_skip_a_change_while_both_processes_take_writes(pair: Pair) 
             server = body["server"]
             cursor = decode_cursor(
                 body["cursor"],
+                key=key,
+                user_id=dev.user_id,
                 server_id=server["server_id"],
                 epoch=server["epoch"],
                 high_water=body["high_water"],
@@ -484,7 +490,7 @@ def test_sign_in_throttling_and_its_settings_are_shared_by_both_processes(pair: 
 
         assert _run_all(guess, range(len(clients)), clients) == [401] * 8  # all under the limit of 8
         with pair.db.snapshot_session() as s:
-            row = s.get(SignInThrottle, f"user:{ana}")
+            row = s.get(SignInThrottle, f"pair:{ana}|127.0.0.1")  # per (user, address)
             assert row is not None and row.failures == 8  # counted once each, whichever process
         for client in clients[:2]:  # A and B: the right password is refused now
             r = _sign_in(client, ana, PASSWORD)
@@ -494,7 +500,7 @@ def test_sign_in_throttling_and_its_settings_are_shared_by_both_processes(pair: 
         assert _sign_in(clients[0], bob, "wrong password").status_code == 401
         assert _sign_in(clients[1], bob, PASSWORD).status_code == 200
         with pair.db.snapshot_session() as s:
-            row = s.get(SignInThrottle, f"user:{bob}")
+            row = s.get(SignInThrottle, f"pair:{bob}|127.0.0.1")
             assert row is not None and row.failures == 0
     finally:
         for client in clients:
