@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from sync.errors import PermissionDeniedError, ValidationError
+from sync.protocol.payloads import PersonCreate, QueueCreate
 from sync.server.apply_context import ApplyContext
 from sync.server.models import Person, Queue
-from sync.server.payloads import PersonCreate, QueueCreate
 
 __all__ = ["apply_person_create", "apply_queue_create"]
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import Person, Queue, QueueMember
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
@@ -142,7 +143,7 @@ class Directory:
             s.add(queue)
             record_mutation(
                 s,
-                op="queue.create",
+                op=Op.QUEUE_CREATE,
                 entity_type="queue",
                 entity_id=queue.id,
                 payload={
@@ -185,7 +186,7 @@ class Directory:
             s.add(person)
             record_mutation(
                 s,
-                op="person.create",
+                op=Op.PERSON_CREATE,
                 entity_type="person",
                 entity_id=person.id,
                 payload={
