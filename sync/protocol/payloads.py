@@ -412,15 +412,16 @@ def describe_errors(exc: pydantic.ValidationError, limit: int = 3, *, brief: boo
 
 def payload_reference() -> str:
     """A Markdown table of every op's fields with type and limits, generated from the models."""
-    lines = ["| op | field | type | limits |", "|---|---|---|---|"]
+    lines = ["| op | field | type and limits |", "|---|---|---|"]
     for op, model in PAYLOAD_MODELS.items():
         for path, annotation, metadata, required in _fields(model, "", {}):
             if metadata and isinstance(metadata[0], str):  # a model already listed for this op
-                lines.append(f"| `{op}` | `{path}` | the fields of `{metadata[0]}` | |")
+                lines.append(f"| `{op}` | `{path}` | the fields of `{metadata[0]}` |")
                 continue
             limits = ", ".join(_limit(m) for m in metadata if _limit(m))
-            suffix = "" if required else " (optional)"
-            lines.append(f"| `{op}` | `{path}` | {_type_name(annotation)}{suffix} | {limits} |")
+            described = _type_name(annotation) + (f" ({limits})" if limits else "")
+            suffix = "" if required else "; optional"
+            lines.append(f"| `{op}` | `{path}` | {described}{suffix} |")
     return "\n".join(lines) + "\n"
 
 

@@ -42,9 +42,7 @@ def _new_ticket(server: ServerUnderTest, ana: Device) -> str:
     return str(m["entity_id"])
 
 
-def _assert_rejected_then_next_applies(
-    ana: Device, poison: dict[str, Any], ticket_id: str
-) -> dict[str, Any]:
+def _assert_rejected_then_next_applies(ana: Device, poison: dict[str, Any], ticket_id: str) -> dict[str, Any]:
     good = ana.comment(ticket_id, "Still here")
     r = ana.push(poison, good)
     assert r.status_code == 200, r.text
