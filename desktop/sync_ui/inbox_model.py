@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from sync.engine.conflicts import ConflictView, NoticeView
+from sync.protocol.ops import Op
 
 __all__ = ["ENTRY_ID_ROLE", "InboxEntry", "InboxListModel", "conflict_entry", "notice_entry"]
 
@@ -27,13 +28,13 @@ class InboxEntry:
 
 
 _OPS = {
-    "ticket.create": "New ticket",
-    "ticket.update": "Ticket change",
-    "ticket.comment": "Reply or note",
-    "ticket.work_log": "Work log",
-    "ticket.merge": "Merge",
-    "article.update": "Article edit",
-    "article.create": "New article",
+    Op.TICKET_CREATE: "New ticket",
+    Op.TICKET_UPDATE: "Ticket change",
+    Op.TICKET_COMMENT: "Reply or note",
+    Op.TICKET_WORK_LOG: "Work log",
+    Op.TICKET_MERGE: "Merge",
+    Op.ARTICLE_UPDATE: "Article edit",
+    Op.ARTICLE_CREATE: "New article",
 }
 
 

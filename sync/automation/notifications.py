@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import Activity, Mutation, Person, QueueMember, ReplicaSetting, Ticket
 from sync.replica.replica import Replica, set_setting
 from sync.services.directory import AGENT_ROLES
@@ -115,7 +116,7 @@ def notify_in(
         payload["automation"] = automation
     return record_mutation(
         session,
-        op="ticket.notify",
+        op=Op.TICKET_NOTIFY,
         entity_type="ticket",
         entity_id=ticket.id,
         payload=payload,

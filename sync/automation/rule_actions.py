@@ -31,6 +31,7 @@ from sync.automation.rule_model import ActionKind, Rule
 from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_type import CommentKind
 from sync.errors import OutpostError
+from sync.protocol.ops import Op
 from sync.replica.models import Mutation, Ticket, TicketTag
 from sync.services.ticket_service import apply_update
 from sync.services.ticket_state import load_ticket, ticket_fields
@@ -105,7 +106,7 @@ def apply_rule(
             actor=actor,
             reason=label,
             note=label,
-            automation=marker if marker_fits("ticket.update") else None,
+            automation=marker if marker_fits(Op.TICKET_UPDATE) else None,
         )
         if outcome.mutation is not None:
             result.writes.append(TicketWrite(ticket_id, outcome.mutation, changes=outcome.plan))
@@ -126,7 +127,7 @@ def apply_rule(
                 from_requester=False,
                 now=now,
                 actor=actor,
-                automation=marker if marker_fits("ticket.comment") else None,
+                automation=marker if marker_fits(Op.TICKET_COMMENT) else None,
             )
             assert note.write.mutation is not None
             result.mutations.append(note.write.mutation)

@@ -132,7 +132,15 @@ def normalise_tags(tags: Any) -> list[str]:
     return sorted(out)
 
 
+_TEXT_FIELDS = frozenset({"subject", "description", "category", "location", "asset", "resolution"})
+_ID_FIELDS = frozenset({"queue_id", "assignee_id", "requester_id"})
+
+
 def _clean(name: str, value: Any) -> Any:
+    if name in _TEXT_FIELDS and value is not None and not isinstance(value, str):
+        raise ValidationError(f"The {name} must be text.")
+    if name in _ID_FIELDS and value is not None and not isinstance(value, str):
+        raise ValidationError(f"The {name.removesuffix('_id')} must be given by its id.")
     if name == "subject":
         text = str(value or "").strip()
         if not text:

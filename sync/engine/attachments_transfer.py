@@ -30,6 +30,7 @@ from sync.engine.progress import CancelToken, ProgressFn, SyncProgress
 from sync.engine.replica_conn import transaction
 from sync.engine.sync_client import SyncClient
 from sync.errors import NotFoundError
+from sync.protocol.ops import Op
 from sync.services.ticket_work import blob_path
 
 __all__ = ["CHUNK_BYTES", "BlobUploader", "download_blob"]
@@ -58,7 +59,7 @@ class BlobUploader:
 
     def __call__(self, rows: list[JournalRow], force: bool) -> None:
         for row in rows:
-            if row.op != "ticket.attach":
+            if row.op != Op.TICKET_ATTACH:
                 continue
             att = row.payload.get("attachment", {})
             sha, name = str(att.get("sha256", "")), str(att.get("filename", "file"))

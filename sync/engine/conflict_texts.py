@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from sync.engine.conflicts import ConflictView
+from sync.protocol.ops import Op
 from sync.replica.models import Article, ArticleRevision
 from sync.replica.replica import Replica
 
@@ -32,7 +33,7 @@ class ArticleBodyConflict:
 
 def article_body_conflict(replica: Replica, conflict: ConflictView) -> ArticleBodyConflict | None:
     """The texts to merge for an article-body conflict; None for any other entry."""
-    changes = conflict.payload.get("changes") if conflict.op == "article.update" else None
+    changes = conflict.payload.get("changes") if conflict.op == Op.ARTICLE_UPDATE else None
     if not isinstance(changes, dict) or "body" not in changes:
         return None
     base_revision = conflict.payload.get("base_revision")

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sync.errors import NotFoundError, ValidationError
+from sync.protocol.ops import Op
 from sync.replica.replica import Replica
 from sync.replica.sync_models import SyncConflict, SyncNotice
 from sync.services.article_service import ArticleService
@@ -104,11 +105,11 @@ class NoticeView:
 def _choices(row: SyncConflict, fields: tuple[FieldConflictView, ...]) -> tuple[str, ...]:
     if row.kind == "rejected":
         retryable = row.op in (
-            "ticket.create",
-            "ticket.comment",
-            "ticket.work_log",
-            "ticket.update",
-            "article.update",
+            Op.TICKET_CREATE,
+            Op.TICKET_COMMENT,
+            Op.TICKET_WORK_LOG,
+            Op.TICKET_UPDATE,
+            Op.ARTICLE_UPDATE,
         )
         return ("accept", "retry") if retryable else ("accept",)
     if any(f.resolution == "conflicting_revision" for f in fields):
@@ -229,7 +230,7 @@ class ConflictInbox:
 
     # -- choices ----------------------------------------------------------------------------
     def _send_mine(self, c: ConflictView) -> WriteResult:
-        if c.op == "article.update":
+        if c.op == Op.ARTICLE_UPDATE:
             changes = {k: v for k, v in c.payload.get("changes", {}).items()}
             return ArticleService(self.replica).edit(c.entity_id, changes)
         lost = {f.field: f.yours for f in c.fields if f.resolution == "kept_server" and f.field in _EDITABLE}
@@ -239,7 +240,7 @@ class ConflictInbox:
 
     def _retry(self, c: ConflictView) -> WriteResult:
         p = c.payload
-        if c.op == "ticket.create":
+        if c.op == Op.TICKET_CREATE:
             t = p["ticket"]
             return TicketService(self.replica).create_ticket(
                 NewTicket(
@@ -257,12 +258,12 @@ class ConflictInbox:
                     tags=tuple(t.get("tags", ())),
                 )
             )
-        if c.op == "ticket.comment":
+        if c.op == Op.TICKET_COMMENT:
             cm = p["comment"]
             return TicketWork(self.replica).add_comment(
                 c.entity_id, cm["kind"], cm["body"], from_requester=bool(cm.get("from_requester"))
             )
-        if c.op == "ticket.work_log":
+        if c.op == Op.TICKET_WORK_LOG:
             e = p["entry"]
             return TicketWork(self.replica).log_work(
                 c.entity_id,
@@ -271,11 +272,11 @@ class ConflictInbox:
                 parts=e.get("parts", ""),
                 travel_minutes=int(e.get("travel_minutes", 0)),
             )
-        if c.op == "ticket.update":
+        if c.op == Op.TICKET_UPDATE:
             changes = {k: v for k, v in p.get("changes", {}).items() if k in _EDITABLE}
             return TicketService(self.replica).update_ticket(
                 c.entity_id, changes, reason=p.get("reason") or None
             )
-        if c.op == "article.update":
+        if c.op == Op.ARTICLE_UPDATE:
             return ArticleService(self.replica).edit(c.entity_id, dict(p.get("changes", {})))
         raise ValidationError(f"A refused {c.op} cannot be retried; accept it instead.")

@@ -26,50 +26,51 @@ from typing import Any
 from sync import protocol
 from sync.engine.rebase import ticket_value
 from sync.engine.ticket_removal import remove_ticket
+from sync.protocol.ops import Op
 
 __all__ = ["revert_kept_server", "revert_rejected"]
 
-_CHILD_ROWS = {
-    "ticket.comment": ("comments", "comment"),
-    "ticket.work_log": ("work_logs", "entry"),
-    "ticket.attach": ("attachments", "attachment"),
-    "ticket.link": ("ticket_links", "link"),
+_CHILD_ROWS: dict[str, tuple[str, str]] = {
+    Op.TICKET_COMMENT: ("comments", "comment"),
+    Op.TICKET_WORK_LOG: ("work_logs", "entry"),
+    Op.TICKET_ATTACH: ("attachments", "attachment"),
+    Op.TICKET_LINK: ("ticket_links", "link"),
 }
 _STAMPS_OF = {"status": ("resolved_at", "closed_at")}
 
 
 def revert_rejected(conn: sqlite3.Connection, op: str, entity_id: str, payload: dict[str, Any]) -> None:
-    if op == "ticket.create":
+    if op == Op.TICKET_CREATE:
         remove_ticket(conn, entity_id)
-    elif op == "article.create":
+    elif op == Op.ARTICLE_CREATE:
         conn.execute("DELETE FROM article_revisions WHERE article_id = ?", (entity_id,))
         conn.execute("DELETE FROM activity WHERE entity_type = 'article' AND entity_id = ?", (entity_id,))
         conn.execute("DELETE FROM articles WHERE id = ? AND version = 0", (entity_id,))
     elif op in _CHILD_ROWS:
         table, key = _CHILD_ROWS[op]
         conn.execute(f"DELETE FROM {table} WHERE id = ? AND version = 0", (payload.get(key, {}).get("id"),))
-    elif op == "ticket.update":
+    elif op == Op.TICKET_UPDATE:
         changes, base = payload.get("changes", {}), payload.get("base", {})
         for name, yours in changes.items():
             if name in base:
                 _restore_ticket_field(conn, entity_id, name, yours, base[name])
-    elif op == "ticket.merge":
+    elif op == Op.TICKET_MERGE:
         old = _old_value(conn, "ticket", entity_id, "status")
         conn.execute(
             "UPDATE tickets SET merged_into_id = NULL, status = coalesce(?, status), closed_at = NULL "
             "WHERE id = ? AND merged_into_id = ?",
             (old, entity_id, payload.get("target_id")),
         )
-    elif op == "article.update":
+    elif op == Op.ARTICLE_UPDATE:
         _revert_article(conn, entity_id, payload)
-    elif op == "article.set_state":
+    elif op == Op.ARTICLE_SET_STATE:
         old = _old_value(conn, "article", entity_id, "state")
         if old is not None:
             conn.execute(
                 "UPDATE articles SET state = ? WHERE id = ? AND state = ?",
                 (old, entity_id, payload.get("state")),
             )
-    elif op in ("person.create", "queue.create"):
+    elif op in (Op.PERSON_CREATE, Op.QUEUE_CREATE):
         _remove_unreferenced(conn, op, entity_id)
 
 
@@ -81,7 +82,7 @@ def revert_kept_server(
     conflicts: list[protocol.FieldConflict],
 ) -> None:
     """Fields resolved ``kept_server`` take the server's value (ticket updates)."""
-    if op != "ticket.update":
+    if op != Op.TICKET_UPDATE:
         return
     changes, base = payload.get("changes", {}), payload.get("base", {})
     for c in conflicts:
@@ -153,7 +154,7 @@ def _revert_article(conn: sqlite3.Connection, article_id: str, payload: dict[str
 
 
 def _remove_unreferenced(conn: sqlite3.Connection, op: str, entity_id: str) -> None:
-    if op == "queue.create":
+    if op == Op.QUEUE_CREATE:
         used = conn.execute("SELECT 1 FROM tickets WHERE queue_id = ? LIMIT 1", (entity_id,)).fetchone()
         if not used:
             conn.execute("DELETE FROM queue_members WHERE queue_id = ?", (entity_id,))

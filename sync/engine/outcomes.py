@@ -35,6 +35,7 @@ from sync.engine.replica_conn import transaction
 from sync.engine.ticket_removal import ticket_label
 from sync.engine.wire_rows import TABLE_FOR
 from sync.ids import new_id
+from sync.protocol.ops import Op
 
 __all__ = ["JournalRow", "OutcomeCounts", "record_outcomes"]
 
@@ -128,7 +129,7 @@ def _record(conn: sqlite3.Connection, row: JournalRow, o: protocol.MutationOutco
         _store_conflict(conn, row, o, "rejected", label, now)
         revert_rejected(conn, row.op, row.entity_id, row.payload)
         return
-    if o.ticket_number is not None and row.op == "ticket.create":
+    if o.ticket_number is not None and row.op == Op.TICKET_CREATE:
         conn.execute(
             "UPDATE tickets SET number = NULL, local_number = -1000000000 - rowid "
             "WHERE number = ? AND id != ?",

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.engine.wire_rows import SPECS, wire_time
+from sync.protocol.ops import Op
 
 __all__ = ["PendingMutation", "load_pending", "rebase", "sweep_provisional", "ticket_value"]
 
@@ -51,9 +52,9 @@ class PendingMutation:
     def refs(self) -> set[str]:
         """Every record id this mutation will change on the server."""
         ids = {self.entity_id}
-        if self.op == "ticket.merge":
+        if self.op == Op.TICKET_MERGE:
             ids.add(str(self.payload.get("target_id", "")))
-        elif self.op == "ticket.link":
+        elif self.op == Op.TICKET_LINK:
             ids.add(str(self.payload.get("link", {}).get("other_id", "")))
         return ids
 
@@ -78,20 +79,20 @@ def rebase(
 
 def _rebase_ticket(conn: sqlite3.Connection, m: PendingMutation) -> None:
     p = m.payload
-    if m.op == "ticket.update":
+    if m.op == Op.TICKET_UPDATE:
         changes = p.get("changes", {})
         sets = {k: v for k, v in changes.items() if k in _TICKET_COLUMNS}
         _set(conn, "tickets", m.entity_id, {k: ticket_value(k, v) for k, v in sets.items()})
         if "tags" in changes:
             _merge_tags(conn, m.entity_id, list(p.get("base", {}).get("tags", [])), list(changes["tags"]))
-    elif m.op == "ticket.merge":
+    elif m.op == Op.TICKET_MERGE:
         _set(
             conn,
             "tickets",
             m.entity_id,
             {"merged_into_id": p.get("target_id"), "status": "closed", "closed_at": m.device_time},
         )
-    elif m.op == "ticket.comment":
+    elif m.op == Op.TICKET_COMMENT:
         c = p.get("comment", {})
         if c.get("kind") == "reply" and not c.get("from_requester"):
             conn.execute(
@@ -106,10 +107,10 @@ def _rebase_ticket(conn: sqlite3.Connection, m: PendingMutation) -> None:
 
 
 def _rebase_article(conn: sqlite3.Connection, m: PendingMutation) -> None:
-    if m.op == "article.update":
+    if m.op == Op.ARTICLE_UPDATE:
         changes = m.payload.get("changes", {})
         _set(conn, "articles", m.entity_id, {k: v for k, v in changes.items() if k in _ARTICLE_FIELDS})
-    elif m.op == "article.set_state":
+    elif m.op == Op.ARTICLE_SET_STATE:
         _set(conn, "articles", m.entity_id, {"state": m.payload.get("state")})
 
 

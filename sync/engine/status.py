@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sync.credentials import load_token
+from sync.protocol.ops import Op
 from sync.replica.replica import Replica
 
 __all__ = ["SyncStatus", "read_status"]
@@ -119,9 +120,9 @@ def read_status(replica: Replica) -> SyncStatus:
 def _local_only(s: Session) -> dict[str, int]:
     out: dict[str, int] = {}
     for table, op in (
-        ("tickets", "ticket.create"),
-        ("queues", "queue.create"),
-        ("articles", "article.create"),
+        ("tickets", Op.TICKET_CREATE),
+        ("queues", Op.QUEUE_CREATE),
+        ("articles", Op.ARTICLE_CREATE),
     ):
         n = s.execute(
             text(

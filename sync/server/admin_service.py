@@ -2,17 +2,22 @@
 
 Each function is one transaction that ends by stamping a version, so people, queues and
 memberships reach every replica through the normal pull. Disabling a user revokes all of
-their tokens in the same transaction. User names are case-insensitive (stored lower case).
+their tokens in the same transaction. User names are case-insensitive (stored NFKC-normalised
+in lower case); queue and user names that :mod:`sync.domain.names` calls the same are refused
+as duplicates (409 ``exists``) on every database.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sync.domain.names import find_same_name
 from sync.ids import new_id
 from sync.server.access import AGENT_ROLES
 from sync.server.credentials import hash_password
@@ -48,7 +53,7 @@ def add_user(
     email: str = "",
 ) -> str:
     """Create an agent (or give an imported agent without a password their credentials)."""
-    username = username.strip().lower()
+    username = unicodedata.normalize("NFKC", username).strip().lower()
     if not username or len(username) > 80 or any(ch.isspace() for ch in username):
         raise BadRequest("A user name is one word of at most 80 characters.")
     if role == "knowledge_manager":
@@ -69,6 +74,9 @@ def add_user(
         ).scalar_one_or_none()
         if person is not None and person.password_hash is not None:
             raise Conflict(f"There is already a user named {username!r}.", kind="exists")
+        named = s.execute(select(Person.id, Person.username).where(Person.username.is_not(None)))
+        if person is None and find_same_name(username, named):
+            raise Conflict(f"There is already a user named like {username!r}.", kind="exists")
         if person is None:
             person = Person(
                 id=new_id(),
@@ -127,14 +135,17 @@ def add_queue(db: Database, name: str, description: str = "", categories: tuple[
     if not name or len(name) > 120:
         raise BadRequest("A queue needs a name of at most 120 characters.")
     touched = Touched()
-    with db.write_session() as s:
-        if s.execute(select(Queue.id).where(func.lower(Queue.name) == name.lower())).first():
-            raise Conflict(f"A queue named {name!r} already exists.", kind="exists")
-        queue = Queue(id=new_id(), name=name, description=description, categories="\n".join(categories))
-        s.add(queue)
-        touched.add("queues", queue.id)
-        stamp(s, touched)
-        return queue.id
+    try:
+        with db.write_session() as s:
+            if find_same_name(name, s.execute(select(Queue.id, Queue.name))):
+                raise Conflict(f"A queue named {name!r} already exists.", kind="exists")
+            queue = Queue(id=new_id(), name=name, description=description, categories="\n".join(categories))
+            s.add(queue)
+            touched.add("queues", queue.id)
+            stamp(s, touched)
+            return queue.id
+    except IntegrityError:  # added by someone else at the same moment
+        raise Conflict(f"A queue named {name!r} already exists.", kind="exists") from None
 
 
 def set_memberships(db: Database, username: str, queues: tuple[str, ...]) -> None:
@@ -189,10 +200,10 @@ def list_users(db: Database) -> list[UserSummary]:
 
 def _queue_id(s: Session, ref: str) -> str:
     ref = ref.strip()
-    found = s.execute(
-        select(Queue.id).where((Queue.id == ref) | (func.lower(Queue.name) == ref.lower()))
-    ).first()
+    found = s.execute(select(Queue.id).where(Queue.id == ref)).scalar()
+    if found is None:
+        found = find_same_name(ref, s.execute(select(Queue.id, Queue.name)))
     if found is None:
         known = ", ".join(s.execute(select(Queue.name).order_by(Queue.name)).scalars()) or "none yet"
         raise NotFound(f"No queue named {ref!r} (queues: {known}).")
-    return str(found[0])
+    return str(found)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync import protocol
+from sync.domain.activity_values import activity_text
 from sync.errors import NotFoundError
 from sync.ids import new_id
 from sync.server.access import Caller
@@ -79,8 +80,8 @@ class ApplyContext:
             entity_id=entity_id,
             actor_id=self.caller.user_id,
             field=name,
-            old_value=_text(old),
-            new_value=_text(new),
+            old_value=activity_text(old),
+            new_value=activity_text(new),
             note=note,
             at=self.device_time,
         )
@@ -118,12 +119,3 @@ def wire(value: Any) -> Any:
         return value.isoformat()
     return value
 
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)

@@ -21,14 +21,13 @@ from sqlalchemy import select
 from sync.domain.ticket_rules import normalise_tags
 from sync.errors import PermissionDeniedError, ValidationError
 from sync.ids import new_id
+from sync.protocol.payloads import ArticleCreate, ArticleSetState, ArticleUpdate
 from sync.server.apply_context import ApplyContext
 from sync.server.models import Article, ArticleRevision
-from sync.server.payloads import ArticleCreate, ArticleSetState, ArticleUpdate
 from sync.services.article_service import ARTICLE_KINDS
 
 __all__ = ["apply_article_create", "apply_article_set_state", "apply_article_update"]
 
-_EDITABLE = ("title", "body", "category", "tags", "kind")
 _REVISIONED = ("title", "body")
 
 
@@ -61,10 +60,7 @@ def apply_article_create(ctx: ApplyContext, p: ArticleCreate) -> None:
 
 
 def apply_article_update(ctx: ApplyContext, p: ArticleUpdate) -> None:
-    unknown = set(p.changes) - set(_EDITABLE)
-    if unknown:
-        raise ValidationError(f"Articles have no editable field {', '.join(sorted(unknown))}.")
-    changes = _clean(dict(p.changes))
+    changes = _clean(p.changes.present())
     article = ctx.article_for_update(p.article_id)
     if (
         article.state == "published" or article.author_id != ctx.caller.user_id

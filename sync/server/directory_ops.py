@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from sync.domain.names import find_same_name
 from sync.errors import PermissionDeniedError, ValidationError
+from sync.protocol.payloads import PersonCreate, QueueCreate
 from sync.server.apply_context import ApplyContext
 from sync.server.models import Person, Queue
-from sync.server.payloads import PersonCreate, QueueCreate
 
 __all__ = ["apply_person_create", "apply_queue_create"]
 
@@ -27,7 +28,7 @@ def apply_queue_create(ctx: ApplyContext, p: QueueCreate) -> None:
         raise ValidationError("A queue needs a name.")
     if ctx.session.get(Queue, q.id) is not None:
         raise ValidationError("A queue with this id already exists.")
-    if ctx.session.execute(select(Queue.id).where(func.lower(Queue.name) == name.lower())).first():
+    if find_same_name(name, ctx.session.execute(select(Queue.id, Queue.name))):
         raise ValidationError(f"A queue named {name!r} already exists.")
     ctx.session.add(Queue(id=q.id, name=name, description=q.description, categories="\n".join(q.categories)))
     ctx.touched.add("queues", q.id)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from sync.domain.names import find_same_name
 from sync.replica import models as rm
 from sync.server import models as sm
 from sync.server.database import Database
@@ -86,9 +87,7 @@ def _import_directory(db: Database, src: Session, report: ImportReport) -> dict[
     touched = Touched()
     with db.write_session() as s:
         for q in src.execute(select(rm.Queue)).scalars():
-            existing = s.execute(
-                select(sm.Queue.id).where(func.lower(sm.Queue.name) == q.name.lower())
-            ).scalar()
+            existing = find_same_name(q.name, s.execute(select(sm.Queue.id, sm.Queue.name)))
             if existing is not None or s.get(sm.Queue, q.id) is not None:
                 ids[q.id] = existing or q.id
                 report.skipped += 1

@@ -6,8 +6,10 @@ For every mutation, in ``seq`` order, one transaction:
    device (a retry racing the original) — and compare ``seq`` with its ``last_seq``;
 2. a replay (``seq <= last_seq``) returns the stored outcome and writes nothing; a gap
    (``seq > last_seq + 1``) is refused; otherwise
-3. validate the payload and run the op's applier inside a savepoint. A core error rolls
-   the savepoint back and the mutation is *rejected* (permanently — later ones still run).
+3. validate the device time and the payload (:mod:`sync.protocol.payloads`) and run the
+   op's applier inside a savepoint. Invalid input — a malformed payload, a time out of
+   range, a core error, a value the database refuses — rolls the savepoint back and the
+   mutation is *rejected* (permanently — later ones still run).
    :class:`Deferred` rolls the whole transaction back and stops the push undecided;
 4. stamp the commit version (and ticket numbers), store the outcome, advance ``last_seq``,
    commit. The effects and the stored outcome commit together or not at all.
@@ -18,6 +20,7 @@ as 503: the client retries and, thanks to step 1, never applies anything twice.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,10 +28,12 @@ from typing import Any
 
 import pydantic
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from sync import protocol
 from sync.errors import OutpostError
+from sync.protocol.ops import Op
+from sync.protocol.payloads import PAYLOAD_MODELS, check_time, describe_errors
 from sync.server.access import Caller
 from sync.server.apply_context import ApplyContext, Deferred
 from sync.server.article_ops import apply_article_create, apply_article_set_state, apply_article_update
@@ -36,7 +41,6 @@ from sync.server.database import Database
 from sync.server.directory_ops import apply_person_create, apply_queue_create
 from sync.server.errors import Conflict
 from sync.server.models import Ticket
-from sync.server.payloads import PAYLOAD_MODELS
 from sync.server.state_models import AppliedMutation, SyncClient
 from sync.server.ticket_link_ops import apply_ticket_link, apply_ticket_merge
 from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
@@ -50,20 +54,22 @@ from sync.server.work_ops import (
 
 __all__ = ["APPLIERS", "push"]
 
-APPLIERS: dict[str, Callable[[ApplyContext, Any], None]] = {
-    "ticket.create": apply_ticket_create,
-    "ticket.update": apply_ticket_update,
-    "ticket.comment": apply_ticket_comment,
-    "ticket.work_log": apply_ticket_work_log,
-    "ticket.attach": apply_ticket_attach,
-    "ticket.merge": apply_ticket_merge,
-    "ticket.link": apply_ticket_link,
-    "ticket.notify": apply_ticket_notify,
-    "article.create": apply_article_create,
-    "article.update": apply_article_update,
-    "article.set_state": apply_article_set_state,
-    "queue.create": apply_queue_create,
-    "person.create": apply_person_create,
+log = logging.getLogger(__name__)
+
+APPLIERS: dict[Op, Callable[[ApplyContext, Any], None]] = {
+    Op.TICKET_CREATE: apply_ticket_create,
+    Op.TICKET_UPDATE: apply_ticket_update,
+    Op.TICKET_COMMENT: apply_ticket_comment,
+    Op.TICKET_WORK_LOG: apply_ticket_work_log,
+    Op.TICKET_ATTACH: apply_ticket_attach,
+    Op.TICKET_MERGE: apply_ticket_merge,
+    Op.TICKET_LINK: apply_ticket_link,
+    Op.TICKET_NOTIFY: apply_ticket_notify,
+    Op.ARTICLE_CREATE: apply_article_create,
+    Op.ARTICLE_UPDATE: apply_article_update,
+    Op.ARTICLE_SET_STATE: apply_article_set_state,
+    Op.QUEUE_CREATE: apply_queue_create,
+    Op.PERSON_CREATE: apply_person_create,
 }
 
 
@@ -135,7 +141,7 @@ def _decide(
             return protocol.MutationOutcome.model_validate(stored.outcome)
         if m.seq > client.last_seq + 1:
             return _Gap(client.last_seq + 1)
-        model = PAYLOAD_MODELS.get(m.op)
+        model = PAYLOAD_MODELS.get(m.op)  # type: ignore[call-overload]
         if model is not None and m.payload_version > protocol.PAYLOAD_VERSIONS[m.op]:
             return protocol.PushStopped(
                 seq=m.seq,
@@ -176,13 +182,17 @@ def _apply(
     if model is None:
         return rejected("invalid_input", f"Unknown operation {m.op!r}; this server cannot apply it.")
     try:
+        check_time(m.device_time)
+    except ValueError as exc:
+        return rejected("invalid_input", f"The change's device time {exc}; check the device's clock.")
+    try:
         payload = model.model_validate(m.payload)
     except pydantic.ValidationError as exc:
-        return rejected("invalid_input", f"The {m.op} payload is malformed: {_summary(exc)}")
+        return rejected("invalid_input", f"The {m.op} payload is malformed: {describe_errors(exc)}")
     s = ctx.session
     try:
         with s.begin_nested():
-            APPLIERS[m.op](ctx, payload)
+            APPLIERS[Op(m.op)](ctx, payload)
             s.flush()
     except OutpostError as exc:
         return rejected(exc.kind, exc.message)
@@ -190,6 +200,12 @@ def _apply(
         return rejected(
             "invalid_input", "This change clashes with an existing record (a duplicate id or name)."
         )
+    except (DataError, ArithmeticError, TypeError, ValueError) as exc:
+        # A value the payload models let through but the rules or the database cannot
+        # take: the input is at fault, so the mutation is refused for good (a 500 would
+        # leave it undecided and the device's outbox stuck behind it). Logged without data.
+        log.warning("push: %s refused by the database or the rules (%s)", m.op, type(exc).__name__)
+        return rejected("invalid_input", f"The server cannot store this {m.op}: a value is out of range.")
     number = None
     versions: list[protocol.RecordVersion] = []
     if ctx.touched:
@@ -212,9 +228,3 @@ def _apply(
     )
 
 
-def _summary(exc: pydantic.ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(x) for x in err["loc"]) or "payload"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)

@@ -14,9 +14,9 @@ from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind, LinkKind
 from sync.errors import TransitionError, ValidationError
 from sync.ids import new_id
+from sync.protocol.payloads import TicketLinkOp, TicketMerge
 from sync.server.apply_context import ApplyContext
 from sync.server.models import Comment, Ticket, TicketLink
-from sync.server.payloads import TicketLinkOp, TicketMerge
 
 __all__ = ["apply_ticket_link", "apply_ticket_merge"]
 

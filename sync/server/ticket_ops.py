@@ -19,10 +19,10 @@ from sync.domain.priority import priority_for
 from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
+from sync.protocol.payloads import TicketCreate, TicketUpdate
 from sync.server.access import AGENT_ROLES
 from sync.server.apply_context import ApplyContext, automation_note
 from sync.server.models import Person, Queue, Ticket
-from sync.server.payloads import TicketCreate, TicketUpdate
 from sync.server.update_merge import merge_update
 
 __all__ = ["apply_ticket_create", "apply_ticket_update", "check_refs", "ticket_snapshot"]
@@ -138,7 +138,7 @@ def apply_ticket_update(ctx: ApplyContext, p: TicketUpdate) -> None:
     if ticket.merged_into_id:
         raise TransitionError("This ticket was merged into another; change that one instead.")
     current = ticket_snapshot(ticket)
-    merged = merge_update(current, p.changes, p.base, p.reason)
+    merged = merge_update(current, p.changes.present(), p.base.present(), p.reason)
     if ticket.status == TicketStatus.CLOSED.value and set(merged.requested) - {"tags"}:
         raise TransitionError("This ticket is closed; open a follow-up ticket instead.")
     plan = plan_ticket_update(current, merged.requested, now=ctx.device_time, reason=p.reason)

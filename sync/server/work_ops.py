@@ -14,10 +14,10 @@ from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
 from sync.errors import ValidationError
 from sync.ids import new_id
+from sync.protocol.payloads import TicketAttach, TicketComment, TicketNotify, TicketWorkLog
 from sync.server.apply_context import ApplyContext, Deferred, automation_note
 from sync.server.blob_service import may_attach_blob
 from sync.server.models import Activity, Attachment, Comment, Person, WorkLog
-from sync.server.payloads import TicketAttach, TicketComment, TicketNotify, TicketWorkLog
 from sync.server.state_models import Blob
 
 __all__ = ["apply_ticket_attach", "apply_ticket_comment", "apply_ticket_notify", "apply_ticket_work_log"]

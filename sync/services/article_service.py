@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sync.domain.ticket_rules import normalise_tags
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import Article, ArticleRevision, Person
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
@@ -140,7 +141,7 @@ class ArticleService:
             )
             record_mutation(
                 s,
-                op="article.create",
+                op=Op.ARTICLE_CREATE,
                 entity_type="article",
                 entity_id=article.id,
                 payload={
@@ -200,7 +201,7 @@ class ArticleService:
             )
             record_mutation(
                 s,
-                op="article.update",
+                op=Op.ARTICLE_UPDATE,
                 entity_type="article",
                 entity_id=article_id,
                 payload={"article_id": article_id, "changes": diff, "base_revision": base_revision},
@@ -234,7 +235,7 @@ class ArticleService:
             article.updated_at = now
             record_mutation(
                 s,
-                op="article.set_state",
+                op=Op.ARTICLE_SET_STATE,
                 entity_type="article",
                 entity_id=article_id,
                 payload={"article_id": article_id, "state": state},

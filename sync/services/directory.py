@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from sync.domain.names import find_same_name, name_key
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import Person, Queue, QueueMember
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
@@ -64,7 +66,7 @@ class Directory:
 
     def queue_by_name(self, name: str) -> QueueView:
         for q in self.queues():
-            if q.name.lower() == name.strip().lower() or q.id == name.strip():
+            if name_key(q.name) == name_key(name) or q.id == name.strip():
                 return q
         known = ", ".join(q.name for q in self.queues()) or "none yet"
         raise NotFoundError(f"No queue named {name!r} (queues: {known}).")
@@ -136,13 +138,13 @@ class Directory:
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
             require_role(s, actor, {"admin"}, "add queues")
-            if s.execute(select(Queue.id).where(func.lower(Queue.name) == name.lower())).first():
+            if find_same_name(name, s.execute(select(Queue.id, Queue.name))):
                 raise ValidationError(f"A queue named {name!r} already exists.")
             queue = Queue(id=new_id(), name=name, description=description, categories="\n".join(categories))
             s.add(queue)
             record_mutation(
                 s,
-                op="queue.create",
+                op=Op.QUEUE_CREATE,
                 entity_type="queue",
                 entity_id=queue.id,
                 payload={
@@ -185,7 +187,7 @@ class Directory:
             s.add(person)
             record_mutation(
                 s,
-                op="person.create",
+                op=Op.PERSON_CREATE,
                 entity_type="person",
                 entity_id=person.id,
                 payload={

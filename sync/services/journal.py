@@ -2,20 +2,30 @@
 
 Both functions only ``add`` to the session they are given; the caller's unit of work
 commits them together with the change itself, or not at all.
+
+:func:`record_mutation` validates the payload with the op's wire model
+(:mod:`sync.protocol.payloads`, the same the server applies) before journaling it: a value
+the server would refuse — too long, of the wrong type, a time out of range — raises
+:class:`~sync.errors.ValidationError` at once, offline, so the caller's unit of work rolls
+back and nothing is written or queued.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import pydantic
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sync.domain.activity_values import activity_text
+from sync.errors import ValidationError
 from sync.ids import new_id
+from sync.protocol.payloads import check_time, describe_errors, validate_payload
 from sync.replica.models import Activity, Mutation
 
-__all__ = ["pending_count", "pending_entity_ids", "record_activity", "record_mutation"]
+__all__ = ["check_payload", "pending_count", "pending_entity_ids", "record_activity", "record_mutation"]
 
 
 def record_mutation(
@@ -28,6 +38,8 @@ def record_mutation(
     device_time: datetime,
     actor_id: str | None,
 ) -> Mutation:
+    """Journal ``op`` for the next sync; ``ValidationError`` when the server would refuse it."""
+    check_payload(op, payload, device_time)
     mutation = Mutation(
         id=new_id(),
         op=op,
@@ -41,6 +53,18 @@ def record_mutation(
     )
     session.add(mutation)
     return mutation
+
+
+def check_payload(op: str, payload: dict[str, Any], device_time: datetime) -> None:
+    """Refuse a payload (or a device time) the server would reject, with a message for a person."""
+    try:
+        check_time(device_time if device_time.tzinfo else device_time.replace(tzinfo=UTC))
+    except ValueError as exc:
+        raise ValidationError(f"This computer's clock {exc}; set the date and try again.") from None
+    try:
+        validate_payload(op, payload)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(f"This change cannot be saved: {describe_errors(exc, brief=True)}.") from None
 
 
 def record_activity(
@@ -62,8 +86,8 @@ def record_activity(
             entity_id=entity_id,
             actor_id=actor_id,
             field=field,
-            old_value=_text(old),
-            new_value=_text(new),
+            old_value=activity_text(old),
+            new_value=activity_text(new),
             note=note,
             at=at,
         )
@@ -83,10 +107,3 @@ def pending_entity_ids(session: Session, ids: list[str]) -> set[str]:
     )
     return {r[0] for r in rows}
 
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(str(v) for v in value)
-    return str(value)

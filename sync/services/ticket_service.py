@@ -25,6 +25,7 @@ from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind, LinkKind, TicketType
 from sync.errors import NotFoundError, TransitionError, ValidationError
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import (
     Comment,
     Mutation,
@@ -199,7 +200,7 @@ class TicketService:
             )
             mutation = record_mutation(
                 s,
-                op="ticket.merge",
+                op=Op.TICKET_MERGE,
                 entity_type="ticket",
                 entity_id=source_id,
                 payload={"source_id": source_id, "target_id": target_id},
@@ -252,7 +253,7 @@ class TicketService:
             )
             mutation = record_mutation(
                 s,
-                op="ticket.link",
+                op=Op.TICKET_LINK,
                 entity_type="ticket",
                 entity_id=ticket_id,
                 payload={
@@ -342,7 +343,7 @@ def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tup
         payload["priority_reason"] = draft.priority_reason
     mutation = record_mutation(
         s,
-        op="ticket.create",
+        op=Op.TICKET_CREATE,
         entity_type="ticket",
         entity_id=ticket_id,
         payload=payload,
@@ -407,7 +408,7 @@ def apply_update(
         payload["automation"] = automation
     mutation = record_mutation(
         s,
-        op="ticket.update",
+        op=Op.TICKET_UPDATE,
         entity_type="ticket",
         entity_id=ticket_id,
         payload=payload,

@@ -28,6 +28,7 @@ from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
 from sync.errors import NotFoundError, TransitionError, ValidationError
 from sync.ids import new_id
+from sync.protocol.ops import Op
 from sync.replica.models import Attachment, Comment, WorkLog
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
@@ -133,7 +134,7 @@ class TicketWork:
             )
             mutation = record_mutation(
                 s,
-                op="ticket.work_log",
+                op=Op.TICKET_WORK_LOG,
                 entity_type="ticket",
                 entity_id=ticket_id,
                 payload={
@@ -201,7 +202,7 @@ class TicketWork:
             )
             mutation = record_mutation(
                 s,
-                op="ticket.attach",
+                op=Op.TICKET_ATTACH,
                 entity_type="ticket",
                 entity_id=ticket_id,
                 payload={
@@ -340,7 +341,7 @@ def add_comment_in(
     )
     mutation = record_mutation(
         s,
-        op="ticket.comment",
+        op=Op.TICKET_COMMENT,
         entity_type="ticket",
         entity_id=ticket_id,
         payload={

@@ -35,6 +35,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from sync.protocol.ops import Op
+
 __all__ = [
     "FEATURE_PULL_ONLY_MINE",
     "MAX_ATTACHMENT_BYTES",
@@ -55,6 +57,7 @@ __all__ = [
     "FieldConflict",
     "MutationIn",
     "MutationOutcome",
+    "Op",
     "PersonRecord",
     "PullRecords",
     "PullRequest",
@@ -82,22 +85,9 @@ PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "Outpost-Protocol"
 
-#: The newest payload shape the server understands, per op. Bump when a payload gains fields.
-PAYLOAD_VERSIONS: dict[str, int] = {
-    "ticket.create": 1,
-    "ticket.update": 1,
-    "ticket.comment": 1,
-    "ticket.work_log": 1,
-    "ticket.attach": 1,
-    "ticket.merge": 1,
-    "ticket.link": 1,
-    "ticket.notify": 1,
-    "article.create": 1,
-    "article.update": 1,
-    "article.set_state": 1,
-    "queue.create": 1,
-    "person.create": 1,
-}
+#: The newest payload shape the server understands, per op (:class:`Op`; payload models in
+#: :mod:`sync.protocol.payloads`). Bump an op's entry when its payload gains fields.
+PAYLOAD_VERSIONS: dict[str, int] = {op: 1 for op in Op}
 
 #: ``PullRequest.only = "mine"``: the caller's own open tickets first (see ``PullRequest``).
 FEATURE_PULL_ONLY_MINE = "pull.only_mine"
