@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from sync.automation import RuleStore, ShiftStore, run_due_rules
-from sync.cli.main import register_command
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument
 from sync.errors import ValidationError
@@ -26,7 +25,7 @@ from sync.replica.replica import Replica, open_replica
 from sync.services.directory import Directory
 from sync.sla import WEEKDAY_KEYS, Span
 
-__all__ = ["parse_hours"]
+__all__ = ["add_arguments", "parse_hours", "run"]
 
 
 def parse_hours(specs: list[str]) -> list[list[Span]]:
@@ -56,8 +55,11 @@ def _days(text: str, spec: str) -> list[int]:
     return days
 
 
-def _add(sub: Any) -> None:
-    p = sub.add_parser("rule", help="automation rules: list, add, enable, disable, delete, run-due")
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    _add_rule(parser) if command == "rule" else _add_shift(parser)
+
+
+def _add_rule(p: argparse.ArgumentParser) -> None:
     rsub = p.add_subparsers(dest="rule_command", required=True, metavar="ACTION")
     ls = rsub.add_parser("list", help="rules in evaluation order")
     ls.add_argument("--json", action="store_true")
@@ -72,8 +74,7 @@ def _add(sub: Any) -> None:
     due.add_argument("--json", action="store_true")
 
 
-def _add_shift(sub: Any) -> None:
-    s = sub.add_parser("shift", help="agents' shifts for assignment: list, set, clear")
+def _add_shift(s: argparse.ArgumentParser) -> None:
     ssub = s.add_subparsers(dest="shift_command", required=True, metavar="ACTION")
     sls = ssub.add_parser("list", help="every agent's shift")
     sls.add_argument("--json", action="store_true")
@@ -89,10 +90,10 @@ def _add_shift(sub: Any) -> None:
     ssub.add_parser("clear", help="remove a shift (always on shift again)").add_argument("agent")
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
-        if args.command == "rule":
+        if command == "rule":
             return _rule(replica, args)
         return _shift(replica, args)
     finally:
@@ -194,6 +195,3 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
         store.clear(agent.id)
     return 0
 
-
-register_command("rule", _add, _run)
-register_command("shift", _add_shift, _run)

@@ -19,7 +19,7 @@ from sync.cli.output import emit_json, human_time, table
 from sync.domain.priority import Priority
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
 from sync.errors import ValidationError
-from sync.replica.replica import Replica
+from sync.replica.replica import Replica, open_replica
 from sync.services.directory import Directory
 from sync.services.ticket_queries import SORT_KEYS, TicketFilter, TicketQueries, TicketSort
 from sync.services.ticket_service import NewTicket, TicketService
@@ -27,7 +27,7 @@ from sync.services.ticket_views import TicketDetail
 from sync.services.ticket_work import TicketWork
 from sync.sla import SlaState
 
-__all__ = ["add_ticket_parser", "parse_due_before", "run_ticket_command"]
+__all__ = ["add_arguments", "parse_due_before", "run"]
 
 SET_FIELDS = {
     "status": "status",
@@ -60,8 +60,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def add_ticket_parser(sub: Any) -> None:
-    p = sub.add_parser("ticket", help="list, show, create and work tickets")
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     tsub = p.add_subparsers(dest="ticket_command", required=True, metavar="ACTION")
 
     ls = tsub.add_parser("list", help="list tickets (open ones unless --status says otherwise)")
@@ -164,7 +163,15 @@ def add_ticket_parser(sub: Any) -> None:
     link.add_argument("--json", action="store_true")
 
 
-def run_ticket_command(replica: Replica, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        return _run(replica, args)
+    finally:
+        replica.close()
+
+
+def _run(replica: Replica, args: argparse.Namespace) -> int:
     queries = TicketQueries(replica)
     directory = Directory(replica)
     cmd = args.ticket_command

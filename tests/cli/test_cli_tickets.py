@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.cli.main import run
+from sync.replica.replica import open_replica
 
 
 def cli(data: Path, *args: str) -> int:
@@ -130,8 +131,13 @@ def test_an_unusable_data_dir_is_one_line_not_a_traceback(
 ) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    for where in (not_a_folder, Path("/proc/outpost-nope")):
-        assert cli(where, "ticket", "list") == 1
+    setup = ["setup", "--name", "Sam Tech", "--username", "sam"]
+    for where, args in (
+        (not_a_folder, ["ticket", "list"]),
+        (not_a_folder, setup),
+        (Path("/proc/outpost-nope"), setup),  # only setup/demo/connect try to create a replica
+    ):
+        assert cli(where, *args) == 1
         err = capsys.readouterr().err
         assert err.startswith("outpost: cannot use ") and err.count("\n") == 1, err
 
@@ -172,6 +178,7 @@ def test_a_closed_pipe_ends_the_listing_quietly(data: Path) -> None:
 
 
 def test_writes_need_a_set_up_replica(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    open_replica(tmp_path / "empty").close()  # a replica that was never set up: no queues, no user
     assert cli(tmp_path / "empty", "ticket", "new", "--queue", "IT", "--subject", "x") == 1
     assert "No queue" in capsys.readouterr().err
 
