@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sync.errors import ValidationError
+from sync.cli.exit_codes import UsageError
 
 __all__ = ["add_arguments", "run"]
 
@@ -26,7 +26,7 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     from sync.demo.generator import DemoSpec, build_demo_replica
 
     if args.tickets < 0 or args.articles < 0:
-        raise ValidationError("--tickets and --articles cannot be negative.")
+        raise UsageError("--tickets and --articles cannot be negative.")
     started = time.perf_counter()
     summary = build_demo_replica(
         data_dir, DemoSpec(tickets=args.tickets, articles=args.articles, seed=args.seed), replace=args.replace

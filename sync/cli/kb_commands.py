@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.errors import ValidationError
 from sync.replica.replica import Replica, open_replica
@@ -78,7 +79,7 @@ def _run(replica: Replica, args: argparse.Namespace) -> int:
         if cmd == "edit":
             fields = _fields(args)
             if not fields:
-                raise ValidationError(
+                raise UsageError(
                     "Nothing to change: give --title, --body, --body-file, --category, --tags or --kind."
                 )
             service.edit(article_id, fields)

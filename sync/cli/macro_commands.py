@@ -18,6 +18,7 @@ from typing import Any
 
 from sync.automation import MacroService, TemplateService
 from sync.automation.macros import MACRO_FIELDS
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument
 from sync.errors import ValidationError
@@ -113,7 +114,7 @@ def _macro(replica: Replica, args: argparse.Namespace) -> int:
 
 def _macro_from_flags(replica: Replica, args: argparse.Namespace) -> dict[str, Any]:
     if not args.name:
-        raise ValidationError("Give the macro a --name (or a --file).")
+        raise UsageError("Give the macro a --name (or a --file).")
     changes: dict[str, Any] = {}
     for item in args.set:
         name, sep, value = item.partition("=")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.automation import RuleStore, ShiftStore, run_due_rules
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument
 from sync.errors import ValidationError
@@ -34,11 +35,11 @@ def parse_hours(specs: list[str]) -> list[list[Span]]:
     for spec in specs:
         m = re.fullmatch(r"\s*([a-z,\-]+)\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*", spec.lower())
         if not m:
-            raise ValidationError(f"{spec!r} is not like 'mon-fri 09:00-17:00'.")
+            raise UsageError(f"{spec!r} is not like 'mon-fri 09:00-17:00'.")
         try:
             span = (time.fromisoformat(m.group(2).zfill(5)), time.fromisoformat(m.group(3).zfill(5)))
         except ValueError:
-            raise ValidationError(f"{spec!r} has a time that does not exist.") from None
+            raise UsageError(f"{spec!r} has a time that does not exist.") from None
         for day in _days(m.group(1), spec):
             weekly[day].append(span)
     return weekly
@@ -49,7 +50,7 @@ def _days(text: str, spec: str) -> list[int]:
     for part in text.split(","):
         ends = part.split("-")
         if len(ends) > 2 or any(end not in WEEKDAY_KEYS for end in ends):
-            raise ValidationError(f"{spec!r}: days are mon, tue, wed, thu, fri, sat, sun (or a range).")
+            raise UsageError(f"{spec!r}: days are mon, tue, wed, thu, fri, sat, sun (or a range).")
         first, last = WEEKDAY_KEYS.index(ends[0]), WEEKDAY_KEYS.index(ends[-1])
         days += list(range(first, last + 1)) if first <= last else [*range(first, 7), *range(0, last + 1)]
     return days
@@ -188,7 +189,7 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
         try:
             days_off = [date.fromisoformat(text) for text in args.day_off]
         except ValueError:
-            raise ValidationError("--day-off takes dates like 2026-12-24.") from None
+            raise UsageError("--day-off takes dates like 2026-12-24.") from None
         store.set_shift(agent.id, args.time_zone, parse_hours(args.hours), days_off)
         print(f"Shift saved for {agent.name}.")
     else:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sync.cli.exit_codes import EXIT_USAGE
 from sync.cli.output import emit_json, human_time
 from sync.replica.replica import Replica, open_replica
 from sync.search.index import IndexProgress, SearchIndex
@@ -52,7 +53,7 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
 def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
         print("outpost: --limit must be at least 1 and --offset at least 0.", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     replica = open_replica(data_dir)
     try:
         index = SearchIndex(replica)
@@ -66,7 +67,7 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
             if args.rebuild_index:
                 return 0
             print("outpost: give a query, e.g. outpost search printer status:open", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         service = SearchService(replica, index=index)
         try:
             results = service.search(
@@ -74,7 +75,7 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
             )
         except QuerySyntaxError as exc:
             print(f"outpost: {exc.message}\n  {text}\n  {' ' * exc.position}^", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         if args.json:
             emit_json(
                 {

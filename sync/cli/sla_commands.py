@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.cli.ticket_commands import parse_due_before
 from sync.errors import ValidationError
@@ -148,7 +149,7 @@ def _due(replica: Replica, service: SlaService, args: argparse.Namespace) -> Non
     now = replica.clock()
     within = parse_due_before(args.within, now) - now if args.within else DUE_SOON
     if within <= timedelta(0):
-        raise ValidationError("--within must be a span ahead, like 30m, 4h or 2d.")
+        raise UsageError("--within must be a span ahead, like 30m, 4h or 2d.")
     me = replica.current_user_id
     counts = service.due_counts(now, within=within, assignee_id=me if args.mine else None)
     alerts = service.about_to_breach(me, now, within=within) if me else []

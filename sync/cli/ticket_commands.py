@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.domain.priority import Priority
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
@@ -270,7 +271,7 @@ def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: 
             (TicketStatus(args.status.replace("-", "_")).value,) if args.status in _STATUS_VALUES else ()
         )
         if not statuses:
-            raise ValidationError(
+            raise UsageError(
                 f"Unknown status {args.status!r} (use one of: {', '.join(_STATUS_VALUES)}, open, all)."
             )
     assignee_id, unassigned = None, False
@@ -329,7 +330,7 @@ def parse_due_before(text: str, now: datetime) -> datetime:
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValidationError(
+        raise UsageError(
             f"{text!r} is not a time: use an ISO time like 2026-03-02T17:00Z, or 30m, 4h, 2d, now."
         ) from None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
@@ -342,7 +343,7 @@ def _sla_states(text: str | None) -> tuple[str, ...]:
     states = tuple(sorted({part.strip().lower() for part in text.split(",") if part.strip()}))
     unknown = [state for state in states if state not in known]
     if unknown:
-        raise ValidationError(f"Unknown SLA state {unknown[0]!r} (use: {', '.join(sorted(known))}).")
+        raise UsageError(f"Unknown SLA state {unknown[0]!r} (use: {', '.join(sorted(known))}).")
     return states
 
 
@@ -408,9 +409,9 @@ def _assignments(replica: Replica, directory: Directory, items: list[str]) -> di
         name, sep, value = item.partition("=")
         name = name.strip().lower()
         if not sep:
-            raise ValidationError(f"Expected FIELD=VALUE, got {item!r}.")
+            raise UsageError(f"Expected FIELD=VALUE, got {item!r}.")
         if name not in SET_FIELDS:
-            raise ValidationError(f"Unknown field {name!r}; fields: {', '.join(SET_FIELDS)}.")
+            raise UsageError(f"Unknown field {name!r}; fields: {', '.join(SET_FIELDS)}.")
         field = SET_FIELDS[name]
         resolved: Any = value
         if name == "assignee":
