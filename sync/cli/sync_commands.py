@@ -19,6 +19,7 @@ from typing import Any
 from sync.cli.exit_codes import exit_code_for
 from sync.cli.output import emit_json, human_time, table
 from sync.engine.conflicts import ConflictInbox
+from sync.engine.server_url import check_server_url, is_insecure
 from sync.engine.session import connect, open_engine, sign_out
 from sync.engine.status import read_status
 from sync.engine.sync_round import SyncReport
@@ -95,11 +96,24 @@ def _print_report(report: SyncReport, replica: Replica) -> None:
 
 # -- handlers -------------------------------------------------------------------------------------
 def _connect(data_dir: Path, args: argparse.Namespace) -> int:
+    try:  # before the password is asked for, and before any replica is created
+        check_server_url(args.url, allow_insecure_http=args.allow_insecure_http)
+    except OutpostError as exc:
+        return _fail(exc, False, None)
     replica = open_replica(data_dir)
     try:
         password = _read_password(args.password_stdin)
-        result = connect(replica, args.url, args.user, password, allow_file_keyring=args.allow_file_keyring)
+        result = connect(
+            replica,
+            args.url,
+            args.user,
+            password,
+            allow_file_keyring=args.allow_file_keyring,
+            allow_insecure_http=args.allow_insecure_http,
+        )
         print(f"Connected to {result.server_url} as {result.username}.")
+        if is_insecure(result.server_url):
+            print("Warning: this connection is not encrypted (http://); prefer the server's https:// one.")
         print(result.token.message)
         if result.adopted_local_user:
             print("Your standalone work on this computer is now yours on the server and will be sent.")
@@ -229,6 +243,12 @@ def _add_connect(p: argparse.ArgumentParser) -> None:
         "--allow-file-keyring",
         action="store_true",
         help="if no system keyring exists, store the sign-in in a plain-text file (keyrings.alt)",
+    )
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on another computer (unencrypted: your password and "
+        "tickets cross the network in clear; the app warns about it). Loopback needs no flag.",
     )
     p.add_argument("--no-sync", action="store_true", help="only sign in; do not sync now")
 
