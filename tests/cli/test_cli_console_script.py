@@ -178,3 +178,25 @@ def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
         assert run(["--data-dir", str(typo), *command]) == 1, command
         assert "no replica" in capsys.readouterr().err, command
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "cli"),
+    [
+        ([], False),
+        (["--demo"], False),
+        (["--data-dir", "/srv/desk"], False),
+        (["--data-dir=/srv/desk"], False),
+        (["--demo", "--help"], False),  # the app's own options
+        (["--data-dir", "/srv/desk", "--smoke-test"], False),
+        (["-style", "fusion"], False),  # Qt's options go to the app
+        (["--help"], True),
+        (["signout"], True),
+        (["--data-dir", "/srv/desk", "ticket", "list"], True),
+        (["report", "summary"], True),  # not a command: the command line refuses it (exit 2)
+    ],
+)
+def test_which_calls_are_the_app_and_which_the_command_line(argv: list[str], cli: bool) -> None:
+    from sync.cli.command_table import wants_cli
+
+    assert wants_cli(argv) is cli
