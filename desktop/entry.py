@@ -1,8 +1,10 @@
 """The ``outpost`` command: the desktop app, or the client CLI when a command is given.
 
-``outpost``, ``outpost --data-dir DIR`` and ``outpost --demo`` open the app;
-``outpost [--data-dir DIR] ticket|kb|demo|... ARGS`` run the command line without
-importing Qt, so scripts and CI stay fast and work without a display.
+``outpost``, ``outpost --data-dir DIR`` and ``outpost --demo`` (and the app's other options)
+open the app; ``outpost [--data-dir DIR] COMMAND ARGS`` runs the command line without
+importing Qt, so scripts and CI stay fast and work without a display. Which words are
+commands is decided by :data:`sync.cli.command_table.COMMANDS` alone; any other word is
+refused by the command line (usage, exit 2) rather than silently opening the app.
 """
 
 from __future__ import annotations
@@ -10,27 +12,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from sync.cli.main import CLI_COMMANDS
-
-
-def _is_cli(argv: Sequence[str]) -> bool:
-    args = list(argv)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--data-dir":
-            i += 2
-            continue
-        if arg.startswith("--data-dir="):
-            i += 1
-            continue
-        return arg in CLI_COMMANDS or (arg in ("-h", "--help") and not any(a == "--demo" for a in args))
-    return False
+from sync.cli.command_table import wants_cli
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    if _is_cli(args):
+    if wants_cli(args):
         from sync.cli.main import run_and_flush
 
         sys.exit(run_and_flush(args))

@@ -49,6 +49,7 @@ _BY_KIND: dict[str, tuple[str, str, QMessageBox.Icon]] = {
         QMessageBox.Icon.Information,
     ),
     "demo_unavailable": ("The demo isn't available", "", QMessageBox.Icon.Warning),
+    "insecure_connection": ("This connection is not encrypted", "", QMessageBox.Icon.Warning),
     "sign_in": (
         "Please sign in again",
         "Your work on this computer is kept while you sign in.",

@@ -7,6 +7,10 @@ database. The password goes from the field straight to ``connect``; it is never 
 or stored — the server's token is stored by :mod:`sync.credentials` (the system keyring,
 or this session's memory when there is none, which the dialog says up front).
 
+Plain ``http://`` to another computer is refused before anything is sent unless the person
+ticks "Allow an unencrypted connection"; that choice is stored with the replica (see
+:mod:`sync.engine.server_url`) and the status bar then warns for as long as it holds.
+
 Sign-in failures stay in the dialog with a message that says what to do (wrong password,
 server unreachable, a version mismatch). Once signed in, the first round shows its
 progress and can be stopped; if it fails, the replica is still connected and background
@@ -22,6 +26,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,8 +43,14 @@ from desktop.sync_ui.sync_controller import describe_progress
 from desktop.task_runner import TaskRunner
 from desktop.theme import colors
 from sync.credentials import secure_backend_name
-from sync.engine.errors import ClientMismatchError, SyncCancelledError, SyncProtocolError
+from sync.engine.errors import (
+    ClientMismatchError,
+    InsecureConnectionError,
+    SyncCancelledError,
+    SyncProtocolError,
+)
 from sync.engine.progress import CancelToken, SyncProgress
+from sync.engine.server_url import check_server_url
 from sync.engine.session import ConnectResult, connect, open_engine
 from sync.engine.sync_round import SyncReport
 from sync.errors import AuthRequiredError, ProtocolVersionError, ServerUnavailableError
@@ -66,6 +77,8 @@ def describe_connect_error(error: BaseException, url: str) -> tuple[str, str]:
         )
     if isinstance(error, ProtocolVersionError):
         return "This Outpost and the server don't match", error.message
+    if isinstance(error, InsecureConnectionError):
+        return "This address is not encrypted", error.message
     if isinstance(error, ClientMismatchError):
         return "Unsynced work belongs to another account", error.message
     if isinstance(error, SyncProtocolError):
@@ -90,6 +103,7 @@ class ConnectDialog(QDialog):
         server_url: str | None = None,
         username: str | None = None,
         sign_in_again: bool = False,
+        allow_insecure_http: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("connectDialog")
@@ -125,6 +139,14 @@ class ConnectDialog(QDialog):
         form.addRow("User name", self.user_edit)
         form.addRow("Password", self.password_edit)
         layout.addLayout(form)
+        self.insecure_check = QCheckBox("Allow an unencrypted connection (http://) to this server")
+        self.insecure_check.setObjectName("allowInsecureHttp")
+        self.insecure_check.setToolTip(
+            "Only for a server without https://: your password and tickets would cross the network "
+            "in plain text. Outpost then shows a warning in the status bar."
+        )
+        self.insecure_check.setChecked(allow_insecure_http)
+        layout.addWidget(self.insecure_check)
         self.keyring_note = QLabel("")
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
@@ -176,7 +198,7 @@ class ConnectDialog(QDialog):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy
-        for edit in (self.url_edit, self.user_edit, self.password_edit):
+        for edit in (self.url_edit, self.user_edit, self.password_edit, self.insecure_check):
             edit.setEnabled(not busy)
         self.status_label.setText(text)
         self.progress.setVisible(busy)
@@ -196,13 +218,19 @@ class ConnectDialog(QDialog):
         if not url.startswith(("http://", "https://")):
             self._show_error("Check the server address", "It starts with https:// (or http://).")
             return
+        allow_http = self.insecure_check.isChecked()
+        try:
+            check_server_url(url, allow_insecure_http=allow_http)
+        except InsecureConnectionError as error:
+            self._show_error(*describe_connect_error(error, url))
+            return
         username, password = self.user_edit.text().strip(), self.password_edit.text()
         replica = self.replica
         self.error_label.hide()
         self._set_busy(True, f"Signing in to {url}…")
         self.cancel_button.setEnabled(False)  # connect is short and not cancellable halfway
         self.net.submit(
-            lambda: connect(replica, url, username, password),
+            lambda: connect(replica, url, username, password, allow_insecure_http=allow_http),
             self._signed_in,
             lambda error: self._sign_in_failed(error, url),
         )

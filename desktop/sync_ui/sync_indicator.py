@@ -2,9 +2,11 @@
 
 Two flat buttons: the mode (``Standalone``, ``Online · synced 14:02``, ``Syncing…``,
 ``Offline``, ``Sign in again``) and, only when there is something to look at, the number
-of conflicts and notices. Clicking the mode does what that state asks for: connect a
-standalone desk, sign in again, or sync now. It only displays a :class:`SyncState`; it
-never reads anything itself. UI thread only.
+of conflicts and notices. When the person allowed plain ``http://`` to a server on another
+computer (``--allow-insecure-http``, the Connect dialog's checkbox), a warning stays beside
+them for as long as the replica is connected that way. Clicking the mode does what that
+state asks for: connect a standalone desk, sign in again, or sync now. It only displays a
+:class:`SyncState`; it never reads anything itself. UI thread only.
 """
 
 from __future__ import annotations
@@ -12,11 +14,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.sync_ui.sync_state import SyncState
+from desktop.theme import colors
 
-__all__ = ["SyncIndicator", "describe_last_sync", "mode_text"]
+__all__ = ["INSECURE_TEXT", "SyncIndicator", "describe_last_sync", "insecure_tooltip", "mode_text"]
+
+INSECURE_TEXT = "⚠ Not encrypted"
+
+
+def insecure_tooltip(state: SyncState) -> str:
+    return (
+        f"The connection to {state.server_url} is plain http://, allowed by you: your sign-in and "
+        "tickets cross the network unencrypted. Ask for the server's https:// address and connect "
+        "again with it."
+    )
 
 
 def describe_last_sync(when: datetime | None, now: datetime | None = None) -> str:
@@ -77,6 +90,10 @@ class SyncIndicator(QWidget):
         self.inbox_button.setAutoRaise(True)
         self.inbox_button.setToolTip("Changes the server decided differently, and notices: click to review.")
         self.inbox_button.hide()
+        self.insecure_label = QLabel(INSECURE_TEXT, self)
+        self.insecure_label.setObjectName("syncInsecureWarning")
+        self.insecure_label.hide()
+        layout.addWidget(self.insecure_label)
         layout.addWidget(self.inbox_button)
         layout.addWidget(self.mode_button)
         self.mode_button.clicked.connect(self._mode_clicked)
@@ -89,6 +106,10 @@ class SyncIndicator(QWidget):
         text, tip = mode_text(state)
         self.mode_button.setText(text)
         self.mode_button.setToolTip(tip)
+        insecure = state.insecure_http and state.mode != "standalone"
+        self.insecure_label.setToolTip(insecure_tooltip(state) if insecure else "")
+        self.insecure_label.setStyleSheet(f"color: {colors().error_text.name()}; font-weight: bold;")
+        self.insecure_label.setVisible(insecure)
         parts = []
         if state.conflicts:
             parts.append(f"{state.conflicts} conflict{'s' if state.conflicts != 1 else ''}")

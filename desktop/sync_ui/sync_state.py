@@ -36,6 +36,7 @@ class SyncState:
     message: str = ""  # the last error, in words, when there is one
     retry_in: float | None = None
     progress: str = ""  # "Sending 3 of 10 changes…" while syncing
+    insecure_http: bool = False  # plain http:// to another computer, allowed by the person: warn
 
 
 _OFFLINE_KINDS = frozenset({"retry_later", "server_unavailable"})
@@ -58,6 +59,7 @@ def derive_state(
         pending=status.pending,
         conflicts=status.open_conflicts,
         notices=status.open_notices,
+        insecure_http=status.insecure_http,
     )
     error = event.error if event is not None else None
     if event is not None and event.state == "syncing":

@@ -132,6 +132,7 @@ class WindowSync(QObject):
                 server_url=state.server_url,
                 username=state.username,
                 sign_in_again=True,
+                allow_insecure_http=state.insecure_http,
             )
         )
 

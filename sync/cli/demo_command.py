@@ -5,16 +5,13 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
 
-from sync.cli.main import register_command
-from sync.errors import ValidationError
+from sync.cli.exit_codes import UsageError
 
-__all__: list[str] = []
+__all__ = ["add_arguments", "run"]
 
 
-def _add(sub: Any) -> None:
-    p = sub.add_parser("demo", help="create a realistic demo replica (no server, no account)")
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     p.add_argument("--tickets", type=int, default=500)
     p.add_argument("--articles", type=int, default=40)
     p.add_argument("--seed", type=int, default=7)
@@ -25,11 +22,11 @@ def _add(sub: Any) -> None:
     )
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     from sync.demo.generator import DemoSpec, build_demo_replica
 
     if args.tickets < 0 or args.articles < 0:
-        raise ValidationError("--tickets and --articles cannot be negative.")
+        raise UsageError("--tickets and --articles cannot be negative.")
     started = time.perf_counter()
     summary = build_demo_replica(
         data_dir, DemoSpec(tickets=args.tickets, articles=args.articles, seed=args.seed), replace=args.replace
@@ -40,5 +37,3 @@ def _run(data_dir: Path, args: argparse.Namespace) -> int:
     )
     return 0
 
-
-register_command("demo", _add, _run)

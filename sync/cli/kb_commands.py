@@ -7,16 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.errors import ValidationError
-from sync.replica.replica import Replica
+from sync.replica.replica import Replica, open_replica
 from sync.services.article_service import ARTICLE_KINDS, ArticleService
 
-__all__ = ["add_kb_parser", "run_kb_command"]
+__all__ = ["add_arguments", "run"]
 
 
-def add_kb_parser(sub: Any) -> None:
-    p = sub.add_parser("kb", help="knowledge-base articles")
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     ksub = p.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
     ls = ksub.add_parser("list", help="list articles")
     ls.add_argument("--category")
@@ -45,7 +45,15 @@ def add_kb_parser(sub: Any) -> None:
         c.add_argument("--json", action="store_true")
 
 
-def run_kb_command(replica: Replica, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
+    replica = open_replica(data_dir)
+    try:
+        return _run(replica, args)
+    finally:
+        replica.close()
+
+
+def _run(replica: Replica, args: argparse.Namespace) -> int:
     service = ArticleService(replica)
     cmd = args.kb_command
     if cmd == "list":
@@ -71,7 +79,7 @@ def run_kb_command(replica: Replica, args: argparse.Namespace) -> int:
         if cmd == "edit":
             fields = _fields(args)
             if not fields:
-                raise ValidationError(
+                raise UsageError(
                     "Nothing to change: give --title, --body, --body-file, --category, --tags or --kind."
                 )
             service.edit(article_id, fields)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sync.automation import MacroService, TemplateService
 from sync.automation.macros import MACRO_FIELDS
-from sync.cli.main import register_command
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument
 from sync.errors import ValidationError
@@ -26,11 +26,14 @@ from sync.replica.replica import Replica, open_replica
 from sync.services.directory import Directory
 from sync.services.ticket_queries import TicketQueries
 
-__all__: list[str] = []
+__all__ = ["add_arguments", "run"]
 
 
-def _add_macro(sub: Any) -> None:
-    p = sub.add_parser("macro", help="canned responses: list, add, apply, preview, delete")
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    _add_macro(parser) if command == "macro" else _add_template(parser)
+
+
+def _add_macro(p: argparse.ArgumentParser) -> None:
     msub = p.add_subparsers(dest="macro_command", required=True, metavar="ACTION")
     ls = msub.add_parser("list", help="shared macros and my personal ones")
     ls.add_argument("--json", action="store_true")
@@ -54,8 +57,7 @@ def _add_macro(sub: Any) -> None:
     msub.add_parser("delete", help="delete a macro").add_argument("name")
 
 
-def _add_template(sub: Any) -> None:
-    p = sub.add_parser("template", help="ticket templates with checklists: list, add, use")
+def _add_template(p: argparse.ArgumentParser) -> None:
     tsub = p.add_subparsers(dest="template_command", required=True, metavar="ACTION")
     ls = tsub.add_parser("list", help="the ticket templates")
     ls.add_argument("--json", action="store_true")
@@ -69,10 +71,10 @@ def _add_template(sub: Any) -> None:
     use.add_argument("--json", action="store_true")
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
-        return _macro(replica, args) if args.command == "macro" else _template(replica, args)
+        return _macro(replica, args) if command == "macro" else _template(replica, args)
     finally:
         replica.close()
 
@@ -112,7 +114,7 @@ def _macro(replica: Replica, args: argparse.Namespace) -> int:
 
 def _macro_from_flags(replica: Replica, args: argparse.Namespace) -> dict[str, Any]:
     if not args.name:
-        raise ValidationError("Give the macro a --name (or a --file).")
+        raise UsageError("Give the macro a --name (or a --file).")
     changes: dict[str, Any] = {}
     for item in args.set:
         name, sep, value = item.partition("=")
@@ -171,6 +173,3 @@ def _template(replica: Replica, args: argparse.Namespace) -> int:
         )
     return 0
 
-
-register_command("macro", _add_macro, _run)
-register_command("template", _add_template, _run)

@@ -1,8 +1,16 @@
 """Entry point of the client CLI: parses ``outpost [--data-dir DIR] COMMAND ...`` and runs it.
 
-Exit codes: 0 success; 1 the action was refused or failed (one line on stderr says why,
-and nothing was half-written: every action is one transaction); 2 a usage error (also one
-line, naming the command's ``--help``).
+The commands are those of :data:`sync.cli.command_table.COMMANDS`; only the module of the
+command being run is imported (``outpost --help`` imports none, and no SQLAlchemy).
+
+Exit codes (:mod:`sync.cli.exit_codes`): 0 done; 1 refused or not found (one line on
+stderr says why, and nothing was half-written: every action is one transaction); 2 usage
+or syntax (an unknown command or option, a bad value, a search query that does not parse;
+one line naming the command's ``--help``, or the query with a caret); 3 sign in needed;
+4 the server is unreachable or busy; 5 an upgrade is needed; 130 interrupted.
+
+Only ``setup``, ``demo`` and ``connect`` create a replica; any other command on a folder
+without one says so (exit 1) instead of making an empty replica there.
 
 ``outpost demo`` without ``--data-dir`` or ``$OUTPOST_DATA_DIR`` builds the demo beside the
 user's own replica (the folder ``outpost --demo`` opens), never in place of it.
@@ -13,118 +21,110 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from sqlalchemy.exc import OperationalError
-
+from sync.cli.command_table import COMMANDS, Command, command_word, find_command, load_command
 from sync.cli.data_dir import demo_data_dir, resolve_data_dir
-from sync.cli.kb_commands import add_kb_parser, run_kb_command
-from sync.cli.ticket_commands import add_ticket_parser, run_ticket_command
-from sync.errors import OutpostError
-from sync.replica.replica import open_replica
+from sync.cli.exit_codes import EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, UsageError, exit_code_for
+from sync.errors import NotFoundError, OutpostError
+from sync.replica.location import replica_exists
 
-__all__ = ["CLI_COMMANDS", "build_parser", "run", "run_and_flush"]
-
-#: First words that select the CLI rather than the desktop app.
-CLI_COMMANDS = frozenset(
-    {"ticket", "kb", "demo", "setup", "search", "connect", "sync", "status", "conflicts"}
-    | {"sla", "rule", "shift", "macro", "template"}
-)
-
-#: An extra command gets the resolved data dir and opens (or creates) the replica itself.
-Handler = Callable[[Path, argparse.Namespace], int]
-_EXTRA_COMMANDS: dict[
-    str, tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], Handler]
-] = {}
-
-
-def register_command(
-    name: str, add: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], handler: Handler
-) -> None:
-    """Let another part of the core (demo, search, sync) add a top-level command."""
-    _EXTRA_COMMANDS[name] = (add, handler)
+__all__ = ["build_parser", "run", "run_and_flush"]
 
 
 class _OneLineParser(argparse.ArgumentParser):
     """Usage errors in one line (``outpost ticket log: argument MINUTES: invalid int value``),
-    exit 2; subcommand parsers inherit the class."""
+    exit 2; subcommand parsers inherit the class. The top level adds its usage line first,
+    so an unknown command shows what the command line looks like."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        usage = self.format_usage() if self.prog == "outpost" else ""
+        self.exit(EXIT_USAGE, f"{usage}{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(load: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; the commands named in ``load`` get their full arguments (importing their
+    modules), the others only their name and summary (enough for ``outpost --help``)."""
     parser: argparse.ArgumentParser = _OneLineParser(
-        prog="outpost", description="Outpost help desk: the client command line."
+        prog="outpost",
+        description="Outpost help desk: the client command line. "
+        "Without a command, `outpost` opens the desktop app (also: --demo, --data-dir DIR).",
+        epilog="Exit codes: 0 done, 1 refused or not found, 2 usage or syntax, 3 sign in needed, "
+        "4 server unreachable or busy, 5 upgrade needed. `outpost COMMAND --help` for a command's options.",
+        allow_abbrev=False,
     )
     parser.add_argument(
         "--data-dir", help="the replica's folder (default: $OUTPOST_DATA_DIR or the user data dir)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_ticket_parser(sub)
-    add_kb_parser(sub)
-    setup = sub.add_parser("setup", help="set this replica up to work standalone on this computer")
-    setup.add_argument("--name", required=True, help="your full name")
-    setup.add_argument("--username", required=True)
-    setup.add_argument("--email", default="")
-    for add, _handler in _EXTRA_COMMANDS.values():
-        add(sub)
+    for command in COMMANDS:
+        command_parser = sub.add_parser(command.name, help=command.summary, description=command.summary)
+        if command.name in load:
+            load_command(command).add_arguments(command.name, command_parser)
     return parser
 
 
-def _load_extra_commands() -> None:
-    # Imported here so each module registers itself; keeps this module free of their imports.
-    import sync.cli.demo_command
-    import sync.cli.macro_commands
-    import sync.cli.rule_commands
-    import sync.cli.search_command
-    import sync.cli.sla_commands
-    import sync.cli.sync_commands  # noqa: F401
-
-
 def run(argv: Sequence[str] | None = None) -> int:
-    _load_extra_commands()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "demo" and not args.data_dir and not os.environ.get("OUTPOST_DATA_DIR"):
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    word = command_word(args_in)
+    chosen = find_command(word) if word is not None else None
+    parser = build_parser([chosen.name] if chosen is not None else [])
+    args = parser.parse_args(args_in)
+    command = find_command(args.command)
+    assert command is not None  # argparse accepted only a known command word
+    if command.name == "demo" and not args.data_dir and not os.environ.get("OUTPOST_DATA_DIR"):
         data_dir = demo_data_dir()
     else:
         data_dir = resolve_data_dir(args.data_dir)
     try:
-        if args.command in _EXTRA_COMMANDS:
-            return _EXTRA_COMMANDS[args.command][1](data_dir, args)
-        replica = open_replica(data_dir)
-        try:
-            if args.command == "ticket":
-                return run_ticket_command(replica, args)
-            if args.command == "kb":
-                return run_kb_command(replica, args)
-            if args.command == "setup":
-                from sync.services.standalone_setup import set_up_standalone
-
-                set_up_standalone(replica, name=args.name, username=args.username, email=args.email)
-                print(f"Replica ready in {data_dir}: working standalone as {args.username}.")
-                return 0
-            parser.error(f"unknown command {args.command}")
-        finally:
-            replica.close()
+        _check_replica(command, data_dir)
+        return load_command(command).run(command.name, data_dir, args)
+    except UsageError as exc:
+        print(f"outpost {command.name}: {exc.message} (see 'outpost {command.name} --help')", file=sys.stderr)
+        return EXIT_USAGE
     except OutpostError as exc:
         print(f"outpost: {exc.message}", file=sys.stderr)
-        return 1
+        return exit_code_for(exc)
     except KeyboardInterrupt:
         print("outpost: interrupted; nothing was half-written.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return _reader_gone()
-    except OperationalError as exc:
-        print(f"outpost: the replica in {data_dir} could not be used: {exc.orig}", file=sys.stderr)
-        return 1
     except OSError as exc:
         where = exc.filename if exc.filename is not None else data_dir
         print(f"outpost: cannot use {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        print(f"outpost: the replica in {data_dir} could not be used: {exc.orig}", file=sys.stderr)  # type: ignore[attr-defined]
+        return EXIT_REFUSED
+
+
+class NoReplicaError(NotFoundError):
+    kind = "no_replica"
+
+
+def _check_replica(command: Command, data_dir: Path) -> None:
+    """Commands other than setup/demo/connect need a replica; they never create an empty one."""
+    if command.creates_replica:
+        return
+    if data_dir.exists() and not data_dir.is_dir():
+        raise NotADirectoryError(20, "not a folder", str(data_dir))
+    if not replica_exists(data_dir):
+        raise NoReplicaError(
+            f"There is no replica in {data_dir}. Make one with `outpost setup --name NAME --username USER` "
+            "(standalone), `outpost demo` (a demo help desk) or `outpost connect URL --user NAME` "
+            "(from a server), or choose another folder with --data-dir or $OUTPOST_DATA_DIR."
+        )
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """SQLAlchemy's OperationalError, without importing SQLAlchemy for commands that never load it."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.OperationalError)
 
 
 def _reader_gone() -> int:
@@ -133,7 +133,7 @@ def _reader_gone() -> int:
     Standard output is pointed at /dev/null so the interpreter's final flush cannot fail again.
     """
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 1
+    return EXIT_REFUSED
 
 
 def run_and_flush(argv: Sequence[str] | None = None) -> int:

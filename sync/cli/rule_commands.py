@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.automation import RuleStore, ShiftStore, run_due_rules
-from sync.cli.main import register_command
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument
 from sync.errors import ValidationError
@@ -26,7 +26,7 @@ from sync.replica.replica import Replica, open_replica
 from sync.services.directory import Directory
 from sync.sla import WEEKDAY_KEYS, Span
 
-__all__ = ["parse_hours"]
+__all__ = ["add_arguments", "parse_hours", "run"]
 
 
 def parse_hours(specs: list[str]) -> list[list[Span]]:
@@ -35,11 +35,11 @@ def parse_hours(specs: list[str]) -> list[list[Span]]:
     for spec in specs:
         m = re.fullmatch(r"\s*([a-z,\-]+)\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*", spec.lower())
         if not m:
-            raise ValidationError(f"{spec!r} is not like 'mon-fri 09:00-17:00'.")
+            raise UsageError(f"{spec!r} is not like 'mon-fri 09:00-17:00'.")
         try:
             span = (time.fromisoformat(m.group(2).zfill(5)), time.fromisoformat(m.group(3).zfill(5)))
         except ValueError:
-            raise ValidationError(f"{spec!r} has a time that does not exist.") from None
+            raise UsageError(f"{spec!r} has a time that does not exist.") from None
         for day in _days(m.group(1), spec):
             weekly[day].append(span)
     return weekly
@@ -50,14 +50,17 @@ def _days(text: str, spec: str) -> list[int]:
     for part in text.split(","):
         ends = part.split("-")
         if len(ends) > 2 or any(end not in WEEKDAY_KEYS for end in ends):
-            raise ValidationError(f"{spec!r}: days are mon, tue, wed, thu, fri, sat, sun (or a range).")
+            raise UsageError(f"{spec!r}: days are mon, tue, wed, thu, fri, sat, sun (or a range).")
         first, last = WEEKDAY_KEYS.index(ends[0]), WEEKDAY_KEYS.index(ends[-1])
         days += list(range(first, last + 1)) if first <= last else [*range(first, 7), *range(0, last + 1)]
     return days
 
 
-def _add(sub: Any) -> None:
-    p = sub.add_parser("rule", help="automation rules: list, add, enable, disable, delete, run-due")
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    _add_rule(parser) if command == "rule" else _add_shift(parser)
+
+
+def _add_rule(p: argparse.ArgumentParser) -> None:
     rsub = p.add_subparsers(dest="rule_command", required=True, metavar="ACTION")
     ls = rsub.add_parser("list", help="rules in evaluation order")
     ls.add_argument("--json", action="store_true")
@@ -72,8 +75,7 @@ def _add(sub: Any) -> None:
     due.add_argument("--json", action="store_true")
 
 
-def _add_shift(sub: Any) -> None:
-    s = sub.add_parser("shift", help="agents' shifts for assignment: list, set, clear")
+def _add_shift(s: argparse.ArgumentParser) -> None:
     ssub = s.add_subparsers(dest="shift_command", required=True, metavar="ACTION")
     sls = ssub.add_parser("list", help="every agent's shift")
     sls.add_argument("--json", action="store_true")
@@ -89,10 +91,10 @@ def _add_shift(sub: Any) -> None:
     ssub.add_parser("clear", help="remove a shift (always on shift again)").add_argument("agent")
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
-        if args.command == "rule":
+        if command == "rule":
             return _rule(replica, args)
         return _shift(replica, args)
     finally:
@@ -187,13 +189,10 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
         try:
             days_off = [date.fromisoformat(text) for text in args.day_off]
         except ValueError:
-            raise ValidationError("--day-off takes dates like 2026-12-24.") from None
+            raise UsageError("--day-off takes dates like 2026-12-24.") from None
         store.set_shift(agent.id, args.time_zone, parse_hours(args.hours), days_off)
         print(f"Shift saved for {agent.name}.")
     else:
         store.clear(agent.id)
     return 0
 
-
-register_command("rule", _add, _run)
-register_command("shift", _add_shift, _run)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sync.cli.main import register_command
+from sync.cli.exit_codes import EXIT_USAGE
 from sync.cli.output import emit_json, human_time
 from sync.replica.replica import Replica, open_replica
 from sync.search.index import IndexProgress, SearchIndex
@@ -26,7 +26,7 @@ from sync.search.search_service import SearchService
 from sync.search.similar import SimilarItems
 from sync.services.ticket_queries import TicketQueries
 
-__all__ = ["highlight_json"]
+__all__ = ["add_arguments", "highlight_json", "run"]
 
 
 def highlight_json(spans: Highlighted) -> dict[str, Any]:
@@ -39,13 +39,9 @@ def highlight_json(spans: Highlighted) -> dict[str, Any]:
     return {"text": spans_text(spans), "matches": matches}
 
 
-def _add(sub: Any) -> None:
-    p = sub.add_parser(
-        "search",
-        help="search tickets and articles (the search box's query language)",
-        description="Search tickets and knowledge articles.\n\n" + QUERY_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
+    p.description = "Search tickets and knowledge articles.\n\n" + QUERY_HELP
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("query", nargs="*", help='words, "phrases" and filters such as status:open')
     p.add_argument("--json", action="store_true", help="print JSON (see docs/search.md)")
     p.add_argument("--limit", type=int, default=20, help="results per kind (default 20)")
@@ -54,10 +50,10 @@ def _add(sub: Any) -> None:
     p.add_argument("--rebuild-index", action="store_true", help="empty the search index and build it again")
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
         print("outpost: --limit must be at least 1 and --offset at least 0.", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     replica = open_replica(data_dir)
     try:
         index = SearchIndex(replica)
@@ -71,7 +67,7 @@ def _run(data_dir: Path, args: argparse.Namespace) -> int:
             if args.rebuild_index:
                 return 0
             print("outpost: give a query, e.g. outpost search printer status:open", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         service = SearchService(replica, index=index)
         try:
             results = service.search(
@@ -79,7 +75,7 @@ def _run(data_dir: Path, args: argparse.Namespace) -> int:
             )
         except QuerySyntaxError as exc:
             print(f"outpost: {exc.message}\n  {text}\n  {' ' * exc.position}^", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         if args.json:
             emit_json(
                 {
@@ -177,5 +173,3 @@ def _similar(replica: Replica, args: argparse.Namespace) -> int:
         print(f"  {a.title}  ({a.state}{', linked' if a.linked else ''})")
     return 0
 
-
-register_command("search", _add, _run)

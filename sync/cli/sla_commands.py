@@ -21,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sync.cli.main import register_command
+from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.cli.ticket_commands import parse_due_before
 from sync.errors import ValidationError
@@ -30,7 +30,7 @@ from sync.services.sla_recompute import RecomputeProgress, SlaRecompute
 from sync.services.sla_service import DUE_SOON, SlaService
 from sync.sla import WEEKDAY_KEYS, SlaConfig, default_sla_config
 
-__all__ = ["read_json_argument"]
+__all__ = ["add_arguments", "read_json_argument", "run"]
 
 
 def read_json_argument(source: str) -> Any:
@@ -44,8 +44,7 @@ def read_json_argument(source: str) -> Any:
         raise ValidationError(f"{source} is not JSON: {exc.msg} at line {exc.lineno}.") from None
 
 
-def _add(sub: Any) -> None:
-    p = sub.add_parser("sla", help="SLA configuration, recompute, and what is due")
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     ssub = p.add_subparsers(dest="sla_command", required=True, metavar="ACTION")
     show = ssub.add_parser("show", help="the SLA configuration")
     show.add_argument("--json", action="store_true")
@@ -62,7 +61,7 @@ def _add(sub: Any) -> None:
     due.add_argument("--json", action="store_true")
 
 
-def _run(data_dir: Path, args: argparse.Namespace) -> int:
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
         service = SlaService(replica)
@@ -150,7 +149,7 @@ def _due(replica: Replica, service: SlaService, args: argparse.Namespace) -> Non
     now = replica.clock()
     within = parse_due_before(args.within, now) - now if args.within else DUE_SOON
     if within <= timedelta(0):
-        raise ValidationError("--within must be a span ahead, like 30m, 4h or 2d.")
+        raise UsageError("--within must be a span ahead, like 30m, 4h or 2d.")
     me = replica.current_user_id
     counts = service.due_counts(now, within=within, assignee_id=me if args.mine else None)
     alerts = service.about_to_breach(me, now, within=within) if me else []
@@ -171,5 +170,3 @@ def _due(replica: Replica, service: SlaService, args: argparse.Namespace) -> Non
             )
         )
 
-
-register_command("sla", _add, _run)

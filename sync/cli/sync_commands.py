@@ -1,8 +1,8 @@
 """``outpost connect | sync | status | conflicts | signout``: the sync engine from the command line.
 
-Exit codes (beyond :mod:`sync.cli.main`'s 0/1/2): ``3`` sign in needed (the work is kept),
-``4`` the server is unreachable or busy (the work is kept; try again later), ``5`` this
-Outpost or the server needs an upgrade. A failed ``sync`` never loses or reorders the
+Exit codes (:mod:`sync.cli.exit_codes`): besides 0/1/2, ``3`` sign in needed (the work is
+kept), ``4`` the server is unreachable or busy (the work is kept; try again later), ``5``
+this Outpost or the server needs an upgrade. A failed ``sync`` never loses or reorders the
 queued work. Passwords are read from standard input (``--password-stdin``, one line) or
 a terminal prompt, never from the command line; tokens are never printed.
 """
@@ -12,33 +12,22 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sync.cli.main import register_command
+from sync.cli.exit_codes import exit_code_for
 from sync.cli.output import emit_json, human_time, table
 from sync.engine.conflicts import ConflictInbox
-from sync.engine.errors import RetryLaterError
+from sync.engine.server_url import check_server_url, is_insecure
 from sync.engine.session import connect, open_engine, sign_out
 from sync.engine.status import read_status
 from sync.engine.sync_round import SyncReport
-from sync.errors import AuthRequiredError, OutpostError, ProtocolVersionError, ServerUnavailableError
+from sync.errors import OutpostError
 from sync.errors import ValidationError as InputError
 from sync.replica.replica import Replica, open_replica
 
-__all__ = ["exit_code_for"]
-
-EXIT_SIGN_IN, EXIT_RETRY_LATER, EXIT_UPGRADE = 3, 4, 5
-
-
-def exit_code_for(exc: OutpostError) -> int:
-    if isinstance(exc, AuthRequiredError):
-        return EXIT_SIGN_IN
-    if isinstance(exc, (RetryLaterError, ServerUnavailableError)):
-        return EXIT_RETRY_LATER
-    if isinstance(exc, ProtocolVersionError):
-        return EXIT_UPGRADE
-    return 1
+__all__ = ["add_arguments", "run"]
 
 
 def _fail(exc: OutpostError, as_json: bool, replica: Replica | None) -> int:
@@ -107,11 +96,24 @@ def _print_report(report: SyncReport, replica: Replica) -> None:
 
 # -- handlers -------------------------------------------------------------------------------------
 def _connect(data_dir: Path, args: argparse.Namespace) -> int:
+    try:  # before the password is asked for, and before any replica is created
+        check_server_url(args.url, allow_insecure_http=args.allow_insecure_http)
+    except OutpostError as exc:
+        return _fail(exc, False, None)
     replica = open_replica(data_dir)
     try:
         password = _read_password(args.password_stdin)
-        result = connect(replica, args.url, args.user, password, allow_file_keyring=args.allow_file_keyring)
+        result = connect(
+            replica,
+            args.url,
+            args.user,
+            password,
+            allow_file_keyring=args.allow_file_keyring,
+            allow_insecure_http=args.allow_insecure_http,
+        )
         print(f"Connected to {result.server_url} as {result.username}.")
+        if is_insecure(result.server_url):
+            print("Warning: this connection is not encrypted (http://); prefer the server's https:// one.")
         print(result.token.message)
         if result.adopted_local_user:
             print("Your standalone work on this computer is now yours on the server and will be sent.")
@@ -233,8 +235,7 @@ def _signout(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 # -- parsers --------------------------------------------------------------------------------------
-def _add_connect(sub: Any) -> None:
-    p = sub.add_parser("connect", help="sign in to a server and sync this replica with it")
+def _add_connect(p: argparse.ArgumentParser) -> None:
     p.add_argument("url", help="the server, e.g. https://helpdesk.example.org")
     p.add_argument("--user", required=True, help="your user name on the server")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -243,11 +244,16 @@ def _add_connect(sub: Any) -> None:
         action="store_true",
         help="if no system keyring exists, store the sign-in in a plain-text file (keyrings.alt)",
     )
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on another computer (unencrypted: your password and "
+        "tickets cross the network in clear; the app warns about it). Loopback needs no flag.",
+    )
     p.add_argument("--no-sync", action="store_true", help="only sign in; do not sync now")
 
 
-def _add_sync(sub: Any) -> None:
-    p = sub.add_parser("sync", help="run one sync round (push your changes, pull everyone's)")
+def _add_sync(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch-size", type=_positive, default=500, help="changes sent per request (default 500)")
     p.add_argument(
@@ -265,13 +271,11 @@ def _positive(text: str) -> int:
     return value
 
 
-def _add_status(sub: Any) -> None:
-    p = sub.add_parser("status", help="show the sync state: server, pending changes, conflicts")
+def _add_status(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _add_conflicts(sub: Any) -> None:
-    p = sub.add_parser("conflicts", help="list what needs your decision, and resolve it")
+def _add_conflicts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--resolve", metavar="ID", help="resolve this conflict (id or its first characters)")
     p.add_argument("--choice", choices=["accept", "mine", "merge", "retry"])
@@ -279,12 +283,23 @@ def _add_conflicts(sub: Any) -> None:
     p.add_argument("--dismiss", metavar="ID", help="dismiss a notice")
 
 
-def _add_signout(sub: Any) -> None:
-    sub.add_parser("signout", help="sign out of the server and forget the stored sign-in")
+def _add_signout(p: argparse.ArgumentParser) -> None:
+    pass  # no options
 
 
-register_command("connect", _add_connect, _connect)
-register_command("sync", _add_sync, _sync)
-register_command("status", _add_status, _status)
-register_command("conflicts", _add_conflicts, _conflicts)
-register_command("signout", _add_signout, _signout)
+_Handler = Callable[[Path, argparse.Namespace], int]
+_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], _Handler]] = {
+    "connect": (_add_connect, _connect),
+    "sync": (_add_sync, _sync),
+    "status": (_add_status, _status),
+    "conflicts": (_add_conflicts, _conflicts),
+    "signout": (_add_signout, _signout),
+}
+
+
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    _COMMANDS[command][0](parser)
+
+
+def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
+    return _COMMANDS[command][1](data_dir, args)

@@ -13,6 +13,7 @@
     ├── SyncProtocolError                 protocol          the server sent or refused something unexpected
     │   └── UploadOffsetError             upload_offset     handled inside an upload: resume from ``received``
     ├── NotConnectedError                 not_connected     the replica was never connected to a server
+    ├── InsecureConnectionError           insecure_connection  http:// to another computer, not allowed
     └── SyncCancelledError                cancelled         the person (or the app closing) stopped the round
 
 Every message says what happened and what the person can do; none contains a token.
@@ -24,6 +25,7 @@ from sync.errors import ServerUnavailableError, SyncError
 
 __all__ = [
     "ClientMismatchError",
+    "InsecureConnectionError",
     "NotConnectedError",
     "RetryLaterError",
     "SequenceGapError",
@@ -70,6 +72,13 @@ class SyncProtocolError(SyncError):
 
 class NotConnectedError(SyncError):
     kind = "not_connected"
+
+
+class InsecureConnectionError(SyncError):
+    """The server address is plain ``http://`` to another computer and the person has not
+    allowed that (see :mod:`sync.engine.server_url`); nothing was sent."""
+
+    kind = "insecure_connection"
 
 
 class SyncCancelledError(SyncError):

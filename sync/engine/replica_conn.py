@@ -41,6 +41,7 @@ KEYS = {
     "blocked": "sync.blocked",  # why the outbox cannot drain (e.g. the server is too old)
     "token_store": "sync.token_store",
     "keyring_account": "sync.keyring_account",  # the token's keyring entry (session.keyring_account)
+    "allow_insecure_http": "sync.allow_insecure_http",  # "1": plain http:// to this server is allowed
 }
 
 

@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sync.engine.backoff import Backoff
-from sync.engine.errors import ClientMismatchError, RetryLaterError, SyncCancelledError
+from sync.engine.errors import (
+    ClientMismatchError,
+    InsecureConnectionError,
+    RetryLaterError,
+    SyncCancelledError,
+)
 from sync.engine.progress import CancelToken
 from sync.engine.sync_round import SyncReport
 from sync.errors import AuthRequiredError, OutpostError, ProtocolVersionError
@@ -36,7 +41,7 @@ from sync.errors import AuthRequiredError, OutpostError, ProtocolVersionError
 __all__ = ["SchedulerEvent", "SchedulerState", "SyncScheduler"]
 
 SchedulerState = Literal["idle", "syncing", "retry_wait", "needs_person", "offline", "stopped"]
-_NEEDS_PERSON = (AuthRequiredError, ProtocolVersionError, ClientMismatchError)
+_NEEDS_PERSON = (AuthRequiredError, ProtocolVersionError, ClientMismatchError, InsecureConnectionError)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ and account in the replica's settings, in one transaction:
   a new client id (its journal numbering restarts after the rows already sent) and
   re-bootstraps from the new server or scope.
 
+The server address must be ``https://`` (or ``http://`` to this computer) unless
+``allow_insecure_http`` is given; that choice is stored with the replica's sync settings and
+every later client for it (rounds, sign out) is built with it (:mod:`sync.engine.server_url`).
+
 Threading: call from a worker thread (network); the replica may be in use elsewhere.
 """
 
@@ -34,6 +38,7 @@ from sync.engine.errors import ClientMismatchError, NotConnectedError
 from sync.engine.id_remap import adopt_current_user
 from sync.engine.progress import CancelToken, ProgressFn, no_progress
 from sync.engine.replica_conn import get_setting, open_engine_connection, set_setting, transaction
+from sync.engine.server_url import check_server_url
 from sync.engine.sync_client import SyncClient, make_http_client
 from sync.engine.sync_round import SyncEngine, SyncReport
 from sync.errors import AuthRequiredError, SyncError
@@ -69,11 +74,15 @@ def connect(
     *,
     http: httpx.Client | None = None,
     allow_file_keyring: bool = False,
+    allow_insecure_http: bool = False,
     device_name: str | None = None,
 ) -> ConnectResult:
-    """Sign in and bind this replica to the server (see the module docstring)."""
-    url = server_url.rstrip("/")
-    client = SyncClient(http or make_http_client(url))
+    """Sign in and bind this replica to the server (see the module docstring).
+
+    ``InsecureConnectionError`` (before any network or replica change) for plain ``http://``
+    to another computer without ``allow_insecure_http``."""
+    url = check_server_url(server_url, allow_insecure_http=allow_insecure_http)
+    client = SyncClient(http or make_http_client(url), allow_insecure_http=allow_insecure_http)
     server = client.hello()
     conn = open_engine_connection(replica.path)
     try:
@@ -123,6 +132,7 @@ def connect(
             elif get_setting(conn, "user_id") is None:
                 adopted = adopt_current_user(conn, answer.user.user_id)
             set_setting(conn, "server_url", url)
+            set_setting(conn, "allow_insecure_http", "1" if allow_insecure_http else None)
             set_setting(conn, "username", username)
             set_setting(conn, "keyring_account", account)
             set_setting(conn, "user_id", answer.user.user_id)
@@ -147,7 +157,7 @@ def open_engine(
             f"Sign in to {url} as {username} to sync (outpost connect {url} --user {username}); "
             "your unsynced work is kept on this computer."
         )
-    client = SyncClient(http or make_http_client(url), token=token)
+    client = SyncClient(http or make_http_client(url), token=token, allow_insecure_http=_allows_http(replica))
     return SyncEngine(replica, client, push_batch=push_batch, pull_limit=pull_limit)
 
 
@@ -191,7 +201,11 @@ def sign_out(replica: Replica, *, http: httpx.Client | None = None) -> bool:
     url, username, kind = _account(replica)
     token = load_token(url, username, kind)
     if token is not None:
-        client = SyncClient(http or make_http_client(url, timeout=httpx.Timeout(5.0)), token=token)
+        client = SyncClient(
+            http or make_http_client(url, timeout=httpx.Timeout(5.0)),
+            token=token,
+            allow_insecure_http=_allows_http(replica),
+        )
         with contextlib.suppress(SyncError):  # offline or already revoked: forgetting it is what matters
             client.sign_out()
     delete_token(url, username)
@@ -226,6 +240,11 @@ def _account(replica: Replica) -> tuple[str, str, str | None]:
         )
     account = replica.get_setting("sync.keyring_account") or username
     return url, account, replica.get_setting("sync.token_store")
+
+
+def _allows_http(replica: Replica) -> bool:
+    """The person's stored choice to allow plain ``http://`` to this replica's server."""
+    return replica.get_setting("sync.allow_insecure_http") == "1"
 
 
 def _pending(conn: sqlite3.Connection, seq_base: int) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sync.credentials import load_token
+from sync.engine.server_url import is_insecure
 from sync.protocol.ops import Op
 from sync.replica.replica import Replica
 
@@ -48,6 +49,8 @@ class SyncStatus:
     files_not_downloaded: int
     local_only: dict[str, int]
     resyncing: bool
+    #: plain http:// to another computer, allowed by the person (the app warns about it)
+    insecure_http: bool = False
 
     @property
     def needs_sign_in(self) -> bool:
@@ -114,6 +117,7 @@ def read_status(replica: Replica) -> SyncStatus:
         files_not_downloaded=remote_files,
         local_only=local_only,
         resyncing=settings.get("sync.resync") == "1",
+        insecure_http=bool(url) and connected and is_insecure(url or ""),
     )
 
 

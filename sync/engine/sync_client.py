@@ -16,6 +16,11 @@ but the records stay plain dicts keyed as in :class:`sync.protocol.PullRecords`,
 validating a 100k-ticket bootstrap record by record would cost more than writing it.
 :mod:`sync.engine.wire_rows` checks each record's keys as it converts it.
 
+Before every request the client checks its server address with
+:func:`sync.engine.server_url.check_server_url`: ``https://``, or ``http://`` to loopback,
+or plain ``http://`` elsewhere only when built with ``allow_insecure_http=True`` (the
+replica's stored choice); otherwise :class:`InsecureConnectionError` and nothing is sent.
+
 Threading: a ``SyncClient`` is used by one thread at a time (the sync worker). The token
 is never logged, never part of ``repr`` and never put in an error message.
 """
@@ -40,6 +45,7 @@ from sync.engine.errors import (
     SyncProtocolError,
     UploadOffsetError,
 )
+from sync.engine.server_url import check_server_url
 from sync.errors import AuthRequiredError, ProtocolVersionError
 
 __all__ = ["DEFAULT_TIMEOUT", "PullPage", "SyncClient", "WireStats", "make_http_client"]
@@ -86,9 +92,12 @@ class PullPage:
 
 
 class SyncClient:
-    def __init__(self, http: httpx.Client, *, token: str | None = None) -> None:
+    def __init__(
+        self, http: httpx.Client, *, token: str | None = None, allow_insecure_http: bool = False
+    ) -> None:
         self.http = http
         self._token = token
+        self.allow_insecure_http = allow_insecure_http
         self.stats = WireStats()
 
     def __repr__(self) -> str:
@@ -158,6 +167,7 @@ class SyncClient:
     ) -> None:
         """Stream the blob from ``offset`` into ``sink``; ``restart()`` first if the range was ignored,
         or refused as starting past the end (416: the partial file is longer than the blob)."""
+        self._check_server()
         headers = self._headers(auth=True)
         if offset:
             headers["Range"] = f"bytes={offset}-"
@@ -179,6 +189,10 @@ class SyncClient:
             raise _transport_error(exc) from exc
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _check_server(self) -> None:
+        """Refuse (before anything is sent) an address the person has not allowed."""
+        check_server_url(str(self.http.base_url), allow_insecure_http=self.allow_insecure_http)
+
     def _headers(self, *, auth: bool) -> dict[str, str]:
         headers = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
         if auth and self._token is not None:
@@ -195,6 +209,7 @@ class SyncClient:
         auth: bool = True,
         content_type: str = "application/json",
     ) -> httpx.Response:
+        self._check_server()
         if auth and self._token is None:
             raise AuthRequiredError(
                 "You are not signed in to the server. Sign in to sync; your work is kept."

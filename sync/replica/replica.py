@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from sync.errors import DiskFullError, ReplicaCorruptError, ReplicaError
 from sync.replica.file_modes import secure_replica_dir
+from sync.replica.location import REPLICA_FILENAME
 from sync.replica.models import ReplicaSetting
 from sync.replica.schema_upgrade import prepare_replica_file
 
 __all__ = ["REPLICA_FILENAME", "Clock", "Replica", "open_replica", "utc_now"]
 
-REPLICA_FILENAME = "replica.db"
 Clock = Callable[[], datetime]
 
 

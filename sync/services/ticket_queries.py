@@ -169,6 +169,12 @@ class TicketQueries:
                     updated_at=r[9],
                     due_at=r[10],
                     sla_state=r[11],
+                    type=r[12],
+                    category=r[13],
+                    created_at=r[14],
+                    first_response_at=r[15],
+                    resolved_at=r[16],
+                    closed_at=r[17],
                 )
                 for r in raw
             ]
@@ -193,6 +199,12 @@ class TicketQueries:
                 Ticket.updated_at,
                 Ticket.due_at,
                 Ticket.sla_state,
+                Ticket.type,
+                Ticket.category,
+                Ticket.created_at,
+                Ticket.first_response_at,
+                Ticket.resolved_at,
+                Ticket.closed_at,
             )
             .select_from(Ticket)
             .join(Queue, Queue.id == Ticket.queue_id)

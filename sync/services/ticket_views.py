@@ -71,6 +71,12 @@ class TicketRow:
     updated_at: datetime
     due_at: datetime | None
     sla_state: str
+    type: str
+    category: str
+    created_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
     sla: SlaView | None = None
 
 

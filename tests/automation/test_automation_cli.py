@@ -102,7 +102,7 @@ def test_sla_configuration_and_shifts_from_the_cli(
     assert cli(data, "shift", "list", "--json") == 0
     [shift] = out_json(capsys)  # type: ignore[misc]
     assert shift["weekly"]["mon"] == [["22:00", "06:00"]] and shift["weekly"]["sat"] == []
-    assert cli(data, "shift", "set", "sam", "--time-zone", "UTC", "--hours", "someday 9-5") == 1
+    assert cli(data, "shift", "set", "sam", "--time-zone", "UTC", "--hours", "someday 9-5") == 2
     capsys.readouterr()
     assert cli(data, "rule", "run-due", "--json") == 0
     assert out_json(capsys)["fired"] == []  # type: ignore[index]

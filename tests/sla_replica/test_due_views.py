@@ -111,7 +111,7 @@ def test_cli_lists_and_shows_sla_deadlines_and_states(
     assert run(["--data-dir", data, "ticket", "show", "L1", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["sla"]["first_response_due_at"] == listed[0]["sla"]["first_response_due_at"]
-    assert run(["--data-dir", data, "ticket", "list", "--sla-state", "late"]) == 1
+    assert run(["--data-dir", data, "ticket", "list", "--sla-state", "late"]) == 2
     assert "Unknown SLA state" in capsys.readouterr().err
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import httpx
 import pytest
-from server.server_harness import PASSWORD, ServerUnderTest
+from server.server_harness import PASSWORD, PROTO, ServerUnderTest
 from sync_engine.support_sync import ensure_user
 
 from sync.cli.main import run
+from sync.credentials import load_token
 from sync.replica.replica import open_replica
 from sync.services.directory import Directory
 from sync.services.ticket_service import NewTicket, TicketService
@@ -112,3 +117,41 @@ def test_no_password_without_a_terminal_is_a_clear_error(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, _, err = _run(capsys, "--data-dir", str(tmp_path), "connect", "http://127.0.0.1:9", "--user", "x")
     assert code == 1 and "--password-stdin" in err
+
+
+def test_signout_through_the_console_script_revokes_the_token_on_the_server(
+    server: ServerUnderTest, tmp_path: Path
+) -> None:
+    """``outpost signout`` once started the desktop app (the script's list of command words
+    missed it), so the token stayed valid. Through the installed script, as a user runs it."""
+    ensure_user(server, "alice")
+    data = tmp_path / "replica"
+    script = Path(sys.executable).with_name("outpost")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"  # were the app started by mistake, it would not return
+
+    def outpost(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), "--data-dir", str(data), *args],
+            input=stdin, capture_output=True, text=True, timeout=60, env=env,
+        )  # fmt: skip
+
+    connected = outpost("connect", server.url, "--user", "alice", "--password-stdin", "--no-sync",
+                        stdin=PASSWORD + "\n")  # fmt: skip
+    assert connected.returncode == 0, connected.stderr
+    replica = open_replica(data)
+    token = load_token(
+        server.url, replica.get_setting("sync.keyring_account") or "", replica.get_setting("sync.token_store")
+    )
+    replica.close()
+    assert token is not None
+    with httpx.Client(base_url=server.url, headers={**PROTO, "Authorization": f"Bearer {token}"}) as h:
+        assert h.get("/v1/me").status_code == 200
+
+        signed_out = outpost("signout")
+        assert signed_out.returncode == 0, signed_out.stderr
+        assert "Signed out." in signed_out.stdout
+
+        assert h.get("/v1/me").status_code == 401  # revoked on the server, not only forgotten here
+    status = outpost("status", "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)["signed_in"] is False

@@ -25,7 +25,7 @@ HELLO = {"server_id": "s1", "epoch": 1, "protocol_min": 1, "protocol_max": 1, "s
 
 
 def _client(handler: httpx.MockTransport, token: str | None = "secret-token") -> SyncClient:
-    return SyncClient(httpx.Client(base_url="http://server.test", transport=handler), token=token)
+    return SyncClient(httpx.Client(base_url="https://server.test", transport=handler), token=token)
 
 
 def _answer(status: int, kind: str = "", message: str = "m", detail: dict[str, object] | None = None,

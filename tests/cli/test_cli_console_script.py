@@ -1,0 +1,202 @@
+"""The installed ``outpost`` console script: every documented command reaches the command line.
+
+``outpost signout`` once opened the desktop app, because the script decided "command line or
+app" from a hand-kept list of words that had drifted from the real commands. These tests go
+through the console script itself (``.venv/bin/outpost`` as a subprocess), not ``run()``:
+
+- every command word in the command table, and every ``outpost WORD [ACTION]`` written in
+  the README and ``docs/*.md``, is a real command (its ``--help`` is the command line's);
+- any other word is a usage error (exit 2), never the app;
+- ``outpost --help`` does not import SQLAlchemy (start-up cost; checked, not timed);
+- a read command on a folder without a replica says so and creates nothing.
+
+``outpost signout`` revoking the token on a real server is in
+``tests/sync_engine/test_sync_cli.py`` (it needs that folder's server fixture).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sync.cli.command_table import COMMAND_NAMES, COMMANDS
+from sync.cli.main import build_parser, run
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPOST = Path(sys.executable).with_name("outpost")
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+#: Options of the app itself that documentation writes after ``outpost``.
+APP_OPTIONS = {"--demo", "--data-dir", "--smoke-test", "--help"}
+
+
+def outpost(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script. Without a display or a Qt platform, a mistaken start
+    of the app fails (or hangs until the timeout) instead of looking like success."""
+    base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    base["QT_QPA_PLATFORM"] = "offscreen"
+    return subprocess.run(
+        [str(OUTPOST), *args], capture_output=True, text=True, timeout=timeout, env={**base, **(env or {})}
+    )
+
+
+def _code_spans(text: str) -> list[str]:
+    """The text of fenced code blocks (line by line, comments cut) and of inline code spans."""
+    spans: list[str] = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S):
+        spans += [line.split(" # ")[0] for line in block.splitlines()]
+    outside = re.sub(r"```.*?```", "", text, flags=re.S)
+    spans += re.findall(r"`([^`\n]+)`", outside)
+    return spans
+
+
+def documented_commands() -> set[tuple[str, str | None]]:
+    """``(WORD, ACTION or None)`` for every ``outpost WORD [ACTION]`` in the README and docs.
+
+    ``kb list|show`` yields one pair per alternative; an ACTION is any lower-case word after
+    the command word (for commands without actions it is an argument, ignored later)."""
+    found: set[tuple[str, str | None]] = set()
+    pattern = re.compile(
+        r"(?:^|[\s/(])outpost(?:\s+--data-dir[=\s]\S+)?\s+([a-z][a-z-]*)((?:\s+[a-z][a-z|-]*)?)"
+    )
+    for doc in DOCS:
+        for span in _code_spans(doc.read_text(encoding="utf-8")):
+            for word, action in pattern.findall(span):
+                actions = [a for a in action.strip().split("|") if a] or [None]
+                found |= {(word, a) for a in actions}
+    return found
+
+
+def _actions(command: str) -> set[str]:
+    """The ACTION words of a command (empty when it has none), from its real parser."""
+    parser = build_parser([command])
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command_parser = sub.choices[command]
+    for action in command_parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def test_the_docs_name_commands_at_all() -> None:
+    found = documented_commands()
+    assert ("signout", None) in found and ("ticket", "list") in found and ("kb", "unpublish") in found
+
+
+def test_every_documented_command_and_action_exists() -> None:
+    """The README and docs never name a command or action the command line does not have."""
+    wrong = []
+    for word, action in sorted(documented_commands(), key=str):
+        if word not in COMMAND_NAMES:
+            wrong.append(f"outpost {word}")
+            continue
+        actions = _actions(word)
+        if actions and action is not None and action not in actions:
+            wrong.append(f"outpost {word} {action}")
+    assert not wrong, f"documented but not commands: {wrong}"
+
+
+def test_every_documented_action_has_its_own_help() -> None:
+    """Each ``outpost WORD ACTION --help`` parses to that action's own usage line."""
+    for word, action in sorted(documented_commands(), key=str):
+        if action is None or action not in _actions(word):
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exc:
+            build_parser([word]).parse_args([word, action, "--help"])
+        assert exc.value.code == 0 and out.getvalue().startswith(f"usage: outpost {word} {action}")
+
+
+def test_every_command_reaches_the_command_line_through_the_console_script() -> None:
+    """All command words of the table (the documented ones are checked above to be among them).
+
+    One subprocess per command word: about 15 short runs, each importing one command module."""
+    assert OUTPOST.is_file(), f"the console script is not installed at {OUTPOST}"
+    for command in COMMANDS:
+        result = outpost(command.name, "--help")
+        assert result.returncode == 0, (command.name, result.stderr)
+        assert result.stdout.startswith(f"usage: outpost {command.name}"), (command.name, result.stdout)
+        for action in _actions(command.name):
+            assert action in result.stdout, (command.name, action)
+    top = outpost("--help")
+    assert top.returncode == 0 and all(c.name in top.stdout for c in COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "words", [["report", "summary"], ["asset", "list"], ["--data-dir", "/tmp/x", "tickets"]]
+)
+def test_a_word_that_is_not_a_command_is_a_usage_error_not_the_app(words: list[str]) -> None:
+    result = outpost(*words)
+    assert result.returncode == 2, result
+    assert result.stderr.startswith("usage: outpost") and "invalid choice" in result.stderr
+    assert result.stdout == ""
+
+
+def test_help_does_not_import_sqlalchemy() -> None:
+    """``outpost --help`` must stay cheap: the command table imports no command module."""
+    code = (
+        "import sys\n"
+        "from desktop.entry import main\n"
+        "sys.argv = ['outpost', '--help']\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "roots = ('sqlalchemy', 'PySide6', 'httpx', 'pydantic')\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in roots"
+        " or m.startswith('sync.cli.') and m.endswith(('_commands', '_command')))\n"
+        "print('IMPORTED', heavy, file=sys.stderr)\n"
+        "sys.exit(1 if heavy else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: outpost" in result.stdout
+
+
+def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "typo" / "path"
+    result = outpost("ticket", "list", env={"OUTPOST_DATA_DIR": str(typo)})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and f"no replica in {typo}" in result.stderr
+    for how in ("outpost setup", "outpost demo", "outpost connect"):
+        assert how in result.stderr
+    assert not (tmp_path / "typo").exists()
+    for command in (["status"], ["search", "printer"], ["kb", "list"], ["sla", "show"], ["signout"]):
+        assert run(["--data-dir", str(typo), *command]) == 1, command
+        assert "no replica" in capsys.readouterr().err, command
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "cli"),
+    [
+        ([], False),
+        (["--demo"], False),
+        (["--data-dir", "/srv/desk"], False),
+        (["--data-dir=/srv/desk"], False),
+        (["--demo", "--help"], False),  # the app's own options
+        (["--data-dir", "/srv/desk", "--smoke-test"], False),
+        (["-style", "fusion"], False),  # Qt's options go to the app
+        (["--help"], True),
+        (["signout"], True),
+        (["--data-dir", "/srv/desk", "ticket", "list"], True),
+        (["report", "summary"], True),  # not a command: the command line refuses it (exit 2)
+    ],
+)
+def test_which_calls_are_the_app_and_which_the_command_line(argv: list[str], cli: bool) -> None:
+    from sync.cli.command_table import wants_cli
+
+    assert wants_cli(argv) is cli
