@@ -215,7 +215,7 @@ class _Generator:
         age = timedelta(days=SPAN_DAYS) * (1 - (n - 0.5) / max(total, 1)) + timedelta(
             minutes=rng.randint(0, 90)
         )
-        created = _working_time(self.now - age, rng)
+        created = _working_time(self.now - age, rng, self.now)
         age_days = (self.now - created).total_seconds() / 86400
         status = _status_for_age(age_days, rng)
         assignee: tuple[str, str] | None = None
@@ -228,6 +228,12 @@ class _Generator:
         urgency = max(1, min(3, tpl.urgency + rng.choice((0, 0, 0, 1, -1))))
         t = created
         step = timedelta(minutes=rng.randint(8, 120))
+        # Every later event of this ticket happens between its creation and ``now``.
+        latest = max(created, self.now - timedelta(minutes=1))
+
+        def before_now(at: datetime) -> datetime:
+            return min(at, latest)
+
         comments, activity, logs = out["comments"], out["activity"], out["work_logs"]
         actor = assignee[0] if assignee else None
         activity.append(
@@ -248,9 +254,9 @@ class _Generator:
         exchanges = 0 if status == "new" else rng.randint(1, len(tpl.replies) + len(tpl.followups))
         replies, followups, notes = list(tpl.replies), list(tpl.followups), list(tpl.notes)
         for i in range(exchanges):
-            t = t + step
-            if t >= self.now:
+            if t + step >= self.now:
                 break
+            t = t + step
             if i % 2 == 0 and replies:
                 comments.append(
                     (
@@ -279,7 +285,7 @@ class _Generator:
                     )
                 )
             if notes and rng.random() < 0.6:
-                t = t + timedelta(minutes=rng.randint(2, 30))
+                t = before_now(t + timedelta(minutes=rng.randint(2, 30)))
                 comments.append(
                     (self.uid(), tid, "note", actor, 0, _fill(notes.pop(0), values), sqlite_timestamp(t), 0)
                 )
@@ -294,14 +300,14 @@ class _Generator:
                     "new",
                     "open",
                     "",
-                    sqlite_timestamp(created + step / 2),
+                    sqlite_timestamp(before_now(created + step / 2)),
                     0,
                 )
             )
             for i, line in enumerate(tpl.work_log[: rng.randint(1, max(1, len(tpl.work_log)))]):
                 minutes = max(5, int(tpl.minutes / max(1, len(tpl.work_log)) * rng.uniform(0.6, 1.5)))
                 parts = tpl.parts[i] if i < len(tpl.parts) and rng.random() < 0.7 else ""
-                at = min(created + step * (i + 1), self.now - timedelta(minutes=1))
+                at = before_now(created + step * (i + 1))
                 logs.append(
                     (
                         self.uid(),
@@ -319,7 +325,7 @@ class _Generator:
         resolution = ""
         updated = max(t, created)
         if status in ("resolved", "closed"):
-            resolved_at = min(updated + timedelta(hours=rng.randint(1, 30)), self.now - timedelta(minutes=5))
+            resolved_at = before_now(updated + timedelta(hours=rng.randint(1, 30)))
             resolution = _fill(tpl.resolution, values)
             activity.append(
                 (
@@ -337,9 +343,7 @@ class _Generator:
             )
             updated = resolved_at
             if status == "closed":
-                closed_at = min(
-                    resolved_at + timedelta(days=rng.randint(1, 5)), self.now - timedelta(minutes=1)
-                )
+                closed_at = before_now(resolved_at + timedelta(days=rng.randint(1, 5)))
                 activity.append(
                     (
                         self.uid(),
@@ -486,13 +490,18 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text.format_map(values)
 
 
-def _working_time(at: datetime, rng: random.Random) -> datetime:
-    """Move a timestamp into a weekday working day (most calls come in office hours)."""
-    while at.weekday() >= 5:
+def _working_time(at: datetime, rng: random.Random, now: datetime) -> datetime:
+    """Move a timestamp ``at <= now`` into a weekday working day (most calls come in office
+    hours), never after ``now``: a time that would land after ``now`` (early this morning,
+    moved into today's office hours) goes to an earlier working day instead."""
+    while True:
+        while at.weekday() >= 5:
+            at -= timedelta(days=1)
+        if not 7 <= at.hour < 18:
+            at = at.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
+        if at <= now:
+            return at
         at -= timedelta(days=1)
-    if not 7 <= at.hour < 18:
-        at = at.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
-    return at
 
 
 def _status_for_age(age_days: float, rng: random.Random) -> str:

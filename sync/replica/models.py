@@ -135,7 +135,9 @@ class TicketTag(Base):
     ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(60), primary_key=True)
 
-    __table_args__ = (Index("ix_ticket_tags_tag", "tag"),)
+    # WITHOUT ROWID: the primary key is the table, not a second copy of it beside the rows.
+    # No index by tag alone: the tag filter is an EXISTS on (ticket_id, tag), the key.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class Comment(Base):
@@ -151,7 +153,8 @@ class Comment(Base):
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_comments_ticket", "ticket_id", "created_at"),)
+    # By ticket only: a ticket's few comments are sorted on reading; no query ranges over time.
+    __table_args__ = (Index("ix_comments_ticket", "ticket_id"),)
 
 
 class Activity(Base):
@@ -184,7 +187,7 @@ class WorkLog(Base):
     logged_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_work_logs_ticket", "ticket_id", "logged_at"),)
+    __table_args__ = (Index("ix_work_logs_ticket", "ticket_id"),)  # as comments
 
 
 class Attachment(Base):

@@ -62,7 +62,9 @@ def stored_time_text(value: datetime | None) -> str | None:
     """A datetime as the replica's timestamp columns store it (naive UTC text)."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # The same text as strftime("%Y-%m-%d %H:%M:%S.%f") for years 1000-9999, in a third
+    # less time (it runs once per ticket in a bulk recompute).
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def recompute_page(

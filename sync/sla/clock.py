@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import TypeVar
 
 from sync.domain.priority import Priority
@@ -55,6 +56,8 @@ _PRIORITY, _REPLY, _STATUS, _END = 0, 1, 2, 3
 _Value = TypeVar("_Value")
 # (start, calendar, elapsed before, elapsed after) of an interval in which the clocks counted.
 _Segment = tuple[int, BusinessCalendar, int, int]
+# Events sort by instant, then kind; a stable sort keeps same-kind events in applied order.
+_BY_TIME_THEN_KIND = itemgetter(0, 1)
 
 
 def compute_sla_status(
@@ -84,17 +87,17 @@ def compute_sla_status(
         reply = max(epoch_seconds(first_response_at), created)
         if reply <= current:
             events.append((reply, _REPLY, None))
-    events.sort(key=lambda event: (event[0], event[1]))
+    events.sort(key=_BY_TIME_THEN_KIND)
     events.append((current, _END, None))
 
     status, prio = initial_status, Priority(priority)
+    calendar = calendars[policy.calendar_for(prio)]  # the calendar of the priority in force
     elapsed, cursor = 0, created
     segments: list[_Segment] = []
     response_stop: tuple[int | None, Priority, int] | None = None  # (at, priority, elapsed)
     resolution_stop: tuple[int | None, Priority] | None = None
     for at, kind, value in events:
         if at > cursor and status not in _STOPPED and status not in PENDING_STATUSES:
-            calendar = calendars[policy.calendar_for(prio)]
             counted = calendar.business_seconds_between_epoch(cursor, at)
             if counted:
                 segments.append((cursor, calendar, elapsed, elapsed + counted))
@@ -102,6 +105,7 @@ def compute_sla_status(
         cursor = at
         if kind == _PRIORITY:
             prio = value  # type: ignore[assignment]
+            calendar = calendars[policy.calendar_for(prio)]
         elif kind == _REPLY:
             if response_stop is None:
                 response_stop = (at, prio, elapsed)

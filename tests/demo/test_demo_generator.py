@@ -105,3 +105,51 @@ def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert run(["--data-dir", str(tmp_path), "demo", "--tickets", "40", "--replace"]) == 0
     assert run(["--data-dir", str(tmp_path), "ticket", "list", "--status", "all", "--limit", "1000"]) == 0
     assert capsys.readouterr().out.count("\n") == 40 + 2  # header + rows + summary line of the demo command
+
+
+#: Every timestamp the demo writes, as (table, column, the ticket it belongs to or NULL).
+_DEMO_TIMES = (
+    ("tickets", "created_at", "id"),
+    ("tickets", "updated_at", "id"),
+    ("tickets", "first_response_at", "id"),
+    ("tickets", "resolved_at", "id"),
+    ("tickets", "closed_at", "id"),
+    ("comments", "created_at", "ticket_id"),
+    ("work_logs", "logged_at", "ticket_id"),
+    ("activity", "at", "entity_id"),
+    ("articles", "created_at", "NULL"),
+    ("articles", "updated_at", "NULL"),
+    ("article_revisions", "created_at", "NULL"),
+)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 11, 16, 6, 0, tzinfo=UTC),  # Monday, before office hours
+        datetime(2026, 11, 16, 9, 0, tzinfo=UTC),  # Monday morning
+        datetime(2026, 11, 18, 0, 0, tzinfo=UTC),  # Wednesday midnight
+        datetime(2026, 11, 18, 12, 0, tzinfo=UTC),  # Wednesday noon
+        datetime(2026, 11, 18, 21, 0, tzinfo=UTC),  # Wednesday evening
+        datetime(2026, 11, 21, 3, 0, tzinfo=UTC),  # Saturday night
+        datetime(2026, 11, 22, 15, 0, tzinfo=UTC),  # Sunday afternoon
+    ],
+)
+def test_no_demo_timestamp_is_after_now_or_before_its_ticket(tmp_path: Path, now: datetime) -> None:
+    build_demo_replica(tmp_path, DemoSpec(tickets=300, articles=12, seed=3, now=now))
+    limit = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(tmp_path / REPLICA_FILENAME) as c:
+        for table, column, ticket in _DEMO_TIMES:
+            late = c.execute(
+                f"SELECT count(*), max({column}) FROM {table} WHERE {column} > ?", (limit,)
+            ).fetchone()
+            assert late[0] == 0, f"{table}.{column}: {late[0]} after {limit}, latest {late[1]}"
+            if ticket != "NULL" and table != "tickets":
+                early = c.execute(
+                    f"SELECT count(*) FROM {table} x JOIN tickets t ON t.id = x.{ticket} "
+                    f"WHERE x.{column} < t.created_at"
+                ).fetchone()[0]
+                assert early == 0, f"{table}.{column}: {early} before their ticket was created"
+        newest = c.execute("SELECT max(created_at) FROM tickets").fetchone()[0]
+    # the demo still reaches up to ``now``: its newest ticket is under a day old
+    assert (now.replace(tzinfo=None) - datetime.fromisoformat(newest)).days < 3

@@ -12,15 +12,24 @@ draws (from a seeded RNG) one fault:
 - ``truncate_response``: part of the response is forwarded, then the connection closes;
 - ``delay``: every chunk waits ``delay`` seconds (a slow link).
 
+``retry_later_pushes = N`` makes the proxy itself answer the next ``N`` pushes (``POST
+/v1/push``) the way a busy server may: ``200`` with no outcomes and ``stopped: retry_later``
+at the first mutation, without forwarding anything (the server decides nothing). Those
+requests are counted in ``stats["retry_later"]``.
+
 ``only`` limits faults to requests whose first bytes match (``b"POST /v1/push"``).
 ``slow`` (seconds per chunk, applied to every connection) makes a fault-free but slow
-link, used to kill a client mid-round. ``stats`` counts connections and faults.
+link, used to kill a client mid-round. ``hold`` (a ``threading.Event``, set) stalls the
+link while it is cleared: every chunk waits until it is set again (or ``hold_limit``
+seconds passed, so a test that forgets it cannot hang); ``stats["held"]`` counts the chunks
+that had to wait. ``stats`` counts connections and faults.
 Threads are daemons; ``close()`` stops accepting and closes every open socket.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import socket
 import struct
@@ -64,10 +73,14 @@ class FaultProxy:
     slow: float = 0.0
     seed: int = 0
     only: bytes = b""  # faults only for requests starting so (e.g. b"POST /v1/push")
+    retry_later_pushes: int = 0  # answer this many pushes "stopped: retry_later" (see above)
+    hold: threading.Event = field(default_factory=threading.Event)
+    hold_limit: float = 60.0
     stats: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
+        self.hold.set()
         self._lock = threading.Lock()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -116,6 +129,11 @@ class FaultProxy:
                 chunk = src.recv(65536)
                 if not chunk:
                     break
+                if to_server and conn.answered and chunk.startswith(b"POST /v1/push") and self._take_push():
+                    chunk = _answer_retry_later(src, chunk)  # the next request's first bytes, if any
+                    self.stats["retry_later"] += 1
+                    if not chunk:
+                        continue
                 if to_server and conn.answered:  # a new request (or the first) on this connection
                     conn.next(self._draw() if chunk.startswith(self.only) else "ok")
                     sent = 0
@@ -124,6 +142,9 @@ class FaultProxy:
                         _reset(dst)
                         return
                 fault = conn.fault
+                if not self.hold.is_set():
+                    self.stats["held"] += 1
+                    self.hold.wait(self.hold_limit)
                 if self.slow:
                     time.sleep(self.slow)
                 if fault == "delay":
@@ -153,6 +174,13 @@ class FaultProxy:
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
 
+    def _take_push(self) -> bool:
+        with self._lock:
+            if self.retry_later_pushes <= 0:
+                return False
+            self.retry_later_pushes -= 1
+            return True
+
     def close(self) -> None:
         self._closed = True
         self._listener.close()
@@ -161,3 +189,39 @@ class FaultProxy:
                 with contextlib.suppress(OSError):
                     s.close()
             self._open.clear()
+
+
+def _answer_retry_later(client: socket.socket, data: bytes) -> bytes:
+    """Read one whole push request from ``client`` (``data`` holds its first bytes) and answer it
+    ``stopped: retry_later`` at its first mutation. Returns bytes read beyond that request."""
+    while b"\r\n\r\n" not in data:
+        more = client.recv(65536)
+        if not more:
+            return b""
+        data += more
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        more = client.recv(65536)
+        if not more:
+            return b""
+        body += more
+    mutations = json.loads(body[:length])["mutations"]
+    first = mutations[0]["seq"] if mutations else 1
+    answer = json.dumps(
+        {
+            "outcomes": [],
+            "last_seq": first - 1,
+            "stopped": {"seq": first, "kind": "retry_later", "message": "The server is busy."},
+        }
+    ).encode()
+    client.sendall(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+        + f"content-length: {len(answer)}\r\n\r\n".encode()
+        + answer
+    )
+    return body[length:]

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from urllib.parse import urlparse
 
+import pytest
 from server.server_harness import ServerUnderTest
 from sqlalchemy import text
 from sync_engine.fault_proxy import FaultProxy
 from sync_engine.support_sync import Desk, server_snapshot
 
+from sync.engine.backoff import Backoff
+from sync.engine.errors import RetryLaterError
+from sync.engine.scheduler import SchedulerEvent, SyncScheduler
+from sync.engine.session import RoundRunner
+from sync.engine.status import read_status
 from sync.errors import SyncError
 
 MakeDesk = Callable[..., Desk]
@@ -109,3 +116,46 @@ def test_a_push_answer_lost_after_the_server_committed_is_replayed_not_applied_t
         assert c.execute(text("SELECT count(*) FROM tickets")).scalar_one() == 1
     assert a.ticket(t)["number"] == 1 and a.snapshot() == server_snapshot(server)
     proxy.close()
+
+
+def test_a_retry_later_stop_keeps_the_outbox_reports_it_and_the_scheduler_retries_on_its_own(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    proxy = FaultProxy(int(urlparse(server.url).port or 0))
+    a = desk(server, "alice", url=proxy.url)
+    a.sync()
+    made = [a.new_ticket(f"Projector {n} flickers") for n in range(3)]
+    proxy.retry_later_pushes = 3  # a busy server: the next three pushes are told to come back later
+    with pytest.raises(RetryLaterError, match="retry later"):
+        a.sync()
+    assert a.pending() == 3 and a.states() == {"pending": 3}  # the outbox is kept as it was
+    status = read_status(a.replica)
+    assert (status.pending, status.last_error_kind) == (3, "retry_later")
+    with server.db.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM tickets")).scalar_one() == 0
+
+    events: list[SchedulerEvent] = []
+    done = threading.Event()
+
+    def on_event(event: SchedulerEvent) -> None:
+        events.append(event)
+        if event.state == "idle":
+            done.set()
+
+    runner = RoundRunner(a.replica)
+    scheduler = SyncScheduler(runner, interval=3600, backoff=Backoff(base=0.05, cap=0.1), on_event=on_event)
+    scheduler.start()  # no new edit, no request: the scheduler retries on its own timer
+    try:
+        assert done.wait(30), [e.state for e in events]
+    finally:
+        scheduler.stop()
+        runner.close()
+        proxy.close()
+    waits = [e for e in events if e.state == "retry_wait"]
+    assert len(waits) == 2 and all(e.error is not None and e.error.kind == "retry_later" for e in waits)
+    assert all(e.retry_in is not None and e.retry_in > 0 for e in waits)  # it waited before retrying
+    assert proxy.stats["retry_later"] == 3 and scheduler.rounds == 3
+    assert a.pending() == 0 and read_status(a.replica).last_error_kind is None
+    with server.db.engine.connect() as c:  # each ticket arrived exactly once
+        assert c.execute(text("SELECT count(*) FROM tickets")).scalar_one() == len(made)
+    assert a.snapshot() == server_snapshot(server)
