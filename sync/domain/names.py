@@ -13,12 +13,17 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["find_same_name", "name_key"]
+__all__ = ["find_same_name", "name_key", "stored_username"]
 
 
 def name_key(name: str) -> str:
     """The form two names are compared in: NFKC-normalised, trimmed, case-folded."""
     return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+def stored_username(username: str) -> str:
+    """How a user name is stored and looked up at sign-in: NFKC-normalised, trimmed, lower case."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
 
 
 def find_same_name(name: str, existing: Iterable[Any]) -> str | None:

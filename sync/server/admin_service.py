@@ -9,7 +9,6 @@ as duplicates (409 ``exists``) on every database.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sync.domain.names import find_same_name
+from sync.domain.names import find_same_name, stored_username
 from sync.ids import new_id
 from sync.server.access import AGENT_ROLES
 from sync.server.credentials import hash_password
@@ -53,7 +52,7 @@ def add_user(
     email: str = "",
 ) -> str:
     """Create an agent (or give an imported agent without a password their credentials)."""
-    username = unicodedata.normalize("NFKC", username).strip().lower()
+    username = stored_username(username)
     if not username or len(username) > 80 or any(ch.isspace() for ch in username):
         raise BadRequest("A user name is one word of at most 80 characters.")
     if role == "knowledge_manager":

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync import protocol
+from sync.domain.names import stored_username
 from sync.server.access import AGENT_ROLES, Caller, load_caller
 from sync.server.credentials import hash_token, new_token, verify_password
 from sync.server.database import Database
@@ -48,7 +49,7 @@ _FOREIGN_DEVICE = (
 
 def sign_in(db: Database, request: protocol.SignInRequest, address: str) -> protocol.SignInResponse:
     now = datetime.now(UTC)
-    username = request.username.strip().lower()
+    username = stored_username(request.username)
     with db.snapshot_session() as s:
         limits = load_runtime_settings(s)
     attempt = charge_attempt(db, username, address, limits, now)  # 429 before any argon2 work

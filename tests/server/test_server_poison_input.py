@@ -174,3 +174,9 @@ def test_a_user_name_in_another_unicode_form_is_a_409(server: ServerUnderTest) -
     for variant in ("ärne", unicodedata.normalize("NFD", "Ärne")):
         again = root.http.post("/v1/admin/users", json={**body, "username": variant})
         assert again.status_code == 409, (variant, again.text)
+
+
+def test_a_user_signs_in_with_the_name_typed_in_another_unicode_form(server: ServerUnderTest) -> None:
+    server.add_user("Ärne")
+    for typed in ("ÄRNE", unicodedata.normalize("NFD", "ärne"), " Ärne "):
+        assert Device.sign_in(server, typed, PASSWORD).user_id
