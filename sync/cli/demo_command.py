@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sync.cli.encryption_commands import add_encrypt_options
 from sync.cli.main import register_command
 from sync.errors import ValidationError
 
@@ -23,6 +24,7 @@ def _add(sub: Any) -> None:
         action="store_true",
         help="replace an existing demo replica in the data dir (refused if it has unsynced work)",
     )
+    add_encrypt_options(p)
 
 
 def _run(data_dir: Path, args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ __all__ = ["CLI_COMMANDS", "build_parser", "run", "run_and_flush"]
 #: First words that select the CLI rather than the desktop app.
 CLI_COMMANDS = frozenset(
     {"ticket", "kb", "demo", "setup", "search", "connect", "sync", "status", "conflicts"}
-    | {"sla", "rule", "shift", "macro", "template"}
+    | {"sla", "rule", "shift", "macro", "template", "encrypt", "decrypt"}
 )
 
 #: An extra command gets the resolved data dir and opens (or creates) the replica itself.
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--name", required=True, help="your full name")
     setup.add_argument("--username", required=True)
     setup.add_argument("--email", default="")
+    from sync.cli.encryption_commands import add_global_options
+
+    add_global_options(parser, setup)
     for add, _handler in _EXTRA_COMMANDS.values():
         add(sub)
     return parser
@@ -77,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     # Imported here so each module registers itself; keeps this module free of their imports.
     import sync.cli.demo_command
+    import sync.cli.encryption_commands
     import sync.cli.macro_commands
     import sync.cli.rule_commands
     import sync.cli.search_command
@@ -93,6 +97,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     else:
         data_dir = resolve_data_dir(args.data_dir)
     try:
+        from sync.cli.encryption_commands import prepare_encryption
+
+        prepare_encryption(data_dir, args)
         if args.command in _EXTRA_COMMANDS:
             return _EXTRA_COMMANDS[args.command][1](data_dir, args)
         replica = open_replica(data_dir)

@@ -75,7 +75,7 @@ def connect(
     url = server_url.rstrip("/")
     client = SyncClient(http or make_http_client(url))
     server = client.hello()
-    conn = open_engine_connection(replica.path)
+    conn = open_engine_connection(replica.path, replica.db_key)
     try:
         prev_server, prev_user = get_setting(conn, "server_id"), get_setting(conn, "username")
         client_id = get_setting(conn, "client_id") or replica.client_id
