@@ -159,15 +159,15 @@ def recover_interrupted_switch(data_dir: Path) -> None:
         assert keys is not None
         _finish_decrypt(data_dir, info, keys)
         return
-    (data_dir / _PENDING).unlink(missing_ok=True)
+    for leftover in (_PENDING, _DECRYPTING, _PRE_DECRYPT):  # of a decrypt that never committed
+        (data_dir / leftover).unlink(missing_ok=True)
     if info.blobs == "decrypting":  # the decrypt never committed: undo it
-        (data_dir / _DECRYPTING).unlink(missing_ok=True)
-        (data_dir / _PRE_DECRYPT).unlink(missing_ok=True)
         write_info(data_dir, EncryptionInfo(**{**info.__dict__, "blobs": "done"}))
     elif info.blobs == "encrypting":
         keys = keys_for(data_dir)
         assert keys is not None
         _finish_encrypt(data_dir, info, keys)
+    (data_dir / _PRE_ENCRYPT).unlink(missing_ok=True)  # a plaintext copy: never kept beside the replica
 
 
 def _finish_encrypt(data_dir: Path, info: EncryptionInfo, keys: ReplicaKeys) -> None:
@@ -176,9 +176,9 @@ def _finish_encrypt(data_dir: Path, info: EncryptionInfo, keys: ReplicaKeys) -> 
         fsync_dir(data_dir)
     _step()
     _convert_files(data_dir, None, keys.db_key, BlobStore(data_dir / "attachments", keys.blob_key), None)
-    write_info(data_dir, EncryptionInfo(**{**info.__dict__, "blobs": "done"}))
-    _step()
     (data_dir / _PRE_ENCRYPT).unlink(missing_ok=True)
+    _step()
+    write_info(data_dir, EncryptionInfo(**{**info.__dict__, "blobs": "done"}))
 
 
 def _finish_decrypt(data_dir: Path, info: EncryptionInfo, keys: ReplicaKeys) -> None:
