@@ -182,6 +182,7 @@ class BlobReader(io.RawIOBase):
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if self._pos >= self.size:
+            self._chunk(self._chunks - 1)  # EOF only after the sealed last chunk checks out
             return 0
         index, within = divmod(self._pos, CHUNK)
         plain = self._chunk(index)[within : within + len(buffer)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import os
 import shutil
 import tempfile
@@ -53,7 +54,8 @@ class BlobStore:
         fh = path.open("rb")
         if self.key is not None and fh.read(len(b"OPBLOB1\x00")) == b"OPBLOB1\x00":
             fh.seek(0)
-            return cast(BinaryIO, BlobReader(fh, self.key))
+            # Buffered so read(n) returns n bytes (the raw reader stops at chunk ends).
+            return cast(BinaryIO, io.BufferedReader(BlobReader(fh, self.key), buffer_size=_COPY))
         fh.seek(0)
         return fh
 
