@@ -13,6 +13,7 @@
     ├── SyncProtocolError                 protocol          the server sent or refused something unexpected
     │   └── UploadOffsetError             upload_offset     handled inside an upload: resume from ``received``
     ├── NotConnectedError                 not_connected     the replica was never connected to a server
+    ├── DeviceRevokedError                device_revoked    an admin revoked this device: replica wiped
     └── SyncCancelledError                cancelled         the person (or the app closing) stopped the round
 
 Every message says what happened and what the person can do; none contains a token.
@@ -24,6 +25,7 @@ from sync.errors import ServerUnavailableError, SyncError
 
 __all__ = [
     "ClientMismatchError",
+    "DeviceRevokedError",
     "NotConnectedError",
     "RetryLaterError",
     "SequenceGapError",
@@ -70,6 +72,12 @@ class SyncProtocolError(SyncError):
 
 class NotConnectedError(SyncError):
     kind = "not_connected"
+
+
+class DeviceRevokedError(SyncError):
+    """The server refuses this device (revoked by an admin); see :mod:`sync.engine.device_wipe`."""
+
+    kind = "device_revoked"
 
 
 class SyncCancelledError(SyncError):

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from sync import protocol
 from sync.engine.attachments_transfer import BlobUploader, download_blob
-from sync.engine.errors import ServerRestoredError
+from sync.engine.device_wipe import wipe_revoked_replica
+from sync.engine.errors import DeviceRevokedError, ServerRestoredError
 from sync.engine.progress import CancelToken, ProgressFn, SyncProgress, no_progress
 from sync.engine.pull_apply import PageApplier
 from sync.engine.push import PushResult, push_journal
@@ -99,6 +100,12 @@ class SyncEngine:
                     set_setting(conn, "last_attempt_at", _now_text())
                 try:
                     report = self._round(conn, progress, cancel)
+                except DeviceRevokedError as exc:
+                    pending = int(
+                        conn.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0]
+                    )
+                    conn.close()
+                    raise wipe_revoked_replica(self.replica, pending, exc.message) from exc
                 except OutpostError as exc:
                     with transaction(conn):
                         set_setting(conn, "last_error", exc.message)
