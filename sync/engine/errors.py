@@ -14,6 +14,7 @@
     │   └── UploadOffsetError             upload_offset     handled inside an upload: resume from ``received``
     ├── NotConnectedError                 not_connected     the replica was never connected to a server
     ├── DeviceRevokedError                device_revoked    an admin revoked this device: replica wiped
+    ├── EncryptionRequiredError           encryption_required  encrypt the replica, then connect
     └── SyncCancelledError                cancelled         the person (or the app closing) stopped the round
 
 Every message says what happened and what the person can do; none contains a token.
@@ -26,6 +27,7 @@ from sync.errors import ServerUnavailableError, SyncError
 __all__ = [
     "ClientMismatchError",
     "DeviceRevokedError",
+    "EncryptionRequiredError",
     "NotConnectedError",
     "RetryLaterError",
     "SequenceGapError",
@@ -78,6 +80,12 @@ class DeviceRevokedError(SyncError):
     """The server refuses this device (revoked by an admin); see :mod:`sync.engine.device_wipe`."""
 
     kind = "device_revoked"
+
+
+class EncryptionRequiredError(SyncError):
+    """The server requires encrypted replicas and this one is plain (nothing was changed)."""
+
+    kind = "encryption_required"
 
 
 class SyncCancelledError(SyncError):

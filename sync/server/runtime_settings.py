@@ -21,6 +21,8 @@ _RANGES = {
     "signin_max_failures_per_user": (1, 1000),
     "signin_max_failures_per_address": (1, 100000),
     "signin_window_seconds": (10, 86400),
+    # 1: clients refuse to connect an unencrypted replica (sent to them in ServerInfo).
+    "require_encrypted_replicas": (0, 1),
 }
 
 
@@ -30,6 +32,7 @@ class RuntimeSettings:
     signin_max_failures_per_user: int = 5
     signin_max_failures_per_address: int = 50
     signin_window_seconds: int = 900
+    require_encrypted_replicas: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -1,5 +1,6 @@
 """A lost device: the admin revokes it; on its next connection it wipes its replica and
-pushes nothing (its unsynced work is deleted, and the message says how much)."""
+pushes nothing (its unsynced work is deleted, and the message says how much). And the
+server setting that requires new replicas to be encrypted."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from sqlalchemy import text
 from sync_engine.support_sync import Desk
 
 from sync.credentials import secure_keyring
-from sync.engine.errors import DeviceRevokedError
+from sync.engine.errors import DeviceRevokedError, EncryptionRequiredError
 from sync.replica.encryption import KEYRING_SERVICE, read_info
 from sync.server import cli as server_cli
+from sync.server.runtime_settings import store_runtime_settings
 
 MakeDesk = Callable[..., Desk]
 
@@ -65,3 +67,17 @@ def test_only_an_admin_may_revoke_a_device_over_the_api(server: ServerUnderTest)
     assert root.http.post(f"/v1/admin/devices/{tech.client_id}/revoke").status_code == 204
     r = tech.http.get("/v1/me")
     assert r.status_code == 403 and r.json()["kind"] == "device_revoked"
+
+
+def test_a_server_that_requires_encryption_refuses_a_plain_replica_at_connect(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    with server.db.write_session() as s:
+        store_runtime_settings(s, {"require_encrypted_replicas": 1})
+    assert server.http().get("/v1/hello").json()["require_encryption"] is True
+    plain = desk(server, "alice", connect=False)
+    with pytest.raises(EncryptionRequiredError, match="accepts only encrypted replicas"):
+        plain.connect()
+    assert plain.replica.mode == "standalone"
+    encrypted = desk(server, "bob", name="bob-encrypted", mode="encrypted")  # connects
+    assert encrypted.sync().applied == 0
