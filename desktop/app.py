@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app_context import AppContext
 from desktop.crash_log import CrashHandler
 from desktop.encryption_ui import NewPassphraseDialog, PassphraseDialog, needs_passphrase
+from desktop.error_display import show_error
 from desktop.main_window import MainWindow
 from desktop.settings import AppSettings
 from desktop.task_runner import TaskRunner
@@ -213,6 +214,14 @@ class AppController(QObject):
             dialog.deleteLater()
         self._opened(result)
 
+    def _device_revoked(self, error: BaseException) -> None:
+        """The replica was wiped (device revoked): say so, and start over on the empty folder."""
+        data_dir = self.data_dir
+        assert data_dir is not None
+        self.close_replica()
+        show_error(self._welcome(), error)
+        self.open_dir(data_dir)
+
     def _encrypt_for_setup(self, passphrase: str) -> None:
         """The welcome form asked for encryption: encrypt the empty replica, then set it up."""
         data_dir = self.data_dir
@@ -264,6 +273,7 @@ class AppController(QObject):
         window = MainWindow(self.ctx, self.settings, self.theme)
         window.closed.connect(self._main_closed)
         window.encryption_requested.connect(self.change_encryption)
+        window.sync_ui.controller.device_revoked.connect(self._device_revoked)
         window.tickets.model.query_applied.connect(self._first_list)
         self.window = window
         window.show()
