@@ -28,14 +28,12 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import BinaryIO
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING, BinaryIO
 
 from sync.errors import ReplicaCorruptError
+
+if TYPE_CHECKING:  # imported when first used: a plain replica never pays for loading it
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = ["CHUNK", "MAGIC", "BlobReader", "BlobWriter", "is_encrypted_blob"]
 
@@ -53,6 +51,10 @@ def is_encrypted_blob(path: Path) -> bool:
 
 
 def _file_cipher(key: bytes, header: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     salt = header[len(MAGIC) :]
     file_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"outpost blob").derive(key)
     return AESGCM(file_key)
@@ -95,6 +97,8 @@ class BlobWriter:
             out.seek(0)
             out.truncate()
             return cls.create(out, key)
+        from cryptography.exceptions import InvalidTag
+
         cipher = _file_cipher(key, header)
         index = 0
         while True:
@@ -155,6 +159,8 @@ class BlobReader(io.RawIOBase):
     def _chunk(self, index: int) -> bytes:
         if self._cache is not None and self._cache[0] == index:
             return self._cache[1]
+        from cryptography.exceptions import InvalidTag
+
         self._fh.seek(HEADER + index * _SEALED)
         sealed = self._fh.read(_SEALED)
         try:

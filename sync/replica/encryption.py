@@ -36,12 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from sync.errors import ReplicaError, ReplicaLockedError, WrongKeyError
 
 __all__ = [
@@ -111,6 +105,9 @@ class ReplicaKeys:
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
@@ -161,6 +158,8 @@ def create_encryption(passphrase: str | None) -> tuple[EncryptionInfo, ReplicaKe
     The keyring entry is written here; the caller writes the returned info. Raises
     :class:`ReplicaError` when there is no secure keyring and no passphrase was given.
     """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     keys = ReplicaKeys(str(uuid.uuid4()), os.urandom(32))
     if passphrase is None:
         _store_in_keyring(keys)
@@ -180,6 +179,8 @@ def create_encryption(passphrase: str | None) -> tuple[EncryptionInfo, ReplicaKe
 
 
 def _passphrase_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     salt = base64.b64decode(kdf["salt"])
     scrypt = Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]))
     return scrypt.derive(passphrase.encode("utf-8"))
@@ -190,6 +191,9 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str) -> ReplicaKeys:
 
     Raises :class:`WrongKeyError` for a wrong passphrase (nothing is written anywhere).
     """
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     info = read_info(data_dir)
     if info is None or info.protection != "passphrase" or info.kdf is None or info.sealed_key is None:
         raise ReplicaError(f"The replica in {data_dir} is not protected by a passphrase.")
@@ -221,6 +225,8 @@ def keys_for(data_dir: Path) -> ReplicaKeys | None:
         master = _UNLOCKED.get(info.key_id)
     if master is None and info.protection == "keyring":
         master = _load_from_keyring(info.key_id)
+        if master is not None:
+            remember_key(ReplicaKeys(info.key_id, master))  # one keyring call per process
         if master is None:
             raise ReplicaLockedError(
                 f"The replica in {data_dir} is encrypted and its key is not in this computer's keyring "
