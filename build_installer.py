@@ -207,6 +207,9 @@ def _spec_settings(
         macos_bundle=bundle_settings(info) if layout.kind == "macos" and not layout.onefile else None,
         onefile=layout.onefile,
         strip=strip,
+        # Encrypted replicas: SQLCipher is imported only when one is opened, so name it (its
+        # extension module carries the SQLCipher library, statically linked in the wheel).
+        extra_hiddenimports=["sqlcipher3", "sqlcipher3.dbapi2", "sqlcipher3._sqlite3"],
     )
 
 

@@ -26,11 +26,14 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sync.demo.generator import DemoSpec, build_demo_replica
 from sync.domain.ticket_status import OPEN_STATUSES
+from sync.replica import sqlite_driver
+from sync.replica.encryption import INFO_FILENAME, create_encryption, keys_for, write_info
 from sync.replica.replica import REPLICA_FILENAME, open_replica
 from sync.services.directory import Directory
 from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
@@ -49,23 +52,38 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def report(name: str, ours: list[float], base: list[float], unit: str = "ms") -> None:
+#: Medians of each measurement by mode ("plain", "encrypted"), for the encrypted/plain summary.
+MEDIANS: dict[str, dict[str, float]] = {}
+
+
+def report(name: str, ours: list[float], base: list[float], unit: str = "ms", mode: str = "plain") -> None:
     o, b = statistics.median(ours), statistics.median(base)
+    MEDIANS.setdefault(mode, {})[name] = o
     p95 = sorted(ours)[int(len(ours) * 0.95) - 1] if len(ours) >= 20 else max(ours)
     print(f"{name:<44} {o:10.2f} {unit} (p95 {p95:.2f})   baseline {b:10.2f} {unit}   ratio {o / b:6.2f}x")
 
 
-def bench_generation(n: int, rebuild: bool) -> Path:
-    target = OUT / f"core-{n}"
+def _raw(data: Path, **kw: Any) -> sqlite3.Connection:
+    """A raw DB-API connection to the replica (SQLCipher with its key when it is encrypted)."""
+    keys = keys_for(data)
+    return sqlite_driver.connect(data / REPLICA_FILENAME, None if keys is None else keys.db_key, **kw)
+
+
+def bench_generation(n: int, rebuild: bool, encrypt: bool = False) -> Path:
+    target = OUT / (f"core-{n}-encrypted" if encrypt else f"core-{n}")
     if rebuild or not (target / REPLICA_FILENAME).exists():
         shutil.rmtree(target, ignore_errors=True)
+        if encrypt:
+            target.mkdir(parents=True)
+            write_info(target, create_encryption(None)[0])
         start = time.perf_counter()
         build_demo_replica(
             target, DemoSpec(tickets=n, articles=40, seed=1, now=datetime(2026, 11, 1, tzinfo=UTC))
         )
         generation = time.perf_counter() - start
+        MEDIANS.setdefault("encrypted" if encrypt else "plain", {})["demo generation"] = generation
         # Baseline: raw sqlite3 inserting the very same rows into an empty copy of the schema.
-        src = sqlite3.connect(target / REPLICA_FILENAME)
+        src = _raw(target)
         rows = {t: src.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
         entries = src.execute(
             "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
@@ -98,13 +116,13 @@ def bench_generation(n: int, rebuild: bool) -> Path:
     return target
 
 
-def bench_list(data: Path) -> None:
+def bench_list(data: Path, mode: str = "plain") -> None:
     replica = open_replica(data)
     queue = Directory(replica).queue_by_name("Facilities").id
     queries = TicketQueries(replica)
     flt = TicketFilter(queue_ids=(queue,), statuses=tuple(sorted(OPEN_STATUSES)))
     ours = timed(lambda: queries.rows(flt, TicketSort("updated", True), limit=200), 30)
-    raw = sqlite3.connect(data / REPLICA_FILENAME)
+    raw = _raw(data)
     placeholders = ",".join("?" * len(OPEN_STATUSES))
     sql = (
         "SELECT t.id, t.number, t.local_number, t.subject, r.name, t.status, t.priority, a.name, q.name, "
@@ -115,7 +133,7 @@ def bench_list(data: Path) -> None:
     )
     args = (queue, *sorted(OPEN_STATUSES))
     base = timed(lambda: raw.execute(sql, args).fetchall(), 30)
-    report("list one queue's open tickets (200 rows)", ours, base)
+    report("list one queue's open tickets (200 rows)", ours, base, mode=mode)
     count = timed(lambda: queries.count(flt), 10)
     base_count = timed(
         lambda: raw.execute(
@@ -123,14 +141,16 @@ def bench_list(data: Path) -> None:
         ).fetchone(),
         10,
     )
-    report("count of the same", count, base_count)
+    report("count of the same", count, base_count, mode=mode)
     raw.close()
     replica.close()
 
 
-def bench_action(data: Path) -> None:
+def bench_action(data: Path, mode: str = "plain") -> None:
     work = Path(tempfile.mkdtemp())
-    shutil.copy(data / REPLICA_FILENAME, work / REPLICA_FILENAME)
+    for name in (REPLICA_FILENAME, INFO_FILENAME):
+        if (data / name).exists():
+            shutil.copy(data / name, work / name)
     replica = open_replica(work)
     service, queries = TicketService(replica), TicketQueries(replica)
     ids = [r.id for r in queries.rows(TicketFilter(statuses=("open",)), limit=400)]
@@ -142,7 +162,7 @@ def bench_action(data: Path) -> None:
 
     ours = timed(action, 200)
     replica.close()
-    raw = sqlite3.connect(work / REPLICA_FILENAME, isolation_level=None)
+    raw = _raw(work, isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
     counter = iter(range(10**9))
@@ -168,7 +188,7 @@ def bench_action(data: Path) -> None:
         raw.execute("COMMIT")
 
     base = timed(raw_action, 200)
-    report("one user action (edit + activity + journal)", ours, base)
+    report("one user action (edit + activity + journal)", ours, base, mode=mode)
     raw.close()
     shutil.rmtree(work)
 
@@ -179,12 +199,28 @@ def main() -> None:
     )
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="also run everything on an encrypted replica (SQLCipher, key in the keyring) and "
+        "print encrypted / plain for each measurement",
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     print(f"Outpost core benchmark, {args.tickets} tickets, {time.strftime('%Y-%m-%d %H:%M')}")
     data = bench_generation(args.tickets, args.rebuild)
     bench_list(data)
     bench_action(data)
+    if args.encrypt:
+        print("-- the same on an encrypted replica --")
+        data = bench_generation(args.tickets, args.rebuild, encrypt=True)
+        bench_list(data, "encrypted")
+        bench_action(data, "encrypted")
+        print("-- encrypted / plain (aim: at most 1.3x) --")
+        for name, plain in MEDIANS["plain"].items():
+            enc = MEDIANS["encrypted"].get(name)
+            if enc is not None:
+                print(f"{name:<44} {enc / plain:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ from sync.engine.pull_apply import PageApplier  # noqa: E402
 from sync.engine.scheduler import SyncScheduler  # noqa: E402
 from sync.engine.session import connect, open_engine  # noqa: E402
 from sync.engine.sync_round import SyncReport  # noqa: E402
+from sync.replica import sqlite_driver  # noqa: E402
+from sync.replica.encryption import create_encryption, keys_for, write_info  # noqa: E402
 from sync.replica.replica import open_replica  # noqa: E402
 from sync.server import admin_service, migration  # noqa: E402
 from sync.server.credentials import set_hash_cost  # noqa: E402
@@ -60,7 +62,7 @@ def raw_insert(source: Path, target_dir: Path) -> tuple[int, float]:
     """Insert the bootstrapped tickets, tags and comments into an empty replica; return the
     number of tickets + comments (the records a pull counts) and the seconds it took."""
     open_replica(target_dir).close()
-    src = sqlite3.connect(source)
+    src = _raw(source.parent)
     tables = {
         name: src.execute(f"SELECT * FROM {name}").fetchall()
         for name in ("tickets", "ticket_tags", "comments")
@@ -150,8 +152,34 @@ def network_back(base: str, replica_dir: Path, *, announce: bool) -> float:
 
 
 def _pending(replica_dir: Path) -> int:
-    with sqlite3.connect(replica_dir / "replica.db") as c:
+    c = _raw(replica_dir)
+    try:
         return int(c.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0])
+    finally:
+        c.close()
+
+
+def _raw(replica_dir: Path) -> sqlite3.Connection:
+    keys = keys_for(replica_dir)
+    return sqlite_driver.connect(replica_dir / "replica.db", None if keys is None else keys.db_key)
+
+
+def bootstrap(base: str, client_dir: Path, page: int, encrypt: bool) -> tuple[SyncReport, float, float]:
+    """A first sync into a new (plain or encrypted) replica: (report, seconds, seconds writing)."""
+    if encrypt:
+        client_dir.mkdir(parents=True)
+        write_info(client_dir, create_encryption(None)[0])
+    replica = open_replica(client_dir)
+    connect(replica, base, "agent0", PASSWORD)
+    engine = open_engine(replica, pull_limit=page)
+    timer = ApplyTimer()
+    start = time.perf_counter()
+    report = engine.run_round()
+    elapsed = time.perf_counter() - start
+    timer.restore()
+    engine.client.http.close()
+    replica.close()
+    return report, elapsed, timer.seconds
 
 
 def main() -> None:
@@ -159,6 +187,12 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--page", type=int, default=5000, help="pull page size (records)")
     parser.add_argument("--db", help="server database URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="bootstrap a plain and an encrypted replica in this run (printing encrypted / plain), "
+        "then run the rest on the encrypted one",
+    )
     args = parser.parse_args()
     set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
     tmp = Path(tempfile.mkdtemp(prefix="outpost-bench-sync-"))
@@ -178,26 +212,24 @@ def main() -> None:
             f"client pages of {args.page}"
         )
 
-        replica = open_replica(tmp / "client")
-        connect(replica, base, "agent0", PASSWORD)
-        engine = open_engine(replica, pull_limit=args.page)
-        timer = ApplyTimer()
-        start = time.perf_counter()
-        report = engine.run_round()
-        elapsed = time.perf_counter() - start
-        timer.restore()
-        engine.client.http.close()
-        replica.close()
+        if args.encrypt:
+            _r, plain_s, plain_writes = bootstrap(base, tmp / "client-plain", args.page, False)
+        report, elapsed, writes = bootstrap(base, tmp / "client", args.page, args.encrypt)
+        if args.encrypt:
+            print(
+                f"bootstrap encrypted / plain: {elapsed / plain_s:5.2f}x end to end "
+                f"({elapsed:.2f} s vs {plain_s:.2f} s), {writes / plain_writes:5.2f}x for the writes"
+            )
         raw_rows, raw_s = raw_insert(tmp / "client" / "replica.db", tmp / "raw")
         print(f"bootstrap            {report.pulled_records:>8} records in {elapsed:6.2f} s = "
               f"{report.pulled_records / elapsed:8.0f} rows/s ({report.pages} pages; writing them: "
-              f"{timer.seconds:.2f} s = {report.pulled_records / timer.seconds:.0f} rows/s)")  # fmt: skip
+              f"{writes:.2f} s = {report.pulled_records / writes:.0f} rows/s)")  # fmt: skip
         print(f"raw sqlite insert    {raw_rows:>8} records in {raw_s:6.2f} s = "
               f"{raw_rows / raw_s:8.0f} rows/s "
               "(same tickets, tags and replies, one executemany transaction)")  # fmt: skip
         print(
             f"  bootstrap / raw    {elapsed / raw_s:5.2f}x end to end, "
-            f"{timer.seconds / raw_s:5.2f}x for the writes"
+            f"{writes / raw_s:5.2f}x for the writes"
         )
         print(f"wire                 {report.bytes_received / args.tickets:8.0f} bytes received per ticket "
               f"(with its replies), {report.bytes_sent} bytes sent")  # fmt: skip

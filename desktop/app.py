@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.app_context import AppContext
 from desktop.crash_log import CrashHandler
+from desktop.encryption_ui import NewPassphraseDialog, PassphraseDialog, needs_passphrase
+from desktop.error_display import show_error
 from desktop.main_window import MainWindow
 from desktop.settings import AppSettings
 from desktop.task_runner import TaskRunner
@@ -32,7 +34,9 @@ from desktop.theme import ThemeController
 from desktop.welcome_screen import WelcomeScreen
 from resources import resource_path
 from sync.cli.data_dir import demo_data_dir, resolve_data_dir
-from sync.errors import OutpostError
+from sync.errors import OutpostError, ReplicaLockedError, WrongKeyError
+from sync.replica.encryption import read_info, unlock_with_passphrase
+from sync.replica.encryption_switch import decrypt_replica, encrypt_replica
 from sync.replica.replica import Replica, open_replica
 
 __all__ = [
@@ -111,6 +115,7 @@ class AppController(QObject):
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = None
         self.welcome: WelcomeScreen | None = None
+        self.passphrase_dialog: PassphraseDialog | None = None
         self.data_dir: Path | None = None
         self._busy_timer = QTimer(self, singleShot=True, interval=250)
         self._busy_text = ("", "")
@@ -166,13 +171,109 @@ class AppController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self._busy_timer.stop()
+        if isinstance(error, ReplicaLockedError) and self._passphrase_protected():
+            self._ask_passphrase(str(error) if isinstance(error, WrongKeyError) else "")
+            return
         log.warning("could not open %s: %s", self.data_dir, error)
         self._welcome().show_failure(error)
+
+    # -- encryption ----------------------------------------------------------------------------
+    def _passphrase_protected(self) -> bool:
+        try:
+            info = None if self.data_dir is None else read_info(self.data_dir)
+        except (OSError, OutpostError):
+            return False
+        return info is not None and info.protection == "passphrase"
+
+    def _ask_passphrase(self, error: str) -> None:
+        """The replica's key is behind a passphrase: ask; derive the key off the UI thread."""
+        data_dir = self.data_dir
+        assert data_dir is not None
+        dialog = self.passphrase_dialog
+        if dialog is None:
+            dialog = self.passphrase_dialog = PassphraseDialog(str(data_dir), self._welcome())
+            dialog.rejected.connect(QApplication.quit)
+
+            def unlock(passphrase: str) -> None:
+                def work() -> tuple[Replica, bool]:
+                    unlock_with_passphrase(data_dir, passphrase)
+                    return _open_checked(data_dir)
+
+                self.boot.submit(work, self._unlocked, self._failed)
+
+            dialog.submitted.connect(unlock)
+        if error:
+            dialog.show_error(error)
+        dialog.open()
+
+    def _unlocked(self, result: tuple[Replica, bool]) -> None:
+        if self.passphrase_dialog is not None:
+            dialog, self.passphrase_dialog = self.passphrase_dialog, None
+            dialog.rejected.disconnect()
+            dialog.accept()
+            dialog.deleteLater()
+        self._opened(result)
+
+    def _device_revoked(self, error: BaseException) -> None:
+        """The replica was wiped (device revoked): say so, and start over on the empty folder."""
+        data_dir = self.data_dir
+        assert data_dir is not None
+        self.close_replica()
+        show_error(self._welcome(), error)
+        self.open_dir(data_dir)
+
+    def _encrypt_for_setup(self, passphrase: str) -> None:
+        """The welcome form asked for encryption: encrypt the empty replica, then set it up."""
+        data_dir = self.data_dir
+        assert data_dir is not None
+        self.close_replica()
+        welcome = self._welcome()
+        welcome.set_context(None)
+
+        def work() -> tuple[Replica, bool]:
+            encrypt_replica(data_dir, passphrase or None)
+            return _open_checked(data_dir)
+
+        def reopened(result: tuple[Replica, bool]) -> None:
+            self.ctx = AppContext(result[0])
+            welcome.continue_after_encryption(self.ctx)
+
+        self.boot.submit(work, reopened, self._failed)
+
+    def change_encryption(self) -> None:
+        """Turn encryption on (or off, if it is on) for the open replica: close, convert, reopen."""
+        if self.ctx is None or self.data_dir is None:
+            return
+        encrypt = not self.ctx.replica.encrypted
+        if encrypt and needs_passphrase():
+            dialog = NewPassphraseDialog(self.window)
+            dialog.accepted.connect(lambda: self._convert(True, dialog.passphrase()))
+            dialog.open()
+            return
+        self._convert(encrypt, None)
+
+    def _convert(self, encrypt: bool, passphrase: str | None) -> None:
+        data_dir = self.data_dir
+        assert data_dir is not None
+        self.close_replica()
+        verb = "Encrypting" if encrypt else "Decrypting"
+        self._welcome().show_busy(f"{verb} your help desk…", "Outpost opens it again when this is done.")
+
+        def work() -> tuple[Replica, bool]:
+            if encrypt:
+                encrypt_replica(data_dir, passphrase)
+            else:
+                decrypt_replica(data_dir)
+            return _open_checked(data_dir)
+
+        self.boot.submit(work, self._opened, self._failed)
 
     def _show_main(self) -> None:
         assert self.ctx is not None
         window = MainWindow(self.ctx, self.settings, self.theme)
         window.closed.connect(self._main_closed)
+        window.encryption_requested.connect(self.change_encryption)
+        window.sync_ui.controller.device_revoked.connect(self._device_revoked)
         window.tickets.model.query_applied.connect(self._first_list)
         self.window = window
         window.show()
@@ -192,6 +293,7 @@ class AppController(QObject):
             welcome.standalone_ready.connect(lambda _person: self._show_main())
             welcome.server_ready.connect(self._show_main)
             welcome.demo_requested.connect(self.open_demo)
+            welcome.encryption_requested.connect(self._encrypt_for_setup)
             welcome.quit_requested.connect(QApplication.quit)
             self.welcome = welcome
         self.welcome.show()

@@ -50,6 +50,13 @@ _BY_KIND: dict[str, tuple[str, str, QMessageBox.Icon]] = {
     ),
     "demo_unavailable": ("The demo isn't available", "", QMessageBox.Icon.Warning),
     "insecure_connection": ("This connection is not encrypted", "", QMessageBox.Icon.Warning),
+    "unlock": ("The help desk is locked", "", QMessageBox.Icon.Warning),
+    "device_revoked": (
+        "This device was revoked",
+        "Ask your administrator to set this computer up again.",
+        QMessageBox.Icon.Critical,
+    ),
+    "encryption_required": ("Encryption is required", "", QMessageBox.Icon.Warning),
     "sign_in": (
         "Please sign in again",
         "Your work on this computer is kept while you sign in.",

@@ -52,6 +52,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("toggle_theme", "Toggle light / dark theme", ""),
     ("theme_system", "Follow the system theme", ""),
     ("search_help", "Search help", ""),
+    ("encryption", "Encrypt or decrypt this help desk on this computer", ""),
 )
 
 
@@ -85,6 +86,7 @@ class _Placeholder(QLabel):
 
 class MainWindow(QMainWindow):
     closed = Signal()
+    encryption_requested = Signal()  # "Encrypt or decrypt this help desk" from the palette
 
     def __init__(
         self, ctx: AppContext, settings: AppSettings, theme: ThemeController, parent: QWidget | None = None
@@ -374,6 +376,8 @@ class MainWindow(QMainWindow):
             self.theme.set_choice("system")
         elif action_id == "search_help":
             self.tickets.search.show_help()
+        elif action_id == "encryption":
+            self.encryption_requested.emit()  # the app controller closes, converts and reopens
 
     def current_view_key(self) -> str | None:
         return self.sidebar.current_key

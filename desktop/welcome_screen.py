@@ -19,6 +19,7 @@ import unicodedata
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCommandLinkButton,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.encryption_ui import NewPassphraseDialog, needs_passphrase
 from desktop.error_display import describe_error
 from desktop.sync_ui.connect_dialog import ConnectDialog
 from desktop.theme import colors
@@ -69,6 +71,10 @@ class WelcomeScreen(QWidget):
     server_ready = Signal()  # connected to a server (the first sync may still be running)
     demo_requested = Signal()
     quit_requested = Signal()
+    #: "Encrypt" was chosen on the form: the controller encrypts the (still empty) replica,
+    #: reopens it and calls continue_after_encryption. The argument is
+    #: the new passphrase, or "" to keep the key in the system keyring.
+    encryption_requested = Signal(str)
 
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +95,7 @@ class WelcomeScreen(QWidget):
         self.resize(1280, 800)
         self._username_touched = False
         self.connect_dialog: ConnectDialog | None = None
+        self.passphrase_dialog: NewPassphraseDialog | None = None
         self.set_context(ctx)
 
     # -- pages -------------------------------------------------------------------------------
@@ -150,6 +157,12 @@ class WelcomeScreen(QWidget):
         form.addRow("User name", self.username_edit)
         form.addRow("E-mail", self.email_edit)
         layout.addLayout(form)
+        self.encrypt_box = QCheckBox("Encrypt the help desk on this computer (recommended on laptops)")
+        self.encrypt_box.setToolTip(
+            "Tickets, the search index and attachments are stored encrypted; a lost laptop gives "
+            "nothing away. The key is kept in the system keyring, or behind a passphrase."
+        )
+        layout.addWidget(self.encrypt_box)
         self.form_error = QLabel("")
         self.form_error.setWordWrap(True)
         self.form_error.hide()
@@ -247,12 +260,25 @@ class WelcomeScreen(QWidget):
     def submit(self) -> None:
         if self._ctx is None or not self.start_button.isEnabled():
             return
+        self._set_up()
+
+    def continue_after_encryption(self, ctx: AppContext) -> None:
+        """The controller encrypted and reopened the replica: finish the standalone setup."""
+        self.set_context(ctx)
+        self._set_up()
+
+    def _set_up(self) -> None:
+        if self._ctx is None:
+            return
         name, username, email = (
             self.name_edit.text(),
             self.username_edit.text(),
             self.email_edit.text().strip(),
         )
         replica = self._ctx.replica
+        if self.encrypt_box.isChecked() and not replica.encrypted:
+            self._request_encryption()
+            return
         self.start_button.setEnabled(False)
         self.form_error.hide()
         self._ctx.read(
@@ -260,6 +286,21 @@ class WelcomeScreen(QWidget):
             self.standalone_ready.emit,
             self._setup_failed,
         )
+
+    def _request_encryption(self) -> None:
+        if not needs_passphrase():
+            self.start_button.setEnabled(False)
+            self.encryption_requested.emit("")
+            return
+        dialog = NewPassphraseDialog(self)
+        self.passphrase_dialog = dialog
+
+        def chosen() -> None:
+            self.start_button.setEnabled(False)
+            self.encryption_requested.emit(dialog.passphrase())
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
 
     def _setup_failed(self, error: BaseException) -> None:
         info = describe_error(error)

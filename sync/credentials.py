@@ -31,7 +31,15 @@ import keyring.core
 import keyring.errors
 from keyring.backends import chainer, fail
 
-__all__ = ["StoredToken", "TokenKind", "delete_token", "load_token", "save_token", "secure_backend_name"]
+__all__ = [
+    "StoredToken",
+    "TokenKind",
+    "delete_token",
+    "load_token",
+    "save_token",
+    "secure_backend_name",
+    "secure_keyring",
+]
 
 TokenKind = Literal["keyring", "file", "memory"]
 
@@ -83,6 +91,11 @@ def _file_backend() -> keyring.backend.KeyringBackend | None:
         return None
     backend: keyring.backend.KeyringBackend = PlaintextKeyring()
     return backend
+
+
+def secure_keyring() -> keyring.backend.KeyringBackend | None:
+    """The secure keyring secrets go to (never a plain-text file one); None if there is none."""
+    return _secure_backend()
 
 
 def secure_backend_name() -> str | None:

@@ -10,6 +10,8 @@
     ├── ReplicaError                  replica          (the local file)
     │   ├── SchemaTooNewError         upgrade_app      (install a newer Outpost)
     │   ├── ReplicaCorruptError       corrupt          (restore a backup)
+    │   ├── ReplicaLockedError        unlock           (enter the passphrase / restore the key)
+    │   │   └── WrongKeyError         unlock           (the passphrase or key does not match)
     │   └── DiskFullError             disk_full        (free space, retry; nothing was lost)
     └── SyncError                     retry_later
         ├── AuthRequiredError         sign_in          (sign in again; work is kept)
@@ -30,11 +32,13 @@ __all__ = [
     "ProtocolVersionError",
     "ReplicaCorruptError",
     "ReplicaError",
+    "ReplicaLockedError",
     "SchemaTooNewError",
     "ServerUnavailableError",
     "SyncError",
     "TransitionError",
     "ValidationError",
+    "WrongKeyError",
 ]
 
 
@@ -72,6 +76,16 @@ class SchemaTooNewError(ReplicaError):
 
 class ReplicaCorruptError(ReplicaError):
     kind = "corrupt"
+
+
+class ReplicaLockedError(ReplicaError):
+    """The replica is encrypted and its key is not at hand (a passphrase is needed)."""
+
+    kind = "unlock"
+
+
+class WrongKeyError(ReplicaLockedError):
+    kind = "unlock"
 
 
 class DiskFullError(ReplicaError):

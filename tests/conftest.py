@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 # PostgreSQL fixtures: postgres_cluster, postgres_url, postgres_db_url (see the module docstring).
-pytest_plugins = ["support.postgres_cluster"]
+# replica_mode: plain / encrypted, for replica fixtures that run both ways (support.encrypted_replica).
+pytest_plugins = ["support.postgres_cluster", "support.encrypted_replica"]
 
 _POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_db_url"}
 _GUI_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}

@@ -184,7 +184,7 @@ class ArticleEditor(QWidget):
         request, body, folder = (
             self._previews,
             self.body_edit.toPlainText(),
-            self._ctx.replica.attachments_dir,
+            self._ctx.replica.blobs,
         )
         self._ctx.read(lambda: article_html(body, folder), lambda html: self._previewed(request, html))
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from sync.kb.markdown_render import ImageResolver, render_markdown
+from sync.replica.blob_store import BlobStore
 from sync.services.ticket_work import blob_path
 
 __all__ = ["ARTICLE_STYLE", "article_html", "attachment_image_resolver"]
@@ -29,20 +30,25 @@ h1, h2, h3 { margin-top: 14px; }
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def attachment_image_resolver(attachments_dir: Path) -> ImageResolver:
+def attachment_image_resolver(attachments: Path | BlobStore) -> ImageResolver:
+    """``attachments`` is the replica's blob store (or, for a plain replica, its folder). An
+    encrypted replica's image is decrypted to a private temporary copy (BlobStore.plain_copy)."""
+
     def resolve(reference: str) -> str | None:
         if not reference.startswith("attachment:"):
             return None  # relative paths have no meaning outside a web server
         sha = reference.removeprefix("attachment:").lower()
         if not _SHA256.fullmatch(sha):
             return None
-        path = blob_path(attachments_dir, sha)
+        if isinstance(attachments, BlobStore):
+            return attachments.plain_copy(sha, sha).as_uri() if attachments.has(sha) else None
+        path = blob_path(attachments, sha)
         return path.as_uri() if path.is_file() else None
 
     return resolve
 
 
-def article_html(body: str, attachments_dir: Path) -> str:
+def article_html(body: str, attachments_dir: Path | BlobStore) -> str:
     if not body.strip():
         return '<p style="color:#777">This article is empty.</p>'
     return render_markdown(body, resolve_image=attachment_image_resolver(attachments_dir))

@@ -48,6 +48,7 @@ from desktop.kb.revision_diff import RevisionDiffDialog
 from desktop.kb.safe_browser import SafeTextBrowser
 from desktop.record_table_model import RecordTableModel, local_time_text
 from sync.errors import NotFoundError
+from sync.replica.blob_store import BlobStore
 from sync.services.article_revisions import ArticleRevisions, RevisionDiff
 from sync.services.article_service import ArticleDetail, ArticleRevisionView, ArticleService
 
@@ -61,7 +62,9 @@ class LoadedArticle:
     html: str
 
 
-def load_article(articles: ArticleService, attachments_dir: Path, article_id: str) -> LoadedArticle:
+def load_article(
+    articles: ArticleService, attachments_dir: Path | BlobStore, article_id: str
+) -> LoadedArticle:
     """Database thread only."""
     detail = articles.detail(article_id)
     return LoadedArticle(
@@ -188,7 +191,7 @@ class ArticleReader(QWidget):
     def show_article(self, article_id: str) -> None:
         self._requests += 1
         self._wanted = article_id
-        request, articles, folder = self._requests, self._ctx.articles, self._ctx.replica.attachments_dir
+        request, articles, folder = self._requests, self._ctx.articles, self._ctx.replica.blobs
         self._ctx.read(
             lambda: load_article(articles, folder, article_id),
             lambda loaded: self._article_loaded(request, loaded),
@@ -211,7 +214,7 @@ class ArticleReader(QWidget):
         if revision == self._loaded.detail.revision:
             self.show_current()
             return
-        folder = self._ctx.replica.attachments_dir
+        folder = self._ctx.replica.blobs
         request = self._requests
         self._ctx.read(
             lambda: article_html(rev.body, folder), lambda html: self._revision_rendered(request, rev, html)

@@ -79,6 +79,9 @@ class SyncController(QObject):
     round_finished = Signal(object)  # SyncReport of a successful round
     status_loaded = Signal(object)  # SyncStatus, after each status read
     signed_out = Signal()
+    #: The server revoked this device and the engine wiped the replica (the error): the app
+    #: must close it and start over.
+    device_revoked = Signal(object)
 
     _event_arrived = Signal(object)  # scheduler thread → UI thread
     _progress_arrived = Signal(object)
@@ -231,6 +234,10 @@ class SyncController(QObject):
         if self._closing or event.state == "stopped":
             return
         self.last_event = event
+        if event.error is not None and event.error.kind == "device_revoked":
+            self._stop_scheduler(wait=0.0)
+            self.device_revoked.emit(event.error)
+            return
         if event.state == "syncing":
             self.progress_text = ""
             self._publish()

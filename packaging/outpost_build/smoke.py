@@ -11,12 +11,15 @@ nor borrow the checkout's or venv's Python files. Steps:
 3. ``demo``: ``outpost --data-dir D demo --tickets 50`` builds the demo replica.
 4. ``ticket-list``: ``outpost --data-dir D ticket list --json`` prints the documented JSON;
    with ``--status all`` it counts the 50 tickets.
-5. ``user-data-dir``: the checked-in schema-1 replica, copied to the platform user data dir
+5. ``encrypted-demo``: ``outpost demo --encrypt`` with a passphrase from
+   ``OUTPOST_PASSPHRASE_FILE`` (the throwaway home has no keyring), then its tickets are
+   listed; its file must not be plain SQLite (the bundle ships SQLCipher).
+6. ``user-data-dir``: the checked-in schema-1 replica, copied to the platform user data dir
    of the throwaway home, is opened without ``--data-dir`` and its tickets listed; if the
    bundle's schema is newer, the upgrade must have left a ``replica.schema1.*.bak`` beside it.
-6. ``launcher:<name>``: each extra launcher (AppRun, the .deb's ``/usr/bin/outpost`` symlink)
+7. ``launcher:<name>``: each extra launcher (AppRun, the .deb's ``/usr/bin/outpost`` symlink)
    lists the demo replica's tickets.
-7. ``gui``: with ``QT_QPA_PLATFORM=offscreen``, ``outpost --data-dir D --smoke-test`` must
+8. ``gui``: with ``QT_QPA_PLATFORM=offscreen``, ``outpost --data-dir D --smoke-test`` must
    print ``smoke test ok`` and exit 0 — the app's own check that its main window was shown.
    Killing it on a timeout is a failure, never a pass. Skipped when the bundle has no
    ``desktop.app`` (the GUI is not written yet).
@@ -95,11 +98,13 @@ class _Run:
             return self.home / "Library" / "Application Support" / "Outpost"
         return None
 
-    def run(self, command: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, command: list[str], timeout: float = 120, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             command,
             cwd=self.home,
-            env=self.env,
+            env={**self.env, **(extra_env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -237,6 +242,7 @@ def run_smoke_test(
             return ok, f"{listing['total']} open of {everything['total']} tickets, JSON as documented"
 
         report.steps.append(_timed("ticket-list", ticket_list))
+        report.steps.append(_timed("encrypted-demo", lambda: _encrypted_demo_step(run, exe, Path(tmp))))
         report.steps.append(_timed("user-data-dir", lambda: _user_data_dir_step(run, exe, fixture)))
         for name, launcher in (launchers or {}).items():
             report.steps.append(
@@ -249,6 +255,25 @@ def run_smoke_test(
         else:
             report.steps.append(_timed("gui", lambda: _gui_step(run, gui, demo_dir, gui_timeout)))
     return report
+
+
+def _encrypted_demo_step(run: _Run, exe: str, tmp: Path) -> tuple[bool, str]:
+    folder = tmp / "encrypted-demo"
+    secret = tmp / "passphrase.txt"
+    secret.write_text("smoke test passphrase\n", encoding="utf-8")
+    env = {"OUTPOST_PASSPHRASE_FILE": str(secret)}
+    made = run.run([exe, "--data-dir", str(folder), "demo", "--tickets", "20", "--encrypt"], extra_env=env)
+    if made.returncode != 0:
+        return False, _failure(made)
+    if (folder / "replica.db").read_bytes()[:16] == b"SQLite format 3\x00":
+        return False, "the encrypted demo's file is plain SQLite"
+    listed = run.run(
+        [exe, "--data-dir", str(folder), "ticket", "list", "--json", "--status", "all"], extra_env=env
+    )
+    if listed.returncode != 0:
+        return False, _failure(listed)
+    total = json.loads(listed.stdout)["total"]
+    return total == 20, f"encrypted demo opened with its passphrase: {total} tickets"
 
 
 def _user_data_dir_step(run: _Run, exe: str, fixture: Path | None) -> tuple[bool | None, str]:

@@ -92,6 +92,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("shift", "agents' shifts for assignment: list, set, clear", "sync.cli.rule_commands"),
     Command("macro", "canned responses: list, add, apply, preview, delete", "sync.cli.macro_commands"),
     Command("template", "ticket templates with checklists: list, add, use", "sync.cli.macro_commands"),
+    Command(
+        "encrypt",
+        "encrypt this replica and its attachments at rest (close the app first)",
+        "sync.cli.encryption_commands",
+    ),
+    Command(
+        "decrypt",
+        "turn encryption off again (plain files; the key is deleted)",
+        "sync.cli.encryption_commands",
+    ),
 )
 
 COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)

@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from sync.cli.encryption_commands import add_encrypt_options
 from sync.cli.exit_codes import UsageError
 
 __all__ = ["add_arguments", "run"]
@@ -20,6 +21,7 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace an existing demo replica in the data dir (refused if it has unsynced work)",
     )
+    add_encrypt_options(p)
 
 
 def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:

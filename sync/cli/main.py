@@ -59,6 +59,12 @@ def build_parser(load: Sequence[str] = ()) -> argparse.ArgumentParser:
         "--data-dir", help="the replica's folder (default: $OUTPOST_DATA_DIR or the user data dir)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--passphrase-stdin",
+        dest="unlock_passphrase_stdin",
+        action="store_true",
+        help="read an encrypted replica's passphrase from standard input (or set $OUTPOST_PASSPHRASE_FILE)",
+    )
     for command in COMMANDS:
         command_parser = sub.add_parser(command.name, help=command.summary, description=command.summary)
         if command.name in load:
@@ -80,6 +86,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         data_dir = resolve_data_dir(args.data_dir)
     try:
         _check_replica(command, data_dir)
+        from sync.cli.encryption_commands import prepare_encryption
+
+        prepare_encryption(data_dir, args)
         return load_command(command).run(command.name, data_dir, args)
     except UsageError as exc:
         print(f"outpost {command.name}: {exc.message} (see 'outpost {command.name} --help')", file=sys.stderr)

@@ -12,6 +12,9 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True, help="your full name")
     parser.add_argument("--username", required=True)
     parser.add_argument("--email", default="")
+    from sync.cli.encryption_commands import add_encrypt_options
+
+    add_encrypt_options(parser)
 
 
 def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:

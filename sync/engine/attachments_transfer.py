@@ -9,7 +9,8 @@ the user: a file someone else stored is uploaded in full (the server deduplicate
 afterwards, invisibly), and an upload left unattached past the server's expiry is
 uploaded again when the push asks for it (``blob_missing``).
 
-Downloads go to ``attachments/.partial-<sha256>`` and resume from its size with a
+Downloads go to ``attachments/.partial-<sha256>`` (:class:`~sync.replica.blob_store.PartialBlob`,
+encrypted as it arrives in an encrypted replica) and resume from what it holds with a
 ``Range`` request; the file is checked against its SHA-256, flushed to disk and renamed
 into the content-addressed store, and only then marked ``is_local`` in the replica.
 
@@ -19,8 +20,6 @@ A cancelled download keeps its partial file and resumes next time.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from sync.engine.replica_conn import transaction
 from sync.engine.sync_client import SyncClient
 from sync.errors import NotFoundError
 from sync.protocol.ops import Op
-from sync.services.ticket_work import blob_path
+from sync.replica.blob_store import BlobStore
 
 __all__ = ["CHUNK_BYTES", "BlobUploader", "download_blob"]
 
@@ -44,13 +43,13 @@ class BlobUploader:
     def __init__(
         self,
         client: SyncClient,
-        attachments_dir: Path,
+        blobs: BlobStore,
         progress: ProgressFn,
         cancel: CancelToken,
         chunk_bytes: int = CHUNK_BYTES,
     ) -> None:
         self.client = client
-        self.attachments_dir = attachments_dir
+        self.blobs = blobs
         self.progress = progress
         self.cancel = cancel
         self.chunk_bytes = chunk_bytes
@@ -67,15 +66,14 @@ class BlobUploader:
                 self.upload(sha, name)
 
     def upload(self, sha256: str, name: str) -> None:
-        path = blob_path(self.attachments_dir, sha256)
-        if not path.is_file():
+        if not self.blobs.has(sha256):
             if name not in self.missing:  # the server will stop at the mutation: reported as blocked
                 self.missing.append(name)
             return
-        size = path.stat().st_size
+        size = self.blobs.size(sha256)
         status = self.client.upload_status(sha256)
         received = status.received
-        with path.open("rb") as fh:
+        with self.blobs.open(sha256) as fh:
             while not status.complete:
                 self.cancel.check()
                 self.progress(SyncProgress("upload", received, size, f"Uploading {name}"))
@@ -96,7 +94,7 @@ class BlobUploader:
 def download_blob(
     conn: sqlite3.Connection,
     client: SyncClient,
-    attachments_dir: Path,
+    blobs: BlobStore,
     attachment_id: str,
     progress: ProgressFn,
     cancel: CancelToken,
@@ -108,40 +106,27 @@ def download_blob(
     if row is None:
         raise NotFoundError(f"No attachment with id {attachment_id}.")
     sha, size, name = str(row[0]), int(row[1]), str(row[2])
-    target = blob_path(attachments_dir, sha)
+    target = blobs.path(sha)
     if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = attachments_dir / f".partial-{sha}"
-        with partial.open("ab") as out:
-            state = {"done": out.tell()}
+        partial = blobs.partial(sha)
+        try:
 
             def restart() -> None:
-                out.truncate(0)
-                out.seek(0)
-                state["done"] = 0
+                partial.restart()
 
             def sink(chunk: bytes) -> None:
                 cancel.check()
-                out.write(chunk)
-                state["done"] += len(chunk)
-                progress(SyncProgress("download", state["done"], size, f"Downloading {name}"))
+                partial.write(chunk)
+                progress(SyncProgress("download", partial.done, size, f"Downloading {name}"))
 
-            client.download(sha, state["done"], sink, restart)
-            out.flush()
-            os.fsync(out.fileno())
-        if _sha256(partial) != sha:
-            partial.unlink()
+            client.download(sha, partial.done, sink, restart)
+        except BaseException:
+            partial.close()  # kept: the next download resumes from it
+            raise
+        if not partial.finish():
             raise SyncProtocolError(f"{name} arrived damaged (its checksum does not match); try again.")
-        os.replace(partial, target)
     with transaction(conn):
         conn.execute("UPDATE attachments SET is_local = 1 WHERE sha256 = ?", (sha,))
     progress(SyncProgress("download", size, size, f"{name} is on this computer"))
     return target
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()

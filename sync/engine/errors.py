@@ -14,6 +14,8 @@
     │   └── UploadOffsetError             upload_offset     handled inside an upload: resume from ``received``
     ├── NotConnectedError                 not_connected     the replica was never connected to a server
     ├── InsecureConnectionError           insecure_connection  http:// to another computer, not allowed
+    ├── DeviceRevokedError                device_revoked    an admin revoked this device: replica wiped
+    ├── EncryptionRequiredError           encryption_required  encrypt the replica, then connect
     └── SyncCancelledError                cancelled         the person (or the app closing) stopped the round
 
 Every message says what happened and what the person can do; none contains a token.
@@ -25,6 +27,8 @@ from sync.errors import ServerUnavailableError, SyncError
 
 __all__ = [
     "ClientMismatchError",
+    "DeviceRevokedError",
+    "EncryptionRequiredError",
     "InsecureConnectionError",
     "NotConnectedError",
     "RetryLaterError",
@@ -79,6 +83,16 @@ class InsecureConnectionError(SyncError):
     allowed that (see :mod:`sync.engine.server_url`); nothing was sent."""
 
     kind = "insecure_connection"
+class DeviceRevokedError(SyncError):
+    """The server refuses this device (revoked by an admin); see :mod:`sync.engine.device_wipe`."""
+
+    kind = "device_revoked"
+
+
+class EncryptionRequiredError(SyncError):
+    """The server requires encrypted replicas and this one is plain (nothing was changed)."""
+
+    kind = "encryption_required"
 
 
 class SyncCancelledError(SyncError):

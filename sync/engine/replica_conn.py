@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sync.replica import sqlite_driver
+
 __all__ = ["KEYS", "get_setting", "open_engine_connection", "set_setting", "transaction"]
 
 #: The sync engine's replica settings.
@@ -45,8 +47,10 @@ KEYS = {
 }
 
 
-def open_engine_connection(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=True)
+def open_engine_connection(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+    """The engine's connection; ``key`` is the replica's raw SQLCipher key when it is encrypted
+    (:attr:`Replica.db_key`)."""
+    conn = sqlite_driver.connect(path, key, isolation_level=None, timeout=30.0, check_same_thread=True)
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=OFF")

@@ -34,7 +34,7 @@ import httpx
 
 from sync import protocol
 from sync.credentials import StoredToken, delete_token, load_token, save_token
-from sync.engine.errors import ClientMismatchError, NotConnectedError
+from sync.engine.errors import ClientMismatchError, EncryptionRequiredError, NotConnectedError
 from sync.engine.id_remap import adopt_current_user
 from sync.engine.progress import CancelToken, ProgressFn, no_progress
 from sync.engine.replica_conn import get_setting, open_engine_connection, set_setting, transaction
@@ -84,7 +84,13 @@ def connect(
     url = check_server_url(server_url, allow_insecure_http=allow_insecure_http)
     client = SyncClient(http or make_http_client(url), allow_insecure_http=allow_insecure_http)
     server = client.hello()
-    conn = open_engine_connection(replica.path)
+    if server.require_encryption and not replica.encrypted:
+        raise EncryptionRequiredError(
+            "Your organisation's server accepts only encrypted replicas. Encrypt this one first "
+            "('outpost encrypt', or 'Encrypt or decrypt this help desk' in the app), then connect again; "
+            "nothing was changed."
+        )
+    conn = open_engine_connection(replica.path, replica.db_key)
     try:
         prev_server, prev_user = get_setting(conn, "server_id"), get_setting(conn, "username")
         client_id = get_setting(conn, "client_id") or replica.client_id

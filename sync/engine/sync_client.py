@@ -39,6 +39,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sync import protocol
 from sync.engine.errors import (
     ClientMismatchError,
+    DeviceRevokedError,
     RetryLaterError,
     SequenceGapError,
     ServerRestoredError,
@@ -268,6 +269,8 @@ def _raise_for(resp: httpx.Response) -> None:
     except (PydanticValidationError, ValueError):
         kind, message, detail = "", f"HTTP {status}", {}
     retry_after = _retry_after(resp)
+    if kind == "device_revoked":
+        raise DeviceRevokedError(message)
     if status == 401:
         raise AuthRequiredError(
             "Your sign-in has expired or was revoked. Sign in again to sync; your work is kept."

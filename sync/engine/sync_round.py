@@ -35,7 +35,8 @@ from pathlib import Path
 
 from sync import protocol
 from sync.engine.attachments_transfer import BlobUploader, download_blob
-from sync.engine.errors import ServerRestoredError
+from sync.engine.device_wipe import wipe_revoked_replica
+from sync.engine.errors import DeviceRevokedError, ServerRestoredError
 from sync.engine.progress import CancelToken, ProgressFn, SyncProgress, no_progress
 from sync.engine.pull_apply import PageApplier
 from sync.engine.push import PushResult, push_journal
@@ -93,12 +94,18 @@ class SyncEngine:
         started = time.perf_counter()
         sent0, received0 = self.client.stats.bytes_sent, self.client.stats.bytes_received
         with round_lock(self.replica.data_dir, cancel):
-            conn = open_engine_connection(self.replica.path)
+            conn = open_engine_connection(self.replica.path, self.replica.db_key)
             try:
                 with transaction(conn):
                     set_setting(conn, "last_attempt_at", _now_text())
                 try:
                     report = self._round(conn, progress, cancel)
+                except DeviceRevokedError as exc:
+                    pending = int(
+                        conn.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0]
+                    )
+                    conn.close()
+                    raise wipe_revoked_replica(self.replica, pending, exc.message) from exc
                 except OutpostError as exc:
                     with transaction(conn):
                         set_setting(conn, "last_error", exc.message)
@@ -121,7 +128,7 @@ class SyncEngine:
         cancel = cancel or CancelToken()
         report = SyncReport()
         with round_lock(self.replica.data_dir, cancel):
-            conn = open_engine_connection(self.replica.path)
+            conn = open_engine_connection(self.replica.path, self.replica.db_key)
             try:
                 self._pull(conn, report, progress, cancel)
             finally:
@@ -132,12 +139,12 @@ class SyncEngine:
         self, attachment_id: str, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
     ) -> Path:
         """Fetch one attachment's file on demand (resumable); safe to run beside a round."""
-        conn = open_engine_connection(self.replica.path)
+        conn = open_engine_connection(self.replica.path, self.replica.db_key)
         try:
             return download_blob(
                 conn,
                 self.client,
-                self.replica.attachments_dir,
+                self.replica.blobs,
                 attachment_id,
                 progress,
                 cancel or CancelToken(),
@@ -158,7 +165,7 @@ class SyncEngine:
         if self._identity_changed(conn, server):
             start_resync(conn, server)
             report.rebootstrapped = True
-        uploader = BlobUploader(self.client, self.replica.attachments_dir, progress, cancel)
+        uploader = BlobUploader(self.client, self.replica.blobs, progress, cancel)
         if get_setting(conn, "cursor") is None and get_setting(conn, "resync") != "1":
             # First sync: a standalone replica's same-named queues and agents become the
             # server's (and its pending journal is rewritten) before anything is pushed.

@@ -158,6 +158,9 @@ class ServerInfo(_Response):
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     max_upload_chunk_bytes: int = MAX_UPLOAD_CHUNK_BYTES
     features: list[str] = Field(default_factory=list)
+    #: The organisation requires replicas encrypted at rest; clients refuse to connect a plain
+    #: one (an older server sends nothing: not required).
+    require_encryption: bool = False
 
 
 # --- sign-in ------------------------------------------------------------------------------------

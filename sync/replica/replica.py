@@ -26,6 +26,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from sync.errors import DiskFullError, ReplicaCorruptError, ReplicaError
+from sync.replica import sqlite_driver
+from sync.replica.blob_store import BlobStore
+from sync.replica.encryption import ReplicaKeys, keys_for
+from sync.replica.encryption_switch import recover_interrupted_switch
 from sync.replica.file_modes import secure_replica_dir
 from sync.replica.location import REPLICA_FILENAME
 from sync.replica.models import ReplicaSetting
@@ -43,17 +47,39 @@ def utc_now() -> datetime:
 class Replica:
     """A handle on one replica file. Create it with :func:`open_replica`."""
 
-    def __init__(self, data_dir: Path, engine: Engine, clock: Clock, upgraded_from: int | None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        engine: Engine,
+        clock: Clock,
+        upgraded_from: int | None,
+        keys: ReplicaKeys | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.path = data_dir / REPLICA_FILENAME
         self.engine = engine
         self.clock = clock
         self.upgraded_from = upgraded_from
+        self.keys = keys
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
+
+    @property
+    def encrypted(self) -> bool:
+        return self.keys is not None
+
+    @property
+    def db_key(self) -> bytes | None:
+        """The raw SQLCipher key for another connection to this file (None: plain SQLite)."""
+        return None if self.keys is None else self.keys.db_key
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The attachment files (encrypted per file when the replica is)."""
+        return BlobStore(self.attachments_dir, None if self.keys is None else self.keys.blob_key)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -128,20 +154,39 @@ def open_replica(data_dir: Path, *, clock: Clock = utc_now) -> Replica:
 
     Raises :class:`SchemaTooNewError` for a file from a newer Outpost and
     :class:`ReplicaCorruptError` for a file that is not a readable replica; in both
-    cases the file is left untouched.
+    cases the file is left untouched. An encrypted replica (see :mod:`sync.replica.encryption`)
+    whose key is not at hand raises :class:`ReplicaLockedError`; an interrupted
+    ``outpost encrypt``/``decrypt`` is finished or undone first.
     """
     secure_replica_dir(data_dir, data_dir / REPLICA_FILENAME, logging.getLogger("outpost.replica"))
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / REPLICA_FILENAME
-    upgraded_from = prepare_replica_file(path)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    recover_interrupted_switch(data_dir)
+    keys = keys_for(data_dir)
+    upgraded_from = prepare_replica_file(path, None if keys is None else keys.db_key)
+    engine = _create_engine(path, keys)
     _install_pragmas(engine)
-    replica = Replica(data_dir, engine, clock, upgraded_from)
+    replica = Replica(data_dir, engine, clock, upgraded_from, keys)
     with replica.write() as s:
         if s.get(ReplicaSetting, "client_id") is None:
             set_setting(s, "client_id", str(uuid.uuid4()))
             set_setting(s, "created_at", clock().isoformat())
     return replica
+
+
+def _create_engine(path: Path, keys: ReplicaKeys | None) -> Engine:
+    if keys is None:
+        return create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    db_key = keys.db_key
+    # The pysqlite dialect over SQLCipher's DB-API module (so its exception classes are the
+    # ones SQLAlchemy wraps), each connection keyed first thing with the raw key. (The
+    # pysqlcipher dialect would re-key every connection with the URL's passphrase and use a
+    # per-thread pool.)
+    return create_engine(
+        f"sqlite:///{path}",
+        module=sqlite_driver.sqlcipher_module(),
+        creator=lambda: sqlite_driver.connect(path, db_key, timeout=30, check_same_thread=False),
+    )
 
 
 def _install_pragmas(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
+from sync.replica import sqlite_driver
 from sync.replica.models import Base
 from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
 
@@ -167,19 +168,24 @@ _SEARCH_TABLES_LATEST: tuple[str, ...] = _SEARCH_TABLES_V2
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def prepare_replica_file(path: Path) -> int | None:
-    """Create or upgrade the replica at ``path``; return the version upgraded from, if any."""
+def prepare_replica_file(path: Path, key: bytes | None = None) -> int | None:
+    """Create or upgrade the replica at ``path``; return the version upgraded from, if any.
+
+    With ``key`` the file is (or is created) SQLCipher-encrypted with that raw key, and the
+    upgrade's backup copy is encrypted with it too.
+    """
     existed = path.exists() and path.stat().st_size > 0
-    if existed:
+    if existed and key is None:
         with path.open("rb") as fh:
             if fh.read(16) != _SQLITE_HEADER:
                 raise ReplicaCorruptError(
-                    f"{path} is not an Outpost replica (not an SQLite database). "
-                    "Move it aside or restore a backup; Outpost will not overwrite it."
+                    f"{path} is not an Outpost replica (not an SQLite database, or an encrypted replica "
+                    "whose encryption.json is missing). Move it aside, or restore encryption.json or a "
+                    "backup; Outpost will not overwrite it."
                 )
     try:
-        conn = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as exc:  # pragma: no cover - permissions, path errors
+        conn = sqlite_driver.connect(path, key, isolation_level=None)
+    except sqlite_driver.Error as exc:  # pragma: no cover - permissions, path errors
         raise ReplicaCorruptError(f"Cannot open {path}: {exc}") from exc
     try:
         version = _user_version(conn)
@@ -203,21 +209,25 @@ def prepare_replica_file(path: Path) -> int | None:
                 f"This replica's schema {version} is too old to upgrade directly; "
                 "open it with an intermediate Outpost release first."
             )
-        backup_replica(conn, path, version)
+        backup_replica(conn, path, version, key)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             _run_step(conn, target)
         return version
-    except sqlite3.DatabaseError as exc:
+    except sqlite_driver.DatabaseError as exc:
         raise ReplicaCorruptError(f"{path} is damaged ({exc}). Restore a backup from its folder.") from exc
     finally:
         conn.close()
 
 
-def backup_replica(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the live database (consistently, WAL included) beside it and return the copy's path."""
+def backup_replica(conn: sqlite3.Connection, path: Path, version: int, key: bytes | None = None) -> Path:
+    """Copy the live database (consistently, WAL included) beside it and return the copy's path.
+
+    The copy of an encrypted replica is encrypted with the same key (SQLCipher's backup
+    copies pages as they are, so source and copy must share the key).
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.schema{version}.{stamp}.bak")
-    dest = sqlite3.connect(target)
+    dest = sqlite_driver.connect(target, key)
     try:
         conn.backup(dest)
     finally:

@@ -43,8 +43,10 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from sync.errors import DiskFullError, ReplicaCorruptError
+from sync.replica import sqlite_driver
 from sync.replica.replica import Replica
 from sync.replica.schema_upgrade import search_table_definitions
 from sync.search.index_documents import article_document, ticket_document
@@ -145,7 +147,7 @@ class SearchIndex:
             for table in ("ticket_fts", "article_fts"):
                 try:
                     raw.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
-                except sqlite3.DatabaseError as exc:
+                except sqlite_driver.DatabaseError as exc:
                     raise ReplicaCorruptError(
                         f"The search index is damaged ({exc}); rebuild it from the Search menu."
                     ) from exc
@@ -213,11 +215,12 @@ class SearchIndex:
     def _connection(self, busy_timeout_ms: int) -> Iterator[sqlite3.Connection]:
         proxy = self.replica.engine.raw_connection()
         raw = proxy.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
+        assert sqlite_driver.is_connection(raw)
+        raw = cast(sqlite3.Connection, raw)
         try:
             raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             yield raw
-        except sqlite3.OperationalError as exc:
+        except sqlite_driver.OperationalError as exc:
             text = str(exc).lower()
             if "disk is full" in text or "disk i/o" in text:
                 raise DiskFullError(
@@ -234,7 +237,7 @@ class SearchIndex:
         with self._connection(busy_timeout_ms) as raw:
             try:
                 raw.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
+            except sqlite_driver.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise IndexBusyError(
                         "The replica is busy with another write; indexing will retry."

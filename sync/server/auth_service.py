@@ -30,14 +30,14 @@ from sync.domain.names import stored_username
 from sync.server.access import AGENT_ROLES, Caller, load_caller
 from sync.server.credentials import hash_token, new_token, verify_password
 from sync.server.database import Database
-from sync.server.errors import Conflict, Unauthorized
+from sync.server.errors import Conflict, DeviceRevoked, Unauthorized
 from sync.server.models import Person
 from sync.server.runtime_settings import load_runtime_settings
 from sync.server.server_identity import server_info
 from sync.server.signin_throttle import charge_attempt, refund_attempt
 from sync.server.state_models import AuthToken, SyncClient
 
-__all__ = ["authenticate", "sign_in", "sign_out", "user_info"]
+__all__ = ["authenticate", "refuse_revoked", "sign_in", "sign_out", "user_info"]
 
 _WRONG = "The user name or password is wrong (or the account is disabled)."
 _FOREIGN_DEVICE = (
@@ -56,6 +56,9 @@ def sign_in(db: Database, request: protocol.SignInRequest, address: str) -> prot
     with db.snapshot_session() as s:
         person = s.execute(select(Person).where(Person.username == username)).scalar_one_or_none()
     ok = verify_password(person.password_hash if person else None, request.password)
+    if ok:
+        with db.snapshot_session() as s:
+            refuse_revoked(s, request.client_id)
     if not ok or person is None or not person.active or person.role not in AGENT_ROLES:
         raise Unauthorized(_WRONG)  # the charged attempt stands as the failure
     token = new_token()
@@ -121,9 +124,20 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
     if row is None:
         raise Unauthorized("This sign-in is not valid any more; sign in again (your work is kept).")
     tok, person = row
+    refuse_revoked(session, tok.client_id)
     if tok.revoked_at is not None or tok.expires_at <= now or not person.active:
         raise Unauthorized("Your sign-in has expired or was ended; sign in again (your work is kept).")
     return load_caller(session, person, tok.client_id)
+
+
+def refuse_revoked(session: Session, client_id: str) -> None:
+    """Raise :class:`DeviceRevoked` if an admin revoked this replica's device."""
+    client = session.get(SyncClient, client_id)
+    if client is not None and client.revoked_at is not None:
+        raise DeviceRevoked(
+            "An administrator revoked this device. Its local copy of the help desk is deleted; "
+            "nothing from it is accepted. Ask your administrator to set up this computer again."
+        )
 
 
 def sign_out(db: Database, authorization: str | None) -> None:

@@ -8,6 +8,7 @@
                             [--password-stdin] [--queues Q1,Q2] [--full-name TEXT] [--db URL]
     outpost-server user disable NAME [--db URL]
     outpost-server queue add NAME [--description TEXT] [--db URL]
+    outpost-server device revoke CLIENT_ID [--db URL]   # a lost device: ends its sessions, it wipes itself
     outpost-server import-replica PATH [--db URL]
     outpost-server mark-restored [--db URL]   # after restoring a backup: clients re-bootstrap
 
@@ -69,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--email", default="")
     disable = command("disable", "Disable a user and end their sessions.", user)
     disable.add_argument("name")
+
+    device = sub.add_parser("device", help="Manage devices (replicas).").add_subparsers(
+        dest="action", required=True
+    )
+    revoke = command(
+        "revoke",
+        "Revoke a lost device: end its sessions; when it connects again it deletes its replica "
+        "without sending its unsynced work.",
+        device,
+    )
+    revoke.add_argument("client_id")
 
     queue = sub.add_parser("queue", help="Manage queues.").add_subparsers(dest="action", required=True)
     qadd = command("add", "Add a queue.", queue)
@@ -150,6 +162,15 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
     elif args.command == "user" and args.action == "disable":
         admin_service.disable_user(db, args.name)
         print(f"Disabled {args.name.lower()}; their sessions have ended.")
+    elif args.command == "device" and args.action == "revoke":
+        from sync.server.device_service import revoke_device
+
+        revoked = revoke_device(db, args.client_id)
+        print(
+            f"Revoked device {revoked.client_id} ({revoked.device_name or 'unnamed'}); "
+            f"{revoked.sessions_ended} session(s) ended. If it connects again it deletes its replica; "
+            "its unsynced work is not accepted."
+        )
     elif args.command == "queue" and args.action == "add":
         admin_service.add_queue(db, args.name, args.description)
         print(f"Added queue {args.name.strip()}.")

@@ -74,6 +74,13 @@ class Forbidden(ApiError):
     kind = "forbidden"
 
 
+class DeviceRevoked(ApiError):
+    """The replica's device was revoked by an admin: the client wipes it without pushing."""
+
+    status = 403
+    kind = "device_revoked"
+
+
 class NotFound(ApiError):
     status = 404
     kind = "not_found"

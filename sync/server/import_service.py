@@ -61,6 +61,11 @@ def _replica_file(path: Path) -> Path:
     candidate = path / "replica.db" if path.is_dir() else path
     if not candidate.is_file():
         raise ValueError(f"No Outpost replica at {path} (expected a data folder or a replica.db file).")
+    if (candidate.parent / "encryption.json").exists():
+        raise ValueError(
+            f"The replica at {path} is encrypted. Run 'outpost decrypt' on it first, on the computer "
+            "whose keyring (or passphrase) holds its key, then import it."
+        )
     return candidate
 
 

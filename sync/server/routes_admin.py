@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from sync import protocol
-from sync.server import admin_service
+from sync.server import admin_service, device_service
 from sync.server.dependencies import CallerDep, DatabaseDep
 from sync.server.report_service import QueueReport, queue_report
 from sync.server.runtime_settings import load_runtime_settings, store_runtime_settings
@@ -77,6 +77,13 @@ def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
 def disable_user(username: Annotated[str, Path(max_length=80)], caller: CallerDep, db: DatabaseDep) -> None:
     caller.require_admin("disable users")
     admin_service.disable_user(db, username)
+
+
+@router.post("/admin/devices/{client_id}/revoke", status_code=204, responses=_ERRORS)
+def revoke_device(client_id: Annotated[str, Path(max_length=36)], caller: CallerDep, db: DatabaseDep) -> None:
+    """A lost device: its sessions end; when it connects again it deletes its replica."""
+    caller.require_admin("revoke devices")
+    device_service.revoke_device(db, client_id)
 
 
 @router.put("/admin/users/{username}/queues", status_code=204, responses=_ERRORS)

@@ -22,6 +22,8 @@ _RANGES = {
     "signin_max_failures_per_address": (1, 100000),
     "signin_window_seconds": (10, 86400),
     "blob_upload_expiry_hours": (1, 24 * 30),
+    # 1: clients refuse to connect an unencrypted replica (sent to them in ServerInfo).
+    "require_encrypted_replicas": (0, 1),
 }
 
 
@@ -33,6 +35,7 @@ class RuntimeSettings:
     signin_window_seconds: int = 900
     #: an attachment upload untouched this long is deleted with its bytes (see blob_service)
     blob_upload_expiry_hours: int = 24
+    require_encrypted_replicas: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

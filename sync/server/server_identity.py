@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from sync import protocol
+from sync.server.runtime_settings import load_runtime_settings
 from sync.server.state_models import ServerState
 
 __all__ = ["bump_epoch", "server_info", "server_version"]
@@ -39,6 +40,7 @@ def server_info(session: Session) -> protocol.ServerInfo:
         protocol_max=protocol.PROTOCOL_VERSION,
         server_version=server_version(),
         features=list(protocol.SERVER_FEATURES),
+        require_encryption=load_runtime_settings(session).require_encrypted_replicas == 1,
     )
 
 

@@ -117,6 +117,8 @@ class SyncClient(Base):
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     device_name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime]
+    #: Set when an admin revokes the device (lost laptop): it may not sign in or sync again.
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AppliedMutation(Base):

@@ -13,10 +13,7 @@ transaction (:func:`~sync.services.ticket_writes.after_ticket_write`);
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +48,8 @@ MAX_MINUTES = 24 * 60
 
 
 def blob_path(attachments_dir: Path, sha256: str) -> Path:
-    """Where the blob with this digest lives (two-level fan-out keeps folders small)."""
+    """Where the blob with this digest lives (its bytes are encrypted in an encrypted replica:
+    read it through :attr:`Replica.blobs`)."""
     return attachments_dir / sha256[:2] / sha256
 
 
@@ -168,7 +166,7 @@ class TicketWork:
             )
         with self.replica.read() as s:
             load_ticket(s, ticket_id)  # fail before copying anything
-        sha = _store_blob(self.replica.attachments_dir, source)
+        sha = self.replica.blobs.store_file(source)
         name = filename or source.name
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         now = self.replica.clock()
@@ -224,42 +222,18 @@ class TicketWork:
         return WriteResult(att_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def attachment_file(self, attachment_id: str) -> Path:
-        """The local path of an attachment's content; NotFoundError if it is not on this device."""
+        """A path another program can open with the attachment's content; NotFoundError if it
+        is not on this device. For an encrypted replica it is a decrypted temporary copy
+        (:meth:`BlobStore.plain_copy`)."""
         with self.replica.read() as s:
             att = s.get(Attachment, attachment_id)
             if att is None:
                 raise NotFoundError(f"No attachment with id {attachment_id}.")
-            path = blob_path(self.replica.attachments_dir, att.sha256)
-        if not path.is_file():
-            raise NotFoundError(
-                f"{att.filename} is not on this device yet; it downloads when you are online."
-            )
-        return path
-
-
-def _store_blob(attachments_dir: Path, source: Path) -> str:
-    digest = hashlib.sha256()
-    attachments_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=attachments_dir, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            while chunk := src.read(1024 * 1024):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = digest.hexdigest()
-        target = blob_path(attachments_dir, sha)
-        target.parent.mkdir(exist_ok=True)
-        if target.exists():
-            os.unlink(tmp_name)
-        else:
-            os.replace(tmp_name, target)
-        return sha
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+            sha, filename = att.sha256, att.filename
+        blobs = self.replica.blobs
+        if not blobs.has(sha):
+            raise NotFoundError(f"{filename} is not on this device yet; it downloads when you are online.")
+        return blobs.plain_copy(sha, filename)
 
 
 @dataclass(frozen=True)

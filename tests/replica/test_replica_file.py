@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select, text
+from support.encrypted_replica import prepare_data_dir
 
 from sync.errors import DiskFullError, ReplicaCorruptError, SchemaTooNewError
 from sync.replica import schema_upgrade
@@ -26,8 +27,8 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_new_replica_is_versioned_wal_and_full_sync(tmp_path: Path) -> None:
-    r = open_replica(tmp_path)
+def test_new_replica_is_versioned_wal_and_full_sync(tmp_path: Path, replica_mode: str) -> None:
+    r = open_replica(prepare_data_dir(tmp_path, replica_mode))
     with r.engine.connect() as c:
         assert c.execute(text("PRAGMA user_version")).scalar() == schema_upgrade.SCHEMA_VERSION
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -36,7 +37,9 @@ def test_new_replica_is_versioned_wal_and_full_sync(tmp_path: Path) -> None:
     assert len(r.client_id) == 36 and r.mode == "standalone" and r.current_user_id is None
     client = r.client_id
     r.close()
-    assert open_replica(tmp_path).client_id == client  # stable across opens
+    reopened = open_replica(tmp_path)
+    assert reopened.client_id == client and reopened.encrypted == (replica_mode == "encrypted")
+    reopened.close()
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
@@ -132,8 +135,8 @@ def test_failing_upgrade_step_leaves_file_at_old_version(
         assert c.execute("SELECT count(*) FROM journal").fetchone()[0] == 8
 
 
-def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
-    r = open_replica(tmp_path)
+def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path, replica_mode: str) -> None:
+    r = open_replica(prepare_data_dir(tmp_path, replica_mode))
     set_up_standalone(r, name="A", username="a")
     queue = Directory(r).queue_by_name("IT").id
     first = TicketService(r).create_ticket(NewTicket(subject="kept", queue_id=queue)).entity_id

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from search_index.desk import Desk, FakeClock, build_desk
+from support.encrypted_replica import REPLICA_MODES, prepare_data_dir
 
+from sync.replica.encryption import INFO_FILENAME
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica
 from sync.search.search_service import SearchService
 from sync.services.standalone_setup import set_up_standalone
@@ -22,17 +24,21 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def replica(tmp_path: Path, clock: FakeClock) -> Iterator[Replica]:
-    r = open_replica(tmp_path / "data", clock=clock)
+def replica(tmp_path: Path, clock: FakeClock, replica_mode: str) -> Iterator[Replica]:
+    """Each test runs on a plain and on an encrypted replica (``replica_mode``)."""
+    r = open_replica(prepare_data_dir(tmp_path / "data", replica_mode), clock=clock)
     set_up_standalone(r, name="Ana Admin", username="ana", email="ana@example.org")
     yield r
     r.close()
 
 
-@pytest.fixture(scope="session")
-def desk_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Desk]:
-    """The corpus is built once through the services; each test gets a copy of the file."""
-    folder = tmp_path_factory.mktemp("desk-template")
+@pytest.fixture(scope="session", params=REPLICA_MODES)
+def desk_template(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, Desk]:
+    """The corpus is built once per mode (plain, encrypted) through the services; each test
+    gets a copy of the file (and of encryption.json: the copy shares the template's key)."""
+    folder = prepare_data_dir(tmp_path_factory.mktemp("desk-template"), str(request.param))
     r = open_replica(folder, clock=FakeClock())
     set_up_standalone(r, name="Ana Admin", username="ana", email="ana@example.org")
     built = build_desk(r, r.clock)
@@ -45,7 +51,9 @@ def desk(desk_template: tuple[Path, Desk], tmp_path: Path, clock: FakeClock) -> 
     folder, built = desk_template
     target = tmp_path / "desk"
     target.mkdir()
-    shutil.copy(folder / REPLICA_FILENAME, target / REPLICA_FILENAME)
+    for name in (REPLICA_FILENAME, INFO_FILENAME):
+        if (folder / name).exists():
+            shutil.copy(folder / name, target / name)
     clock.now += timedelta(hours=2)  # after everything in the template
     r = open_replica(target, clock=clock)
     yield replace(built, replica=r, search=SearchService(r))

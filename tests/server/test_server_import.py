@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from server.server_harness import PASSWORD, iter_server
+from support.encrypted_replica import prepare_data_dir
 
 from sync.replica.replica import open_replica
 from sync.server.cli import main
@@ -98,3 +99,16 @@ def test_import_replica_adopts_everything_once(
         assert ana.http.get(f"/v1/blobs/{attachment['sha256']}").content == b"\xff\xd8 a photo of the jam"
     finally:
         servers.close()
+
+
+def test_an_encrypted_replica_is_refused_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = prepare_data_dir(tmp_path / "office", "encrypted")
+    replica = open_replica(data_dir)
+    set_up_standalone(replica, name="Ana Admin", username="ana")
+    replica.close()
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    assert main(["migrate", "--db", db]) == 0
+    assert main(["import-replica", str(data_dir), "--db", db]) == 1
+    assert "is encrypted. Run 'outpost decrypt' on it first" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.encrypted_replica import prepare_data_dir
 
 from sync.replica.replica import Replica, open_replica
 from sync.services.directory import Directory
@@ -30,8 +31,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def replica(tmp_path: Path, clock: FakeClock) -> Iterator[Replica]:
-    r = open_replica(tmp_path / "data", clock=clock)
+def replica(tmp_path: Path, clock: FakeClock, replica_mode: str) -> Iterator[Replica]:
+    """Each test runs on a plain and on an encrypted replica (``replica_mode``)."""
+    r = open_replica(prepare_data_dir(tmp_path / "data", replica_mode), clock=clock)
     set_up_standalone(r, name="Ana Admin", username="ana")
     yield r
     r.close()

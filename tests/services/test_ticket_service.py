@@ -176,8 +176,13 @@ def test_attachments_are_content_addressed_and_deduplicated(
     assert [a.filename for a in atts] == ["leak.jpg", "same.jpg"]
     assert atts[0].sha256 == atts[1].sha256 and atts[0].mime_type == "image/jpeg"
     stored = work.attachment_file(a1)
-    assert stored == blob_path(replica.attachments_dir, atts[0].sha256) == work.attachment_file(a2)
+    if replica.encrypted:  # a decrypted copy outside the data dir, under the attachment's name
+        assert not stored.is_relative_to(replica.data_dir) and stored.name == "leak.jpg"
+        assert work.attachment_file(a2).read_bytes() == photo.read_bytes()
+    else:
+        assert stored == blob_path(replica.attachments_dir, atts[0].sha256) == work.attachment_file(a2)
     assert stored.read_bytes() == photo.read_bytes()
+    assert replica.blobs.read_bytes(atts[0].sha256) == photo.read_bytes()
     assert not list(replica.attachments_dir.glob(".incoming-*"))
     with pytest.raises(NotFoundError):
         work.attach_file(t, tmp_path / "missing.png")

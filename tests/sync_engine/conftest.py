@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from server.server_harness import ServerUnderTest, iter_server
+from support.encrypted_replica import prepare_data_dir
 from sync_engine.support_sync import Desk, seed_server
 
 
@@ -69,8 +70,10 @@ def desk(tmp_path: Path) -> Iterator[Callable[..., Desk]]:
         name: str | None = None,
         connect: bool = True,
         url: str | None = None,
+        mode: str = "plain",
     ) -> Desk:
-        d = Desk.create(tmp_path / (name or username), srv, username, connect=connect, url=url)
+        path = prepare_data_dir(tmp_path / (name or username), mode)
+        d = Desk.create(path, srv, username, connect=connect, url=url)
         made.append(d)
         return d
 

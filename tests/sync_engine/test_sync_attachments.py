@@ -15,6 +15,7 @@ from sync_engine.support_sync import Desk
 from sync.engine.progress import SyncProgress
 from sync.engine.session import open_engine
 from sync.engine.status import read_status
+from sync.replica.blob_cipher import CHUNK
 from sync.services.ticket_work import blob_path
 
 MakeDesk = Callable[..., Desk]
@@ -38,9 +39,9 @@ def _file(tmp_path: Path, size: int) -> tuple[Path, bytes]:
 
 
 def test_upload_resumes_where_the_server_stopped_and_download_resumes_a_partial_file(
-    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path, replica_mode: str
 ) -> None:
-    a, b = desk(server, "alice"), desk(server, "bob")
+    a, b = desk(server, "alice", mode=replica_mode), desk(server, "bob", mode=replica_mode)
     a.sync()
     b.sync()
     t = a.new_ticket("Cracked window")
@@ -66,15 +67,19 @@ def test_upload_resumes_where_the_server_stopped_and_download_resumes_a_partial_
     with b.replica.read() as s:
         assert s.execute(text("SELECT is_local FROM attachments WHERE id = :i"), {"i": att}).scalar_one() == 0
     assert read_status(b.replica).files_not_downloaded == 1
-    partial = b.replica.attachments_dir / f".partial-{sha}"
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    partial.write_bytes(data[:700_000])  # a download cut short earlier
+    cut_short = b.replica.blobs.partial(sha)  # a download cut short earlier
+    cut_short.write(data[:700_000])
+    cut_short.close()
+    partial = cut_short.path
+    # An encrypted partial file keeps only its whole sealed chunks (64 KiB each).
+    resume_at = 700_000 if replica_mode == "plain" else 700_000 // CHUNK * CHUNK
     recording = Recording()
     progress: list[SyncProgress] = []
     engine = open_engine(b.replica, http=httpx.Client(base_url=b.url, transport=recording))
     path = engine.download_attachment(att, progress.append)
-    assert path == blob_path(b.replica.attachments_dir, sha) and path.read_bytes() == data
-    assert ("GET", f"/v1/blobs/{sha}", "bytes=700000-") in recording.requests
+    assert path == blob_path(b.replica.attachments_dir, sha) and b.replica.blobs.read_bytes(sha) == data
+    assert (path.read_bytes() == data) == (replica_mode == "plain")
+    assert ("GET", f"/v1/blobs/{sha}", f"bytes={resume_at}-") in recording.requests
     assert progress[-1].done == progress[-1].total == len(data)
     assert read_status(b.replica).files_not_downloaded == 0
     assert not partial.exists()

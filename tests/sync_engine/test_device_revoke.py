@@ -1,0 +1,83 @@
+"""A lost device: the admin revokes it; on its next connection it wipes its replica and
+pushes nothing (its unsynced work is deleted, and the message says how much). And the
+server setting that requires new replicas to be encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from server.server_harness import PASSWORD, ServerUnderTest
+from sqlalchemy import text
+from sync_engine.support_sync import Desk
+
+from sync.credentials import secure_keyring
+from sync.engine.errors import DeviceRevokedError, EncryptionRequiredError
+from sync.replica.encryption import KEYRING_SERVICE, read_info
+from sync.server import cli as server_cli
+from sync.server.runtime_settings import store_runtime_settings
+
+MakeDesk = Callable[..., Desk]
+
+
+def _server_subjects(server: ServerUnderTest) -> set[str]:
+    with server.db.engine.connect() as c:
+        return set(c.execute(text("SELECT subject FROM tickets")).scalars())
+
+
+def test_a_revoked_device_wipes_its_replica_and_pushes_nothing(
+    server: ServerUnderTest, desk: MakeDesk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = desk(server, "alice", mode="encrypted")
+    a.sync()
+    a.new_ticket("Synced before the loss")
+    a.sync()
+    a.new_ticket("Written after the loss")
+    info = read_info(a.path)
+    client_id = a.replica.client_id
+    assert info is not None and a.pending() == 1
+
+    code = server_cli.main(
+        ["device", "revoke", client_id, "--db", f"sqlite:///{tmp_path / 'server.db'}"]
+    )
+    assert code == 0 and "1 session(s) ended" in capsys.readouterr().out
+
+    with pytest.raises(DeviceRevokedError, match="1 unsynced change"):
+        a.sync()
+    assert "Written after the loss" not in _server_subjects(server)
+    assert "Synced before the loss" in _server_subjects(server)
+    assert sorted(p.name for p in a.path.iterdir()) == []
+    backend = secure_keyring()
+    assert backend is not None and backend.get_password(KEYRING_SERVICE, info.key_id) is None
+
+    # Signing in again from that replica's identity is refused too.
+    r = server.http().post(
+        "/v1/session", json={"username": "alice", "password": PASSWORD, "client_id": client_id}
+    )
+    assert r.status_code == 403 and r.json()["kind"] == "device_revoked"
+
+
+def test_only_an_admin_may_revoke_a_device_over_the_api(server: ServerUnderTest) -> None:
+    server.add_user("root", role="admin")
+    server.add_user("tech", role="agent")
+    tech, root = server.device("tech"), server.device("root")
+    assert tech.http.post(f"/v1/admin/devices/{tech.client_id}/revoke").status_code == 403
+    assert root.http.post("/v1/admin/devices/no-such-device/revoke").status_code == 404
+    assert root.http.post(f"/v1/admin/devices/{tech.client_id}/revoke").status_code == 204
+    r = tech.http.get("/v1/me")
+    assert r.status_code == 403 and r.json()["kind"] == "device_revoked"
+
+
+def test_a_server_that_requires_encryption_refuses_a_plain_replica_at_connect(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    with server.db.write_session() as s:
+        store_runtime_settings(s, {"require_encrypted_replicas": 1})
+    assert server.http().get("/v1/hello").json()["require_encryption"] is True
+    plain = desk(server, "alice", connect=False)
+    with pytest.raises(EncryptionRequiredError, match="accepts only encrypted replicas"):
+        plain.connect()
+    assert plain.replica.mode == "standalone"
+    encrypted = desk(server, "bob", name="bob-encrypted", mode="encrypted")  # connects
+    assert encrypted.sync().applied == 0
