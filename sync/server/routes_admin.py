@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,15 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync import protocol
 from sync.server import admin_service
 from sync.server.dependencies import CallerDep, DatabaseDep
+from sync.server.error_responses import v1_errors
+from sync.server.errors import Forbidden
 from sync.server.report_service import QueueReport, queue_report
-from sync.server.runtime_settings import load_runtime_settings, store_runtime_settings
+from sync.server.runtime_settings import SETTING_RANGES, load_runtime_settings, store_runtime_settings
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["admin"])
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 409, 422, 426)
-}
 
 
 class _Strict(BaseModel):
@@ -26,9 +25,9 @@ class _Strict(BaseModel):
 
 
 class NewUser(_Strict):
-    username: Annotated[str, Field(min_length=1, max_length=80)]
+    username: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^\S+$")]  # one word
     name: Annotated[str, Field(max_length=200)] = ""
-    role: Annotated[str, Field(max_length=32)] = "agent"
+    role: Literal["agent", "knowledge_manager", "manager", "admin"] = "agent"
     knowledge_manager: bool = False
     password: Annotated[str, Field(min_length=8, max_length=1024)]
     queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
@@ -37,7 +36,7 @@ class NewUser(_Strict):
 
 
 class NewQueue(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]  # not only spaces
     description: Annotated[str, Field(max_length=2000)] = ""
     categories: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
         default_factory=list
@@ -48,17 +47,37 @@ class Memberships(_Strict):
     queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)]
 
 
+def _range(name: str) -> Any:
+    low, high = SETTING_RANGES[name]
+    return Field(ge=low, le=high)
+
+
+class SettingsChange(_Strict):
+    """The settings to change (the others keep their values), each within its range."""
+
+    token_lifetime_days: Annotated[int, _range("token_lifetime_days"), protocol.integral] | None = None
+    signin_max_failures_per_user: (
+        Annotated[int, _range("signin_max_failures_per_user"), protocol.integral] | None
+    ) = None
+    signin_max_failures_per_address: (
+        Annotated[int, _range("signin_max_failures_per_address"), protocol.integral] | None
+    ) = None
+    signin_window_seconds: Annotated[int, _range("signin_window_seconds"), protocol.integral] | None = None
+
+
 class Created(BaseModel):
     id: str
 
 
-@router.get("/admin/users", response_model=list[admin_service.UserSummary], responses=_ERRORS)
+@router.get("/admin/users", response_model=list[admin_service.UserSummary], responses=v1_errors(401, 403))
 def list_users(caller: CallerDep, db: DatabaseDep) -> list[admin_service.UserSummary]:
     caller.require_admin("list users")
     return admin_service.list_users(db)
 
 
-@router.post("/admin/users", response_model=Created, status_code=201, responses=_ERRORS)
+@router.post(
+    "/admin/users", response_model=Created, status_code=201, responses=v1_errors(401, 403, 404, 409, 422)
+)
 def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
     caller.require_admin("add users")
     user_id = admin_service.add_user(
@@ -73,13 +92,16 @@ def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
     return Created(id=user_id)
 
 
-@router.post("/admin/users/{username}/disable", status_code=204, responses=_ERRORS)
+@router.post("/admin/users/{username}/disable", status_code=204, responses=v1_errors(401, 403, 404, 422))
 def disable_user(username: Annotated[str, Path(max_length=80)], caller: CallerDep, db: DatabaseDep) -> None:
     caller.require_admin("disable users")
+    if username.strip().lower() == caller.username:
+        # Disabling yourself ends your own sign-in at once; the last admin would lock everyone out.
+        raise Forbidden("You cannot disable your own account; ask another admin.")
     admin_service.disable_user(db, username)
 
 
-@router.put("/admin/users/{username}/queues", status_code=204, responses=_ERRORS)
+@router.put("/admin/users/{username}/queues", status_code=204, responses=v1_errors(401, 403, 404, 422))
 def set_queues(
     username: Annotated[str, Path(max_length=80)], body: Memberships, caller: CallerDep, db: DatabaseDep
 ) -> None:
@@ -87,26 +109,28 @@ def set_queues(
     admin_service.set_memberships(db, username, tuple(body.queues))
 
 
-@router.post("/admin/queues", response_model=Created, status_code=201, responses=_ERRORS)
+@router.post(
+    "/admin/queues", response_model=Created, status_code=201, responses=v1_errors(401, 403, 409, 422)
+)
 def add_queue(body: NewQueue, caller: CallerDep, db: DatabaseDep) -> Created:
     caller.require_admin("add queues")
     return Created(id=admin_service.add_queue(db, body.name, body.description, tuple(body.categories)))
 
 
-@router.get("/admin/settings", response_model=dict[str, int], responses=_ERRORS)
+@router.get("/admin/settings", response_model=dict[str, int], responses=v1_errors(401, 403))
 def get_settings(caller: CallerDep, db: DatabaseDep) -> dict[str, int]:
     caller.require_admin("read server settings")
     with db.snapshot_session() as s:
         return load_runtime_settings(s).as_dict()
 
 
-@router.put("/admin/settings", response_model=dict[str, int], responses=_ERRORS)
-def put_settings(body: dict[str, int], caller: CallerDep, db: DatabaseDep) -> dict[str, int]:
+@router.put("/admin/settings", response_model=dict[str, int], responses=v1_errors(401, 403, 422))
+def put_settings(body: SettingsChange, caller: CallerDep, db: DatabaseDep) -> dict[str, int]:
     caller.require_admin("change server settings")
     with db.write_session() as s:
-        return store_runtime_settings(s, body).as_dict()
+        return store_runtime_settings(s, body.model_dump(exclude_none=True)).as_dict()
 
 
-@router.get("/reports/queues/{queue_id}", response_model=QueueReport, responses=_ERRORS)
+@router.get("/reports/queues/{queue_id}", response_model=QueueReport, responses=v1_errors(401, 403, 404, 422))
 def report(queue_id: Annotated[str, Path(max_length=36)], caller: CallerDep, db: DatabaseDep) -> QueueReport:
     return queue_report(db, caller, queue_id)
