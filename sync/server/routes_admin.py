@@ -24,27 +24,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+#: Text without NUL characters: PostgreSQL cannot store or compare them (SQLite can), so
+#: both engines refuse them alike, as the schema says, instead of one failing with a 500.
+_NO_NUL = r"^[^\x00]*$"
+_Line = Annotated[str, Field(max_length=120, pattern=_NO_NUL)]
+
+
 class NewUser(_Strict):
-    username: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^\S+$")]  # one word
-    name: Annotated[str, Field(max_length=200)] = ""
+    username: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\s\x00]+$")]  # one word
+    name: Annotated[str, Field(max_length=200, pattern=_NO_NUL)] = ""
     role: Literal["agent", "knowledge_manager", "manager", "admin"] = "agent"
     knowledge_manager: bool = False
     password: Annotated[str, Field(min_length=8, max_length=1024)]
-    queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
-        default_factory=list
-    )
+    queues: Annotated[list[_Line], Field(max_length=200)] = Field(default_factory=list)
 
 
 class NewQueue(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]  # not only spaces
-    description: Annotated[str, Field(max_length=2000)] = ""
-    categories: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)] = Field(
-        default_factory=list
-    )
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")]
+    description: Annotated[str, Field(max_length=2000, pattern=_NO_NUL)] = ""
+    categories: Annotated[list[_Line], Field(max_length=200)] = Field(default_factory=list)
 
 
 class Memberships(_Strict):
-    queues: Annotated[list[Annotated[str, Field(max_length=120)]], Field(max_length=200)]
+    queues: Annotated[list[_Line], Field(max_length=200)]
 
 
 def _range(name: str) -> Any:
@@ -93,7 +95,9 @@ def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
 
 
 @router.post("/admin/users/{username}/disable", status_code=204, responses=v1_errors(401, 403, 404, 422))
-def disable_user(username: Annotated[str, Path(max_length=80)], caller: CallerDep, db: DatabaseDep) -> None:
+def disable_user(
+    username: Annotated[str, Path(max_length=80, pattern=_NO_NUL)], caller: CallerDep, db: DatabaseDep
+) -> None:
     caller.require_admin("disable users")
     if username.strip().lower() == caller.username:
         # Disabling yourself ends your own sign-in at once; the last admin would lock everyone out.
@@ -103,7 +107,10 @@ def disable_user(username: Annotated[str, Path(max_length=80)], caller: CallerDe
 
 @router.put("/admin/users/{username}/queues", status_code=204, responses=v1_errors(401, 403, 404, 422))
 def set_queues(
-    username: Annotated[str, Path(max_length=80)], body: Memberships, caller: CallerDep, db: DatabaseDep
+    username: Annotated[str, Path(max_length=80, pattern=_NO_NUL)],
+    body: Memberships,
+    caller: CallerDep,
+    db: DatabaseDep,
 ) -> None:
     caller.require_admin("change queue memberships")
     admin_service.set_memberships(db, username, tuple(body.queues))
@@ -132,5 +139,7 @@ def put_settings(body: SettingsChange, caller: CallerDep, db: DatabaseDep) -> di
 
 
 @router.get("/reports/queues/{queue_id}", response_model=QueueReport, responses=v1_errors(401, 403, 404, 422))
-def report(queue_id: Annotated[str, Path(max_length=36)], caller: CallerDep, db: DatabaseDep) -> QueueReport:
+def report(
+    queue_id: Annotated[str, Path(max_length=36, pattern=_NO_NUL)], caller: CallerDep, db: DatabaseDep
+) -> QueueReport:
     return queue_report(db, caller, queue_id)
