@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Match
@@ -168,6 +168,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             "The server's database is unavailable; try again shortly.",
             headers={"Retry-After": "5"},
         )
+
+    @app.exception_handler(DataError)
+    async def unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # Input the database refuses to store or compare (a NUL character in text on
+        # PostgreSQL, a number out of a column's range): the request's fault, not the server's.
+        log.warning("input refused by the database: %s", exc.__class__.__name__)
+        return _error(400, "invalid_input", "The request holds a value the server cannot store.")
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -10,7 +10,7 @@ import tempfile
 from typing import Any
 
 import pytest
-from server.server_harness import ServerUnderTest
+from server.server_harness import PASSWORD, ServerUnderTest
 
 from sync import protocol
 from sync.server.app import create_app
@@ -124,3 +124,17 @@ def test_an_admin_cannot_disable_their_own_account(server: ServerUnderTest) -> N
     assert root.http.get("/v1/me").status_code == 200  # still signed in
     assert root.http.post("/v1/admin/users/ana/disable").status_code == 204
     root.close()
+
+
+def test_text_the_database_cannot_store_is_refused_not_a_500(server: ServerUnderTest) -> None:
+    """PostgreSQL cannot hold NUL in text (SQLite can): whatever the route, never a 500."""
+    server.add_user("ana")
+    with server.http() as http:
+        answers = [
+            http.post("/v1/session", json={"username": "an\x00a", "password": "x", "client_id": "c"}),
+            http.post("/v1/session", json={"username": "ana", "password": PASSWORD, "client_id": "c\x00"}),
+        ]
+    for r in answers:
+        assert r.status_code < 500, r.text
+        if r.status_code >= 400:
+            protocol.ErrorBody.model_validate(r.json())
