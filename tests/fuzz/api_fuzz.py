@@ -2,7 +2,7 @@
 
 Run it through ``scripts/fuzz-api`` (which makes the two venvs)::
 
-    .venv/bin/python tests/fuzz/api_fuzz.py --st .venv-fuzz/bin/st [--engine all] [--seconds 30]
+    .venv/bin/python tests/fuzz/api_fuzz.py --st .venv-fuzz/bin/st [--engine all] [--seconds 25]
 
 For each engine a child process starts a real server (uvicorn on a free loopback port) over a
 fresh database — a SQLite file, or a database in a throwaway PostgreSQL cluster started the way
@@ -249,7 +249,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--st", required=True, help="the schemathesis command (in its own venv)")
     parser.add_argument("--engine", choices=[*ENGINES, "all"], default="all")
-    parser.add_argument("--seconds", type=int, default=30, help="time budget of each of the two main runs")
+    parser.add_argument("--seconds", type=int, default=25, help="time budget of each of the two main runs")
     parser.add_argument("--workers", type=int, default=1, help="schemathesis workers per run")
     parser.add_argument("--seed", type=int, default=None, help="replay a run (printed at its start)")
     args = parser.parse_args()
