@@ -27,11 +27,14 @@ class _Strict(BaseModel):
 #: Text without NUL characters: PostgreSQL cannot store or compare them (SQLite can), so
 #: both engines refuse them alike, as the schema says, instead of one failing with a 500.
 _NO_NUL = r"^[^\x00]*$"
+#: What Python's str.isspace() calls space (the services strip and split on it), spelled so
+#: that Python's, Rust's (pydantic) and JavaScript's regular expressions all agree on it.
+_SPACE = r"\s\x1c-\x1f\x85"
 _Line = Annotated[str, Field(max_length=120, pattern=_NO_NUL)]
 
 
 class NewUser(_Strict):
-    username: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\s\x00]+$")]  # one word
+    username: Annotated[str, Field(min_length=1, max_length=80, pattern=rf"^[^{_SPACE}\x00]+$")]  # one word
     name: Annotated[str, Field(max_length=200, pattern=_NO_NUL)] = ""
     role: Literal["agent", "knowledge_manager", "manager", "admin"] = "agent"
     knowledge_manager: bool = False
@@ -40,7 +43,7 @@ class NewUser(_Strict):
 
 
 class NewQueue(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")]
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=rf"^[^\x00]*[^{_SPACE}\x00][^\x00]*$")]
     description: Annotated[str, Field(max_length=2000, pattern=_NO_NUL)] = ""
     categories: Annotated[list[_Line], Field(max_length=200)] = Field(default_factory=list)
 

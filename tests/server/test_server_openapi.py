@@ -101,6 +101,7 @@ def test_requests_are_refused_by_their_documented_shape(server: ServerUnderTest)
     for user in (
         {"username": "eve", "password": "longenough1", "role": "wizard"},
         {"username": "two words", "password": "longenough1"},
+        {"username": "record\x1eseparator", "password": "longenough1"},  # str.isspace() says space
     ):
         assert root.http.post("/v1/admin/users", json=user).status_code == 422, user
     assert root.http.post("/v1/admin/queues", json={"name": "   "}).status_code == 422
