@@ -33,7 +33,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from sync.protocol.ops import Op
 
@@ -77,6 +77,7 @@ __all__ = [
     "UploadStatus",
     "UserInfo",
     "WorkLogRecord",
+    "integral",
     "negotiate_version",
 ]
 
@@ -103,6 +104,19 @@ MAX_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 Id = Annotated[str, Field(min_length=1, max_length=36)]
 Timestamp = Annotated[AwareDatetime, Field(strict=False)]  # ISO 8601 text with an offset
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Marks a strict request ``int`` that also takes ``3.0``: JSON has one number type, and JSON
+#: Schema's "integer" (what the OpenAPI document promises) includes it; text and booleans stay
+#: refused. Put it after any ``Field(ge=..., le=...)`` in ``Annotated[int, ...]``, or the schema
+#: loses the bounds.
+integral = BeforeValidator(_integral)
 
 
 def negotiate_version(client_version: int) -> Literal["ok", "client_too_old", "client_too_new"]:
@@ -201,7 +215,7 @@ class SignInResponse(_Response):
 class MutationIn(_Request):
     """One journal row, as the client recorded it. ``seq`` counts from 1 per ``client_id``."""
 
-    seq: Annotated[int, Field(ge=1)]
+    seq: Annotated[int, Field(ge=1), integral]
     id: Id
     op: Annotated[str, Field(min_length=1, max_length=40)]
     entity_type: Annotated[str, Field(min_length=1, max_length=16)]
@@ -209,7 +223,7 @@ class MutationIn(_Request):
     payload: dict[str, Any]
     device_time: Timestamp
     actor_id: Id | None = None
-    payload_version: Annotated[int, Field(ge=1)] = 1
+    payload_version: Annotated[int, Field(ge=1), integral] = 1
 
 
 class PushRequest(_Request):
@@ -302,7 +316,7 @@ class PullRequest(_Request):
     """
 
     cursor: Annotated[str, Field(max_length=8000)] | None = None
-    limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT)] = 2000
+    limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT), integral] = 2000
     only: Literal["mine"] | None = None
 
 

@@ -17,14 +17,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Match
 
 from sync import protocol
 from sync.errors import OutpostError
 from sync.server import migration, routes_admin, routes_blobs, routes_session, routes_sync
 from sync.server.database import Database, open_database
+from sync.server.error_responses import DESCRIPTIONS
 from sync.server.errors import ApiError, from_core_error
 from sync.server.middleware import BodyLimitMiddleware, ErrorIdMiddleware, ProtocolVersionMiddleware
 from sync.server.server_identity import server_version
@@ -45,7 +48,18 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     app.state.db = db or open_database(settings.database_url, pool_size=settings.pool_size)
     for router in (routes_session.router, routes_sync.router, routes_blobs.router, routes_admin.router):
         app.include_router(router)
-    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"], summary="Readiness")
+    app.add_api_route(
+        "/healthz",
+        _healthz,
+        methods=["GET"],
+        tags=["health"],
+        summary="Readiness",
+        response_model=Health,
+        responses={
+            503: {"model": Health, "description": "The database is unreachable or not migrated"},
+            413: {"model": protocol.ErrorBody, "description": DESCRIPTIONS[413]},
+        },
+    )
     _install_error_handlers(app)
     # Outermost last: size guard, then version guard, then gzip around the routes.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
@@ -57,6 +71,16 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     )
     app.add_middleware(ErrorIdMiddleware)  # outermost: logs an error id, never the data
     return app
+
+
+class Health(BaseModel):
+    """``GET /healthz``: ``ok`` only when the database answers and is at the migration head."""
+
+    ok: bool
+    database: str
+    migrations: str
+    revision: str | None = None
+    head: str | None = None
 
 
 def _healthz(request: Request) -> JSONResponse:
@@ -90,6 +114,16 @@ def _error(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (for a 405's ``Allow``)."""
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -114,13 +148,17 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kinds = {404: "not_found", 405: "method_not_allowed", 401: "sign_in", 403: "forbidden"}
         kind = kinds.get(exc.status_code, "invalid_input" if exc.status_code < 500 else "server_error")
         message = exc.detail if isinstance(exc.detail, str) else "The request could not be handled."
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 404:
             message = "There is no such route on this server."
-        return _error(exc.status_code, kind, message, headers=getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route with this path.
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+        return _error(exc.status_code, kind, message, headers=headers)
 
     @app.exception_handler(OperationalError)
     async def database_down(_request: Request, exc: OperationalError) -> JSONResponse:
@@ -131,4 +169,12 @@ def _install_error_handlers(app: FastAPI) -> None:
             "The server's database is unavailable; try again shortly.",
             headers={"Retry-After": "5"},
         )
+
+    @app.exception_handler(DataError)
+    async def unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # Input the database refuses to store or compare (a NUL character in text on
+        # PostgreSQL, a number out of a column's range): the request's fault, not the server's.
+        log.warning("input refused by the database: %s", exc.__class__.__name__)
+        return _error(400, "invalid_input", "The request holds a value the server cannot store.")
+
     # Any other exception reaches ErrorIdMiddleware (an id in the log and the answer, no data).

@@ -17,17 +17,18 @@ from starlette.concurrency import run_in_threadpool
 from sync import protocol
 from sync.server import blob_service
 from sync.server.dependencies import CallerDep, DatabaseDep
+from sync.server.error_responses import v1_errors
 from sync.server.errors import ApiError, BadRequest
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/blobs", tags=["attachments"])
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the content, lower-case hex")]
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": protocol.ErrorBody} for code in (400, 401, 404, 409, 413, 426)
-}
-_DOWNLOAD_ERRORS: dict[int | str, dict[str, object]] = {
-    **_ERRORS,
+_BYTES = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+_DOWNLOAD: dict[int | str, dict[str, object]] = {
+    200: {"description": "The whole file", "content": _BYTES},
+    206: {"description": "The file from byte N on (Range: bytes=N-)", "content": _BYTES},
+    **v1_errors(401, 404, 422),
     416: {"model": protocol.ErrorBody, "description": "Range start past the end of the file"},
 }
 _RANGE = re.compile(r"^bytes=(\d+)-$")
@@ -57,7 +58,7 @@ def _range_start(range_header: str, size: int) -> int:
 @router.get(
     "/{sha256}/upload",
     response_model=protocol.UploadStatus,
-    responses=_ERRORS,
+    responses=v1_errors(401, 404, 422),
     summary="How much of this blob the server has",
 )
 def upload_status(sha256: Sha, caller: CallerDep, db: DatabaseDep) -> protocol.UploadStatus:
@@ -67,7 +68,7 @@ def upload_status(sha256: Sha, caller: CallerDep, db: DatabaseDep) -> protocol.U
 @router.put(
     "/{sha256}/upload",
     response_model=protocol.UploadStatus,
-    responses=_ERRORS,
+    responses=v1_errors(401, 404, 409, 422),
     summary="Append one chunk (raw bytes) at offset",
 )
 async def upload_chunk(
@@ -84,7 +85,7 @@ async def upload_chunk(
 
 @router.get(
     "/{sha256}",
-    responses=_DOWNLOAD_ERRORS,
+    responses=_DOWNLOAD,
     response_class=StreamingResponse,
     summary="Download a blob (Range: bytes=N- resumes)",
 )
@@ -92,7 +93,10 @@ def download(
     sha256: Sha,
     caller: CallerDep,
     db: DatabaseDep,
-    range_header: Annotated[str | None, Header(alias="Range")] = None,
+    range_header: Annotated[
+        str | None,
+        Header(alias="Range", pattern=r"^\s*bytes=\d+-\s*$", description="bytes=N- (resume from byte N)"),
+    ] = None,
 ) -> StreamingResponse:
     size = blob_service.blob_size_for_download(db, caller, sha256)
     start = 0 if range_header is None else _range_start(range_header, size)

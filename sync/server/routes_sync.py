@@ -7,13 +7,12 @@ from fastapi import APIRouter, Response
 from sync import protocol
 from sync.server import pull_service, push_service
 from sync.server.dependencies import CallerDep, DatabaseDep
+from sync.server.error_responses import v1_errors
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["sync"])
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": protocol.ErrorBody} for code in (400, 401, 409, 413, 422, 426, 503)
-}
+_ERRORS = v1_errors(401, 409, 422)
 
 
 @router.post(

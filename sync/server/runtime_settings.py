@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from sync.server.errors import BadRequest
 from sync.server.state_models import ServerSetting
 
-__all__ = ["RuntimeSettings", "load_runtime_settings", "store_runtime_settings"]
+__all__ = ["SETTING_RANGES", "RuntimeSettings", "load_runtime_settings", "store_runtime_settings"]
 
-_RANGES = {
+#: Each setting's allowed whole numbers, inclusive.
+SETTING_RANGES = {
     "token_lifetime_days": (1, 365),
     "signin_max_failures_per_user": (1, 1000),
     "signin_max_failures_per_address": (1, 100000),
@@ -50,9 +51,9 @@ def load_runtime_settings(session: Session) -> RuntimeSettings:
 def store_runtime_settings(session: Session, changes: dict[str, int]) -> RuntimeSettings:
     """Validate and store ``changes``; return the settings now in force."""
     for key, value in changes.items():
-        if key not in _RANGES:
-            raise BadRequest(f"Unknown setting {key!r}; known: {', '.join(sorted(_RANGES))}.")
-        low, high = _RANGES[key]
+        if key not in SETTING_RANGES:
+            raise BadRequest(f"Unknown setting {key!r}; known: {', '.join(sorted(SETTING_RANGES))}.")
+        low, high = SETTING_RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise BadRequest(f"{key} must be a whole number from {low} to {high}.")
         row = session.get(ServerSetting, key, with_for_update=True)
