@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sync.errors import ReplicaError, ReplicaLockedError, WrongKeyError
+from sync.replica.file_modes import create_private_file
 
 __all__ = [
     "INFO_FILENAME",
@@ -132,6 +133,8 @@ def write_info(data_dir: Path, info: EncryptionInfo | None) -> None:
         path.unlink(missing_ok=True)
     else:
         tmp = path.with_name(INFO_FILENAME + ".tmp")
+        tmp.unlink(missing_ok=True)
+        create_private_file(tmp)  # 0600 from its first byte, like every file of the replica
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(info.to_json())
             fh.flush()

@@ -29,7 +29,10 @@ def hello(db: DatabaseDep) -> protocol.ServerInfo:
 
 
 @router.post(
-    "/session", response_model=protocol.SignInResponse, responses=v1_errors(401, 403, 409, 422, 429), summary="Sign in"
+    "/session",
+    response_model=protocol.SignInResponse,
+    responses=v1_errors(401, 403, 409, 422, 429),
+    summary="Sign in",
 )
 def sign_in(body: protocol.SignInRequest, request: Request, db: DatabaseDep) -> protocol.SignInResponse:
     address = request.client.host if request.client else "unknown"

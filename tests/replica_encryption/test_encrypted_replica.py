@@ -164,3 +164,10 @@ def test_an_encrypted_older_schema_is_upgraded_with_an_encrypted_backup(tmp_path
     plain.close()
     raw = raw_bytes_of(data_dir)
     assert subjects and not any(s.encode() in raw for s in subjects)
+
+
+def test_the_encryption_description_is_private_from_its_first_byte(tmp_path: Path) -> None:
+    info, _keys = create_encryption("correct horse battery staple")
+    tmp_path.chmod(0o700)
+    write_info(tmp_path, info)
+    assert (tmp_path / encryption.INFO_FILENAME).stat().st_mode & 0o777 == 0o600

@@ -28,11 +28,11 @@ from fastapi.routing import APIRoute
 from server.server_harness import PASSWORD, Device, ServerUnderTest, iter_server
 from starlette.routing import Route
 from support.postgres_cluster import PostgresCluster
+from sync.server.payloads import PAYLOAD_MODELS
 
 from sync import protocol
 from sync.server.app import create_app
 from sync.server.database import open_database
-from sync.server.payloads import PAYLOAD_MODELS
 from sync.server.settings import ServerSettings
 
 LIVE = ("other_agent", "agent", "manager", "knowledge_manager", "admin")
