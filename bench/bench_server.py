@@ -390,12 +390,8 @@ async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str)
         f"incremental pull    {clients} clients, {len(latencies)} pulls in {elapsed:.1f} s "
         f"({len(latencies) / elapsed:.0f}/s) while {writes} writes landed"
     )
-    print(
-        f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms (client)"
-    )
-    print(
-        f"  server time       p50 {s50:7.1f} ms   p95 {s95:7.1f} ms   (Server-Timing, incl. queueing)"
-    )
+    print(f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms (client)")
+    print(f"  server time       p50 {s50:7.1f} ms   p95 {s95:7.1f} ms   (Server-Timing, incl. queueing)")
 
 
 def main() -> None:
