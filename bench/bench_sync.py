@@ -345,7 +345,7 @@ def figures(scale: Scale) -> list[Figure]:
         ]  # fmt: skip
         changes = 500 if scale.tickets >= 1000 else 50
         rounds, trips, single = [], [], []
-        for run in range(min(scale.runs, 2)):
+        for run in range(1 if scale.scaling else min(scale.runs, 2)):
             twins = [tmp / f"twin{run}", tmp / f"single{run}"]
             for twin in twins:
                 shutil.rmtree(twin, ignore_errors=True)

@@ -41,10 +41,11 @@ class Scale:
     runs: int  # repetitions of each timed operation (more for cheap ones)
     clients: int = 20  # concurrent sync clients (server benchmark)
     seconds: float = 10.0  # duration cap for load phases
+    scaling: bool = False  # a --scaling run: only the figures it charts are needed
 
     def at(self, tickets: int) -> Scale:
         """The same scale at another ticket count (the scaling runs)."""
-        return Scale(f"{tickets}", tickets, self.articles, self.runs, self.clients, self.seconds)
+        return Scale(f"{tickets}", tickets, self.articles, self.runs, self.clients, self.seconds, True)
 
 
 SIZES: dict[str, Scale] = {
