@@ -10,12 +10,14 @@ then prints, each beside a baseline measured in the same run, and their ratio:
    text into plain FTS5 tables (same tokenizer and prefixes; tickets by ``INSERT ... SELECT``,
    articles as their plain text, converted from markdown beforehand and reported apart, as
    the catch-up does that conversion too); time and size (``dbstat``);
-2. search latency, p50/p95 of the full service call the search box makes (parse, tickets
+2. search latency, p95 of the full service call the search box makes (parse, tickets
    and articles, ranking, highlighted snippets) for one-word, phrase and filtered queries,
-   vs. a plain ``LIKE '%word%'`` scan over subjects, descriptions, resolutions and
-   comments returning the first page by last update (the LIKE baseline runs once per query);
-3. search-as-you-type: every prefix of typed queries, one keystroke at a time;
-4. similar tickets and suggested articles for tickets picked at random.
+   beside the same FTS5 ``MATCH`` and the same filters as one hand-written SQL statement per
+   kind of result (:class:`HandWritten`: bm25 order, same page size, snippets); both warm,
+   timed alternately, ``--repeat`` times per query;
+3. search-as-you-type: every prefix of typed queries, one keystroke at a time, likewise;
+4. similar tickets and suggested articles for tickets picked at random, beside a plain FTS5
+   query on the ticket subject's words.
 
 Target (issue 6): p95 under 30 ms for one-word, phrase and filtered queries at 1M tickets.
 """
@@ -28,7 +30,6 @@ import random
 import re
 import shutil
 import sqlite3
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
-from figures import DEMO_NOW, Figure, Scale, demo_replica  # noqa: E402
+from figures import DEMO_NOW, Figure, Scale, demo_replica, print_figures  # noqa: E402
 
 from sync.demo.generator import DemoSpec, populate_demo  # noqa: E402
 from sync.kb.markdown_render import plain_text  # noqa: E402
@@ -161,45 +162,6 @@ def build(source: Path, target: Path, reindex: bool) -> dict[str, float]:
     return result
 
 
-def like_baseline(path: Path, query: str) -> float:
-    """A plain LIKE scan: the first 20 tickets by last update whose text contains every word."""
-    words = [w.strip('"') for w in query.split() if ":" not in w and not w.startswith("-")]
-    if query.startswith('"'):
-        words = [query.split('"')[1]]
-    conds, params = [], []
-    for word in words:
-        like = f"%{word}%"
-        conds.append(
-            "(t.subject LIKE ? OR t.description LIKE ? OR t.resolution LIKE ? OR EXISTS "
-            "(SELECT 1 FROM comments c WHERE c.ticket_id = t.id AND c.body LIKE ?))"
-        )
-        params += [like] * 4
-    if "is:open" in query:
-        conds.append("t.status IN ('new','open','in_progress','pending_requester','pending_third_party')")
-    sql = f"SELECT t.id FROM tickets t WHERE {' AND '.join(conds) or '1'} ORDER BY t.updated_at DESC LIMIT 20"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        conn.execute("PRAGMA cache_size=-32000")
-        return timed(lambda: conn.execute(sql, params).fetchall())
-
-
-def latency(service: SearchService, queries: list[str], repeat: int) -> list[float]:
-    for q in queries:  # warm the page cache as an app that has been open a while would have
-        service.search(q)
-    return [timed(partial(service.search, q)) for _ in range(repeat) for q in queries]
-
-
-def report(name: str, ours: list[float], base: list[float] | None) -> dict[str, float]:
-    p50, p95 = statistics.median(ours), percentile(ours, 0.95)
-    line = f"{name:<34} p50 {p50:8.2f} ms  p95 {p95:8.2f} ms  max {max(ours):8.2f} ms  (n={len(ours)})"
-    row = {"p50_ms": p50, "p95_ms": p95, "max_ms": max(ours)}
-    if base:
-        b50, b95 = statistics.median(base), percentile(base, 0.95)
-        line += f"   LIKE p50 {b50:9.1f} ms  p95 {b95:9.1f} ms   ratio p50 {b50 / p50:7.1f}x"
-        row.update(like_p50_ms=b50, like_p95_ms=b95)
-    print(line, flush=True)
-    return row
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -209,50 +171,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reindex", action="store_true", help="rebuild the index and remeasure the build")
-    parser.add_argument("--no-like", action="store_true", help="skip the (slow) LIKE baselines")
     args = parser.parse_args()
     source = generated(args.tickets, args.articles, args.seed)
     target = OUT / f"search-{args.tickets}-{args.articles}-s{args.seed}"
-    figures = build(source, target, args.reindex)
-    results: dict[str, object] = {"tickets": args.tickets, "articles": args.articles, "build": figures}
+    built = build(source, target, args.reindex)
+    results: dict[str, object] = {"tickets": args.tickets, "articles": args.articles, "build": built}
     print(f"\n== {args.tickets:,} tickets, {args.articles:,} articles ==")
     print(
-        f"index build {figures['build_s']:8.1f} s   raw FTS5 insert {figures['raw_build_s']:8.1f} s   "
-        f"ratio {figures['build_s'] / figures['raw_build_s']:5.2f}x   "
-        f"(of which article markdown -> text {figures.get('markdown_to_text_s', 0):.1f} s)"
+        f"index build {built['build_s']:8.1f} s   raw FTS5 insert {built['raw_build_s']:8.1f} s   "
+        f"ratio {built['build_s'] / built['raw_build_s']:5.2f}x   "
+        f"(of which article markdown -> text {built.get('markdown_to_text_s', 0):.1f} s)"
     )
     print(
-        f"index size  {figures['index_bytes'] / 1e6:8.1f} MB  "
-        f"raw FTS5 table  {figures['raw_index_bytes'] / 1e6:8.1f} MB  "
-        f"ratio {figures['index_bytes'] / figures['raw_index_bytes']:5.2f}x"
+        f"index size  {built['index_bytes'] / 1e6:8.1f} MB  "
+        f"raw FTS5 table  {built['raw_index_bytes'] / 1e6:8.1f} MB  "
+        f"ratio {built['index_bytes'] / built['raw_index_bytes']:5.2f}x"
     )
-    replica = open_replica(target)
-    service = SearchService(replica)
-    path = target / REPLICA_FILENAME
-    for name, queries in (("one word", ONE_WORD), ("phrase", PHRASES), ("filtered", FILTERED)):
-        ours = latency(service, queries, args.repeat)
-        base = None if args.no_like else [like_baseline(path, q) for q in queries]
-        results[name] = report(name, ours, base)
-    keystrokes = [text[:n] for text in TYPED for n in range(1, len(text) + 1) if not text[:n].endswith(" ")]
-    ours = latency(service, keystrokes, args.repeat)
-    base = (
-        None
-        if args.no_like
-        else [like_baseline(path, k) for k in keystrokes[:: max(1, len(keystrokes) // 12)]]
-    )
-    results["as you type"] = report("search-as-you-type (per key)", ours, base)
-    similar = SimilarItems(replica)
-    rng = random.Random(args.seed)
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        top = conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0]
-        pick = "SELECT id FROM tickets WHERE rowid >= ? LIMIT 1"
-        ids = [conn.execute(pick, (rng.randint(1, top),)).fetchone()[0] for _ in range(20)]
-    for name, fn in (
-        ("similar tickets", similar.similar_tickets),
-        ("suggested articles", similar.suggested_articles),
-    ):
-        results[name] = report(name, [timed(partial(fn, i)) for i in ids], None)
-    replica.close()
+    found = figures_on(target, built, args.repeat, NOW)
+    print_figures(found)
+    results["figures"] = [f.to_json() for f in found]
     (OUT / f"search-{args.tickets}-results.json").write_text(json.dumps(results, indent=2))
 
 
@@ -354,7 +291,11 @@ def figures(scale: Scale) -> list[Figure]:
     written by hand (see :class:`HandWritten`); see ``bench/README.md``."""
     source = demo_replica(scale.tickets, scale.articles)
     target = OUT / f"harness-search-{scale.name}"
-    built = build(source, target, reindex=True)
+    return figures_on(target, build(source, target, reindex=True), scale.runs, DEMO_NOW)
+
+
+def figures_on(target: Path, built: dict[str, float], runs: int, now: datetime) -> list[Figure]:
+    """The figures on an indexed replica in ``target`` (``built``: the figures of its build)."""
     out = [
         Figure(
             "search index build", "s", [built["build_s"]],
@@ -367,7 +308,7 @@ def figures(scale: Scale) -> list[Figure]:
             state="on disk",
         ),
     ]  # fmt: skip
-    replica = open_replica(target, clock=lambda: DEMO_NOW)
+    replica = open_replica(target, clock=lambda: now)
     service = SearchService(replica, tz=UTC)
     path = target / REPLICA_FILENAME
     with sqlite3.connect(path) as c:
@@ -385,13 +326,13 @@ def figures(scale: Scale) -> list[Figure]:
         base: list[float] = []
         mismatched = 0
         for q in queries:
-            parsed = service.parse(q, now=DEMO_NOW)
+            parsed = service.parse(q, now=now)
             match = match_expression(parsed)
             filters = FILTER_SQL.get(q, both)
             hits = service.search(q)  # warm: both sides run each query once untimed
             if hand.search(match, filters) != len(hits.tickets):
                 mismatched += 1
-            for _ in range(scale.runs):
+            for _ in range(runs):
                 ours.append(timed(partial(service.search, q)))
                 base.append(timed(partial(hand.search, match, filters)))
         out.append(
@@ -407,9 +348,7 @@ def figures(scale: Scale) -> list[Figure]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         top = conn.execute("SELECT max(rowid) FROM tickets").fetchone()[0]
         pick = "SELECT id FROM tickets WHERE rowid >= ? LIMIT 1"
-        ids = [
-            conn.execute(pick, (rng.randint(1, top),)).fetchone()[0] for _ in range(max(10, scale.runs * 3))
-        ]
+        ids = [conn.execute(pick, (rng.randint(1, top),)).fetchone()[0] for _ in range(max(10, runs * 3))]
     similar = SimilarItems(replica)
     for name, ours_fn, base_fn in (
         (
