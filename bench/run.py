@@ -195,14 +195,19 @@ def run_size(scale: Scale, only: list[str]) -> dict[str, Any]:
 
 
 def scaling(sizes: list[int], only: list[str]) -> None:
+    """Run the charted figures at each size (``scaling-N.json``), then chart every size found in
+    the results folder, so sizes run on different days add up."""
     base = SIZES["small"]
     modules = sorted({m for m, _ in SCALING if not only or m in only})
-    series: dict[str, list[dict[str, Any]]] = {}
     RESULTS.mkdir(exist_ok=True)
     for n in sizes:
-        scale = base.at(n)
-        result = run_size(scale, modules)
+        result = run_size(base.at(n), modules)
         (RESULTS / f"scaling-{n}.json").write_text(json.dumps(result, indent=2))
+    series: dict[str, list[dict[str, Any]]] = {}
+    runs = sorted(RESULTS.glob("scaling-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+    for path in runs:
+        result = json.loads(path.read_text())
+        n = int(result["scale"]["tickets"])
         for f in result["figures"]:
             if (f["group"], f.get("key")) in SCALING:
                 series.setdefault(f"{f['group']}.{f['key']}", []).append({"tickets": n, **f})
