@@ -49,7 +49,7 @@ class Scale:
 
 
 SIZES: dict[str, Scale] = {
-    "tiny": Scale("tiny", tickets=300, articles=20, runs=3, clients=3, seconds=2.0),
+    "tiny": Scale("tiny", tickets=300, articles=20, runs=2, clients=3, seconds=2.0),
     "small": Scale("small", tickets=5_000, articles=200, runs=5, clients=10, seconds=5.0),
     "medium": Scale("medium", tickets=100_000, articles=2_000, runs=7, clients=50, seconds=20.0),
     "large": Scale("large", tickets=1_000_000, articles=50_000, runs=7, clients=200, seconds=60.0),
