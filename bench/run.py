@@ -18,6 +18,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -202,7 +203,11 @@ def scaling(sizes: list[int], only: list[str]) -> None:
     RESULTS.mkdir(exist_ok=True)
     for n in sizes:
         result = run_size(base.at(n), modules)
-        (RESULTS / f"scaling-{n}.json").write_text(json.dumps(result, indent=2))
+        target = RESULTS / f"scaling-{n}.json"
+        if target.exists():  # keep the figures of benchmarks not rerun at this size
+            kept = [f for f in json.loads(target.read_text())["figures"] if f["group"] not in modules]
+            result["figures"] = kept + result["figures"]
+        target.write_text(json.dumps(result, indent=2))
     series: dict[str, list[dict[str, Any]]] = {}
     runs = sorted(RESULTS.glob("scaling-*.json"), key=lambda p: int(p.stem.split("-")[1]))
     for path in runs:
@@ -233,10 +238,11 @@ def draw(series: dict[str, list[dict[str, Any]]]) -> None:
         ax.set_yscale("log")
         ax.set_xlabel("tickets in the replica")
         ax.set_ylabel(points[0]["unit"])
-        ax.set_title(points[0]["name"], fontsize=10)
+        ax.set_title(re.sub(r"\b\d{1,3}(,\d{3})+\b|\b\d{4,}\b", "N", points[0]["name"]), fontsize=10)
         ax.legend(title=None, fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
-        fig.text(0.01, 0.01, "baseline: " + points[0]["baseline"][:110], fontsize=6)
+        sizes = ", ".join(f"{p['tickets']:,}" for p in points)
+        fig.text(0.01, 0.01, f"sizes: {sizes}. Baseline: {points[0]['baseline'][:100]}", fontsize=6)
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(folder / f"{key}.png", dpi=90)
         plt.close(fig)
@@ -274,7 +280,7 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"no such benchmark: {', '.join(sorted(unknown))} (try --list)")
     if args.scaling:
-        scaling([int(n) for n in args.sizes.split(",")], args.only)
+        scaling([int(n) for n in args.sizes.split(",") if n], args.only)  # --sizes "": redraw only
         return
     result = run_size(SIZES[args.size], args.only)
     RESULTS.mkdir(exist_ok=True)
