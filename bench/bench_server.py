@@ -203,7 +203,7 @@ def sign_in(base: str, username: str) -> tuple[httpx.Client, str]:
     return http, client_id
 
 
-def bench_bootstrap(base: str, db: Database) -> str:
+def bench_bootstrap(base: str, db: Database, timings: list[tuple[float, float]] | None = None) -> str:
     http, _ = sign_in(base, "agent0")
     rows, cursor, pages, wire = 0, None, 0, 0
     start = time.perf_counter()
@@ -225,6 +225,8 @@ def bench_bootstrap(base: str, db: Database) -> str:
     )
     print(f"raw driver read     {raw_rows:>8} rows in {raw_s:6.2f} s = {theirs:9.0f} rows/s")
     print(f"  ratio raw/server  {theirs / ours:6.1f}x")
+    if timings is not None:
+        timings.append((elapsed, raw_s))
     http.close()
     assert cursor is not None
     return cursor
@@ -299,21 +301,25 @@ def _mutations(device: str, queue_id: str, n: int) -> list[dict[str, Any]]:
     return out
 
 
-def bench_push(base: str, queue_id: str) -> None:
-    for label, size in (("1 push of 500", 500), ("5 pushes of 100", 100)):
+def bench_push(base: str, queue_id: str, count: int = 500) -> dict[str, float]:
+    """Push ``count`` mutations as one request and as 5 requests; seconds by label."""
+    timings = {}
+    for label, size in ((f"1 push of {count}", count), (f"5 pushes of {count // 5}", count // 5)):
         http, client_id = sign_in(base, "agent1")
-        batch = _mutations(client_id[:4], queue_id, 500)
+        batch = _mutations(client_id[:4], queue_id, count)
         start = time.perf_counter()
-        for first in range(0, 500, size):
+        for first in range(0, count, size):
             r = http.post("/v1/push", json={"client_id": client_id, "mutations": batch[first : first + size]})
             r.raise_for_status()
             assert all(o["status"] == "applied" for o in r.json()["outcomes"]), r.text[:500]
         elapsed = time.perf_counter() - start
         print(
-            f"push 500 mutations  {label:<16} {elapsed:6.2f} s = {500 / elapsed:7.0f} mutations/s "
-            f"({elapsed / 500 * 1000:.1f} ms each)"
+            f"push {count} mutations  {label:<16} {elapsed:6.2f} s = {count / elapsed:7.0f} mutations/s "
+            f"({elapsed / count * 1000:.1f} ms each)"
         )
+        timings[label] = elapsed
         http.close()
+    return timings
 
 
 async def _client(
@@ -366,7 +372,9 @@ async def _writer(base: str, queue_id: str, stop: asyncio.Event) -> int:
     return seq
 
 
-async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str) -> None:
+async def bench_incremental(
+    base: str, cursor: str, clients: int, queue_id: str, seconds: float = 60
+) -> list[float]:
     tokens = []
     for i in range(clients):
         http, _ = await asyncio.to_thread(sign_in, base, f"agent{3 + i % 20}")
@@ -377,7 +385,7 @@ async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str)
     stop = asyncio.Event()
     writer = asyncio.create_task(_writer(base, queue_id, stop))
     start = time.perf_counter()
-    stop_at = time.monotonic() + 60
+    stop_at = time.monotonic() + seconds
     await asyncio.gather(*(_client(base, t, cursor, stop_at, latencies, server_side) for t in tokens))
     elapsed = time.perf_counter() - start
     stop.set()
@@ -390,12 +398,9 @@ async def bench_incremental(base: str, cursor: str, clients: int, queue_id: str)
         f"incremental pull    {clients} clients, {len(latencies)} pulls in {elapsed:.1f} s "
         f"({len(latencies) / elapsed:.0f}/s) while {writes} writes landed"
     )
-    print(
-        f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms (client)"
-    )
-    print(
-        f"  server time       p50 {s50:7.1f} ms   p95 {s95:7.1f} ms   (Server-Timing, incl. queueing)"
-    )
+    print(f"  latency           p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   max {latencies[-1]:7.1f} ms (client)")
+    print(f"  server time       p50 {s50:7.1f} ms   p95 {s95:7.1f} ms   (Server-Timing, incl. queueing)")
+    return latencies
 
 
 def main() -> None:
@@ -447,6 +452,77 @@ def main() -> None:
         db.dispose()
         if cluster is not None:
             cluster.stop()
+        tmp.cleanup()
+
+
+def idle_pulls(base: str, cursor: str, runs: int) -> list[float]:
+    """The same up-to-date pull by one client, one at a time, with nothing else going on (ms)."""
+    http, _ = sign_in(base, "agent2")
+    try:
+        out = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            http.post("/v1/pull", json={"cursor": cursor, "limit": 500}).raise_for_status()
+            out.append((time.perf_counter() - started) * 1000)
+        return out
+    finally:
+        http.close()
+
+
+def figures(scale: Any) -> list[Any]:
+    """Bootstrap pull, pushes and incremental pulls under load against a server process
+    (SQLite database) seeded with ``scale.tickets`` tickets."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from figures import NO_BASELINE, Figure
+
+    set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+    tmp = tempfile.TemporaryDirectory(prefix="outpost-bench-")
+    url = f"sqlite:///{Path(tmp.name) / 'server.db'}"
+    db = open_database(url, pool_size=4)
+    proc = None
+    try:
+        migration.upgrade(db)
+        queue_id = admin_service.add_queue(db, "IT")
+        requester = admin_service.add_user(db, "requester0", role="agent", password=PASSWORD)
+        for i in range(3 + 20):
+            admin_service.add_user(db, f"agent{i}", role="agent", password=PASSWORD, queues=("IT",))
+        seed(db, scale.tickets, queue_id, requester)
+        proc, base = start_server(url)
+        boots: list[tuple[float, float]] = []
+        for _ in range(3 if scale.tickets <= 10_000 else 1):
+            cursor = bench_bootstrap(base, db, boots)
+        n = 500 if scale.tickets >= 100_000 else 100
+        pushes = [bench_push(base, queue_id, n) for _ in range(min(scale.runs, 2))]
+        cursor = catch_up(base, cursor)
+        idle = idle_pulls(base, cursor, max(20, scale.runs * 5))
+        loaded = asyncio.run(bench_incremental(base, cursor, scale.clients, queue_id, scale.seconds))
+        return [
+            Figure(
+                "server bootstrap pull", "s", [b[0] for b in boots],
+                "floor: the same rows and columns read through the database driver (no JSON, no HTTP)",
+                [b[1] for b in boots],
+            ),
+            Figure(
+                f"server push of {n} mutations, one request", "s", [p[f"1 push of {n}"] for p in pushes],
+                f"{NO_BASELINE}: applying a mutation runs the merge rules and writes activity and the change "
+                "log; no simpler program does the same", state="warm",
+            ),
+            Figure(
+                f"server push of {n} mutations, 5 requests", "s",
+                [p[f"5 pushes of {n // 5}"] for p in pushes],
+                f"the same kinds of mutation as one request of {n} (the per-request overhead)",
+                [p[f"1 push of {n}"] for p in pushes],
+            ),
+            Figure(
+                f"server incremental pull p95, {scale.clients} clients and a writer", "ms", loaded,
+                "the same up-to-date pull by one client with no other load (warm)", idle, stat="p95",
+            ),
+        ]  # fmt: skip
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        db.dispose()
         tmp.cleanup()
 
 

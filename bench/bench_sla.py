@@ -2,10 +2,12 @@
 
 Run: ``PYTHONPATH=. python bench/bench_sla.py [tickets]``.
 
-Prints the time to compute :class:`sync.sla.SlaStatus` for every ticket next to a
-baseline measured in the same run, the cost of a trivial loop that builds the same input
-tuples (datetimes and status lists) from raw numbers, and their ratio, so the figure
-means something on any machine. Also prints the cost of single calendar operations.
+Prints the time to compute :class:`sync.sla.SlaStatus` for every ticket beside the same
+clocks computed with a straightforward reference calendar (``bench/sla_reference.py``: walks
+the local days one by one, no timeline, no cache), measured in the same run, and their
+ratio, so the figure means something on any machine. Ours starts each run with empty
+timelines (cold). Also single calendar operations at thousands of random instants (never
+one instant repeated), beside the reference.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sync.domain.priority import Priority
-from sync.domain.ticket_status import TicketStatus
-from sync.sla import compute_sla_status, default_sla_config
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from figures import Figure, Scale, print_figures  # noqa: E402
+from sla_reference import ReferenceCalendar  # noqa: E402
+
+from sync.domain.priority import Priority  # noqa: E402
+from sync.domain.ticket_status import TicketStatus  # noqa: E402
+from sync.sla import BusinessCalendar, compute_sla_status, default_sla_config  # noqa: E402
 
 _STATUSES = list(TicketStatus)
 _PRIORITIES = list(Priority)
@@ -62,40 +71,78 @@ def build_inputs(raw: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
 
 def main(count: int) -> None:
+    print(f"{count} tickets, Europe/Berlin office hours + 24/7, default policy")
+    print_figures(figures(Scale("cli", tickets=count, articles=0, runs=3)))
+
+
+def _fresh(calendars: Mapping[str, BusinessCalendar]) -> dict[str, BusinessCalendar]:
+    """Copies with empty timelines, so a timed run pays for building them (cold)."""
+    return {name: BusinessCalendar.from_dict(c.to_dict()) for name, c in calendars.items()}
+
+
+def _sweep(policy: Any, calendars: Mapping[str, Any], inputs: list[dict[str, Any]]) -> list[Any]:
+    return [
+        compute_sla_status(policy=policy, calendars=calendars, **arguments).next_due_at  # type: ignore[arg-type]
+        for arguments in inputs
+    ]
+
+
+def figures(scale: Scale) -> list[Figure]:
+    """SLA status of ``scale.tickets`` synthetic tickets and single calendar operations at
+    random instants, each beside the same arithmetic done by :mod:`sla_reference`."""
     config = default_sla_config("Europe/Berlin")
     policy, calendars = config.default_policy, config.calendars
-    raw = raw_tickets(count)
-
-    started = time.perf_counter()
-    inputs = build_inputs(raw)
-    baseline = time.perf_counter() - started
-
-    timings = []
-    for _ in range(2):  # the first pass also builds the calendars' timelines
+    inputs = build_inputs(raw_tickets(scale.tickets))
+    reference = {name: ReferenceCalendar(c) for name, c in calendars.items()}
+    ours, base = [], []
+    differ = 0
+    for _ in range(min(scale.runs, 3)):
+        fresh = _fresh(calendars)
         started = time.perf_counter()
-        for arguments in inputs:
-            compute_sla_status(policy=policy, calendars=calendars, **arguments)
-        timings.append(time.perf_counter() - started)
-
-    print(f"{count} tickets, Europe/Berlin office hours + 24/7, default policy")
-    print(f"baseline (build the input tuples): {baseline:.3f} s  ({baseline / count * 1e6:.1f} us/ticket)")
-    for label, elapsed in zip(("SLA status, cold", "SLA status, warm"), timings, strict=True):
-        print(
-            f"{label}: {elapsed:.3f} s  ({elapsed / count * 1e6:.1f} us/ticket)  "
-            f"ratio to baseline {elapsed / baseline:.2f}x"
+        mine = _sweep(policy, fresh, inputs)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        theirs = _sweep(policy, reference, inputs)
+        base.append(time.perf_counter() - started)
+        differ = sum(a != b for a, b in zip(mine, theirs, strict=True))
+    note = f" ({differ} of {len(inputs)} answers differ)" if differ else " (same answers)"
+    out = [
+        Figure(
+            f"SLA status of {scale.tickets:,} tickets", "s", ours,
+            "the same clocks computed with a reference calendar that walks the local days one by one, "
+            "no timeline, no cache" + note + "; ours starts with empty timelines (cold)", base,
+            state="cold", key="sla_status_all_tickets",
         )
-
-    office = calendars["office-hours"]
-    start = datetime(2026, 3, 27, 15, 30, tzinfo=UTC)
-    repeats = 100_000
-    for label, call in (
-        ("between over 1 year", lambda: office.business_seconds_between(start, start + timedelta(days=365))),
-        ("add 5 business days", lambda: office.add_business_seconds(start, 50 * 3600)),
-    ):
-        started = time.perf_counter()
-        for _ in range(repeats):
-            call()
-        print(f"calendar {label}: {(time.perf_counter() - started) / repeats * 1e6:.2f} us/call")
+    ]  # fmt: skip
+    rng = random.Random(11)
+    starts = [_START + rng.randrange(_YEAR) for _ in range(max(200, scale.tickets // 10))]
+    calls = (
+        (
+            "calendar: business seconds over 1 year",
+            lambda c, s: c.business_seconds_between_epoch(s, s + _YEAR),
+        ),
+        ("calendar: add 5 business days", lambda c, s: c.add_business_seconds_epoch(s, 50 * 3600)),
+    )
+    for name, call in calls:
+        ours, base = [], []
+        for _ in range(scale.runs):
+            office = _fresh(calendars)["office-hours"]
+            started = time.perf_counter()
+            for s in starts:
+                call(office, s)
+            ours.append((time.perf_counter() - started) / len(starts) * 1e6)
+            started = time.perf_counter()
+            for s in starts:
+                call(reference["office-hours"], s)
+            base.append((time.perf_counter() - started) / len(starts) * 1e6)
+        out.append(
+            Figure(
+                name, "µs/call", ours,
+                f"the reference calendar (day by day) on the same {len(starts):,} random instants; ours from "
+                "an empty timeline each run (cold), never one instant repeated", base, state="cold",
+            )
+        )  # fmt: skip
+    return out
 
 
 if __name__ == "__main__":

@@ -21,7 +21,10 @@ engine writing a real replica file (WAL, synchronous=FULL).
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -37,8 +40,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # token in memory only
 
 import bench_server  # noqa: E402  (the server benchmark's seeding and server process)
+from figures import NO_BASELINE, Figure, Scale  # noqa: E402
 from sync_engine.fault_proxy import FaultProxy  # noqa: E402
 
+from sync import protocol  # noqa: E402
 from sync.engine.backoff import Backoff  # noqa: E402
 from sync.engine.progress import CancelToken  # noqa: E402
 from sync.engine.pull_apply import PageApplier  # noqa: E402
@@ -120,7 +125,7 @@ def offline_work(replica_dir: Path, n: int) -> None:
     replica.close()
 
 
-def network_back(base: str, replica_dir: Path, *, announce: bool) -> float:
+def network_back(base: str, replica_dir: Path, *, announce: bool, backoff_base: float = 1.0) -> float:
     proxy = FaultProxy(int(urlparse(base).port or 0), faults=("refuse",), fault_rate=1.0)
     replica = open_replica(replica_dir)
     http = httpx.Client(base_url=proxy.url, timeout=10)
@@ -132,7 +137,7 @@ def network_back(base: str, replica_dir: Path, *, announce: bool) -> float:
     def run(cancel: CancelToken) -> SyncReport:
         return engine.run_round(cancel=cancel)
 
-    scheduler = SyncScheduler(run, interval=3600, backoff=Backoff(base=1.0, cap=60.0))
+    scheduler = SyncScheduler(run, interval=3600, backoff=Backoff(base=backoff_base, cap=60.0))
     scheduler.start()
     while scheduler.rounds < 3:  # let it fail and back off a few times
         time.sleep(0.05)
@@ -260,6 +265,171 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=15)
         db.dispose()
+
+
+# -- the harness (bench/run.py) ------------------------------------------------------------
+
+
+def journal_mutations(replica_dir: Path) -> list[dict[str, Any]]:
+    """The replica's pending journal as wire mutations (seq from 1), as the engine sends them."""
+    with sqlite3.connect(replica_dir / "replica.db") as c:
+        rows = c.execute(
+            "SELECT id, op, entity_type, entity_id, payload, device_time, actor_id FROM journal "
+            "WHERE state = 'pending' ORDER BY seq"
+        ).fetchall()
+    return [
+        {
+            "seq": n,
+            "id": i,
+            "op": op,
+            "entity_type": et,
+            "entity_id": eid,
+            "payload": json.loads(payload),
+            "device_time": str(at).replace(" ", "T") + "+00:00",
+            "actor_id": actor,
+            "payload_version": protocol.PAYLOAD_VERSIONS.get(op, 1),
+        }
+        for n, (i, op, et, eid, payload, at, actor) in enumerate(rows, start=1)
+    ]
+
+
+def plain_pushes(base: str, mutations: list[dict[str, Any]], per_request: int) -> float:
+    """Push ``mutations`` from a new device of the same user with plain httpx, ``per_request``
+    at a time; seconds (sign-in excluded)."""
+    http, client_id = bench_server.sign_in(base, "agent0")
+    try:
+        started = time.perf_counter()
+        for first in range(0, len(mutations), per_request):
+            r = http.post(
+                "/v1/push", json={"client_id": client_id, "mutations": mutations[first : first + per_request]}
+            )
+            r.raise_for_status()
+        return time.perf_counter() - started
+    finally:
+        http.close()
+
+
+def gzip_json_lines(server_db: Path) -> int:
+    """Bytes of the server's tickets and comments as gzip-compressed JSON lines."""
+    with sqlite3.connect(server_db) as c:
+        c.row_factory = sqlite3.Row
+        lines = [
+            json.dumps(dict(row), default=str, separators=(",", ":"))
+            for table in ("tickets", "comments")
+            for row in c.execute(f"SELECT * FROM {table}")
+        ]
+    return len(gzip.compress("\n".join(lines).encode()))
+
+
+def one_change_round(replica_dir: Path) -> float:
+    """One round pushing one new change on a live network (the floor for "network back")."""
+    replica = open_replica(replica_dir)
+    engine = open_engine(replica)
+    try:
+        TicketService(replica).create_ticket(
+            NewTicket(subject="One change", queue_id=Directory(replica).queue_by_name("IT").id)
+        )
+        started = time.perf_counter()
+        engine.run_round()
+        return time.perf_counter() - started
+    finally:
+        engine.client.http.close()
+        replica.close()
+
+
+def figures(scale: Scale) -> list[Figure]:
+    """Bootstrap, wire bytes, a sync round of offline changes and "network back -> pushed",
+    against a real server process on loopback (SQLite database)."""
+    set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+    tmp = Path(tempfile.mkdtemp(prefix="outpost-bench-sync-"))
+    url = f"sqlite:///{tmp / 'server.db'}"
+    db = open_database(url, pool_size=4)
+    proc = None
+    try:
+        migration.upgrade(db)
+        queue_id = admin_service.add_queue(db, "IT")
+        requester = admin_service.add_user(db, "requester0", role="agent", password=PASSWORD)
+        admin_service.add_user(db, "agent0", role="agent", password=PASSWORD, queues=("IT",))
+        bench_server.seed(db, scale.tickets, queue_id, requester)
+        proc, base = bench_server.start_server(url)
+        boot, floor = [], []
+        for i in range(3 if scale.tickets <= 10_000 else 1):
+            replica = open_replica(tmp / f"client{i}")
+            connect(replica, base, "agent0", PASSWORD)
+            engine = open_engine(replica, pull_limit=5000)
+            started = time.perf_counter()
+            report = engine.run_round()
+            boot.append(time.perf_counter() - started)
+            engine.client.http.close()
+            replica.close()
+            floor.append(raw_insert(tmp / f"client{i}" / "replica.db", tmp / f"raw{i}")[1])
+        out = [
+            Figure(
+                "bootstrap pull", "s", boot,
+                "floor: the same tickets, tags and replies inserted into an empty replica in one "
+                "executemany transaction (no network, no JSON)", floor, state="cold (empty replica)",
+            ),
+            Figure(
+                "bytes on the wire per ticket (bootstrap)", "B", [report.bytes_received / scale.tickets],
+                "the same tickets and comments as gzip-compressed JSON lines",
+                [gzip_json_lines(tmp / "server.db") / scale.tickets], state="gzip",
+            ),
+        ]  # fmt: skip
+        changes = 500 if scale.tickets >= 1000 else 50
+        rounds, trips, single = [], [], []
+        for run in range(1 if scale.scaling else min(scale.runs, 2)):
+            twins = [tmp / f"twin{run}", tmp / f"single{run}"]
+            for twin in twins:
+                shutil.rmtree(twin, ignore_errors=True)
+                shutil.copytree(tmp / "client0", twin)
+            for folder in (tmp / "client0", *twins):
+                offline_work(folder, changes)  # the same kinds of change, the same text, new ids
+            replica = open_replica(tmp / "client0")
+            engine = open_engine(replica, pull_limit=5000)
+            started = time.perf_counter()
+            engine.run_round()
+            rounds.append(time.perf_counter() - started)
+            engine.client.http.close()
+            replica.close()
+            trips.append(plain_pushes(base, journal_mutations(twins[0]), 1))
+            single.append(plain_pushes(base, journal_mutations(twins[1]), changes))
+        out += [
+            Figure(
+                f"sync round, {changes} offline changes", "s", rounds,
+                f"the same kinds of payload (made the same way on a copy of the replica) as one plain "
+                f"HTTP push of all {changes}: the single-request floor (ours also pulls them back)", single,
+                key="sync_round_500_offline_changes",
+            ),
+            Figure(
+                f"sync round, {changes} offline changes, vs one request each", "s", rounds,
+                f"the same kinds of payload as {changes} plain HTTP pushes of one change each to the same "
+                "server", trips,
+            ),
+        ]  # fmt: skip
+        backoff = 1.0 if scale.tickets >= 1000 else 0.2
+        live = [one_change_round(tmp / "client0") for _ in range(scale.runs)]
+        announced = network_back(base, tmp / "client0", announce=True, backoff_base=backoff)
+        timer_only = network_back(base, tmp / "client0", announce=False, backoff_base=backoff)
+        out += [
+            Figure(
+                "network back → pushed (app reports the network)", "s", [announced],
+                "one sync round pushing one change on a network that never went away (warm)", live,
+                state="one-shot",
+            ),
+            Figure(
+                "network back → pushed (backoff timer alone)", "s", [timer_only],
+                f"{NO_BASELINE}: it waits for the backoff timer (base {backoff} s, after 3 failures) by "
+                "design; one round on a live network is shown for scale", live, comparable=False,
+                state="one-shot",
+            ),
+        ]  # fmt: skip
+        return out
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        db.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
