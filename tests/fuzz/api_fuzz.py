@@ -55,10 +55,10 @@ sys.path[:0] = [str(_TESTS.parent), str(_TESTS)]
 
 from server.server_harness import ServerUnderTest, start_server  # noqa: E402
 from support.postgres_cluster import PostgresCluster, find_postgres_bindir  # noqa: E402
-from sync.server.payloads import PAYLOAD_MODELS  # noqa: E402
 
 from fuzz.seed import Seeded, seed  # noqa: E402
 from sync import protocol  # noqa: E402
+from sync.protocol.payloads import PAYLOAD_MODELS  # noqa: E402
 from sync.server.credentials import set_hash_cost  # noqa: E402
 
 ENGINES = ("sqlite", "postgres")

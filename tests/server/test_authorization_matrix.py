@@ -28,9 +28,9 @@ from fastapi.routing import APIRoute
 from server.server_harness import PASSWORD, Device, ServerUnderTest, iter_server
 from starlette.routing import Route
 from support.postgres_cluster import PostgresCluster
-from sync.server.payloads import PAYLOAD_MODELS
 
 from sync import protocol
+from sync.protocol.payloads import PAYLOAD_MODELS
 from sync.server.app import create_app
 from sync.server.database import open_database
 from sync.server.settings import ServerSettings
@@ -225,6 +225,16 @@ def _upload(w: World, role: str, dev: Device) -> Outcome:
     )
 
 
+def _revoke_a_device(w: World, role: str, dev: Device) -> Outcome:
+    """Try to revoke a colleague's device (a fresh sign-in of ``spare``, so no cell's own
+    device is ever revoked)."""
+    victim = w.fresh("spare")
+    try:
+        return _status(dev.http.post(f"/v1/admin/devices/{victim.client_id}/revoke"))
+    finally:
+        victim.close()
+
+
 ROUTES: dict[tuple[str, str], Cell] = {
     ("GET", "/healthz"): Cell(lambda w, r, d: _status(d.http.get("/healthz")), everyone("ok")),
     ("GET", "/openapi.json"): Cell(lambda w, r, d: _status(d.http.get("/openapi.json")), everyone("ok")),
@@ -270,6 +280,7 @@ ROUTES: dict[tuple[str, str], Cell] = {
         lambda w, r, d: _status(d.http.post(f"/v1/admin/users/victim-{r.replace('_', '-')}/disable")),
         admins_only(),
     ),
+    ("POST", "/v1/admin/devices/{client_id}/revoke"): Cell(_revoke_a_device, admins_only()),
     ("PUT", "/v1/admin/users/{username}/queues"): Cell(
         lambda w, r, d: _status(d.http.put("/v1/admin/users/spare/queues", json={"queues": ["HR"]})),
         admins_only(),
