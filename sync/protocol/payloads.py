@@ -126,6 +126,16 @@ ByteSize = Annotated[int, Field(ge=0, le=2**53)]
 class _Payload(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """No text of any op may hold a NUL character: PostgreSQL cannot store one, and a value
+        one server database refuses must be refused by all (and by the client, at once)."""
+        texts = value if isinstance(value, list) else (value,)
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("holds a NUL character (\\x00), which cannot be stored")
+        return value
+
 
 # --- tickets -----------------------------------------------------------------------------------
 

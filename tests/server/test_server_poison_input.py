@@ -180,3 +180,21 @@ def test_a_user_signs_in_with_the_name_typed_in_another_unicode_form(server: Ser
     server.add_user("Ärne")
     for typed in ("ÄRNE", unicodedata.normalize("NFD", "ärne"), " Ärne "):
         assert Device.sign_in(server, typed, PASSWORD).user_id
+
+
+@pytest.mark.parametrize(
+    "field", ["subject", "description", "category", "location"], ids=lambda f: f"nul-in-{f}"
+)
+def test_a_nul_character_in_ticket_text_is_rejected_not_stuck(
+    server: ServerUnderTest, ana: Device, field: str
+) -> None:
+    """PostgreSQL cannot store NUL in text: such a mutation is rejected on its own (the same on
+    SQLite, so a device behaves alike on both), and the outbox goes on behind it."""
+    ticket_id = _new_ticket(server, ana)
+    poison = ana.update(ticket_id, {field: "before\x00after"}, {})
+    bad = _assert_rejected_then_next_applies(ana, poison, ticket_id)
+    assert field in bad["reason"]
+    created = ana.new_ticket(server.queues["IT"], "Jam\x00med")
+    bad = _assert_rejected_then_next_applies(ana, created, ticket_id)
+    with server.db.snapshot_session() as s:
+        assert s.get(Ticket, created["entity_id"]) is None

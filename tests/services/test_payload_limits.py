@@ -41,6 +41,7 @@ def _state(replica: Replica, ticket_id: str) -> tuple[int, int, dict[str, Any]]:
         ("subject", ["x"], "subject must be text"),
         ("queue_id", ["x"], "queue must be given by its id"),
         ("assignee_id", {"id": "x"}, "assignee must be given by its id"),
+        ("location", "Plant room\x00B", "NUL character"),
     ],
 )
 def test_an_update_the_server_would_refuse_is_refused_offline(
