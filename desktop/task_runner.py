@@ -2,7 +2,9 @@
 
 All replica work runs on ONE worker thread (so writes are serialised and the UI thread
 never waits on SQLite). ``submit`` returns at once; ``on_done``/``on_error`` are called
-later on the thread that owns the runner (the UI thread), via a queued Qt signal.
+later on the thread that owns the runner (the UI thread), via a queued Qt signal, unless the
+runner was shut down meanwhile (then the callbacks' widgets are going away: results are
+dropped and errors only logged).
 Exceptions raised by the task are delivered to ``on_error`` (or, if none is given, to
 the runner's ``failed`` signal, which the main window shows as a readable message).
 """
@@ -75,6 +77,13 @@ class TaskRunner(QObject):
     def _deliver(self, task_id: int, result: Any, error: BaseException | None) -> None:
         on_done, on_error = self._callbacks.pop(task_id, (None, None))
         self.busy_changed.emit(len(self._callbacks))
+        if self._closed:
+            # Shut down: the work itself finished (shutdown waits for it), but the widgets
+            # that asked for it are being torn down (closing the window, switching replicas,
+            # encrypting), so their callbacks must not run. An error is still logged.
+            if error is not None:
+                log.warning("task %s failed while the replica was closing: %r", task_id, error)
+            return
         if error is not None:
             if on_error is not None:
                 on_error(error)

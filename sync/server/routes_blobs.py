@@ -93,16 +93,18 @@ def download(
     sha256: Sha,
     caller: CallerDep,
     db: DatabaseDep,
+    # Typed str with an empty default rather than Optional: OpenAPI then says "a string of this
+    # pattern, if sent", where Optional would also admit a JSON null no client can send.
     range_header: Annotated[
-        str | None,
+        str,
         Header(alias="Range", pattern=r"^\s*bytes=\d+-\s*$", description="bytes=N- (resume from byte N)"),
-    ] = None,
+    ] = "",
 ) -> StreamingResponse:
     size = blob_service.blob_size_for_download(db, caller, sha256)
-    start = 0 if range_header is None else _range_start(range_header, size)
+    start = _range_start(range_header, size) if range_header else 0
     headers = {"Content-Length": str(size - start), "Accept-Ranges": "bytes", "ETag": f'"{sha256}"'}
     status = 200
-    if range_header is not None:
+    if range_header:
         status = 206
         headers["Content-Range"] = f"bytes {start}-{max(size - 1, start)}/{size}"
     return StreamingResponse(

@@ -87,6 +87,9 @@ SCHEMA_VALID_REFUSALS = {
     "PUT /v1/blobs/{sha256}/upload": (400, 413),
     # "only": "mine" is a preview before a bootstrap: it needs "cursor": null
     "POST /v1/pull": (400,),
+    # 416: a well-formed "bytes=N-" whose N lies past the end of the file (its size is not in
+    # the schema: it depends on the file)
+    "GET /v1/blobs/{sha256}": (416,),
 }
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 #: A run without --seconds is bounded by --max-examples; this only stops a hung one.
