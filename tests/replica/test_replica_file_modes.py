@@ -54,7 +54,7 @@ def test_opening_tightens_an_existing_replica_and_says_so(
     blob.write_bytes(b"salary list")
     backup = data_dir / "replica.schema2.20260101T000000Z.bak"
     backup.write_bytes(b"old copy")
-    key_file = data_dir / "encryption.json"  # any key or secret file kept beside the replica
+    key_file = data_dir / "device.key"  # any key or secret file kept beside the replica
     key_file.write_text("{}")
     db = data_dir / REPLICA_FILENAME
     files = (db, blob, backup, key_file)

@@ -139,3 +139,12 @@ def test_text_the_database_cannot_store_is_refused_not_a_500(server: ServerUnder
         assert r.status_code < 500, r.text
         if r.status_code >= 400:
             protocol.ErrorBody.model_validate(r.json())
+
+
+def test_every_runtime_setting_can_be_changed_through_the_admin_route() -> None:
+    """The request model lists each setting the server stores: one added to the ranges but not
+    to the model would be refused as an unknown field (422) by the route."""
+    from sync.server.routes_admin import SettingsChange
+    from sync.server.runtime_settings import SETTING_RANGES, RuntimeSettings
+
+    assert set(SettingsChange.model_fields) == set(SETTING_RANGES) == set(RuntimeSettings().as_dict())
