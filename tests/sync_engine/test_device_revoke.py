@@ -81,3 +81,22 @@ def test_a_server_that_requires_encryption_refuses_a_plain_replica_at_connect(
     assert plain.replica.mode == "standalone"
     encrypted = desk(server, "bob", name="bob-encrypted", mode="encrypted")  # connects
     assert encrypted.sync().applied == 0
+
+
+def test_every_answer_carrying_the_server_info_carries_the_encryption_rule(server: ServerUnderTest) -> None:
+    """Hello, sign-in and both kinds of pull page agree on ``require_encryption``: a pull
+    used to say ``false`` whatever the setting."""
+    with server.db.write_session() as s:
+        store_runtime_settings(s, {"require_encrypted_replicas": 1})
+    server.add_user("ana")
+    ana = server.device("ana")
+    http = server.http()
+    signed_in = http.post("/v1/session", json={"username": "ana", "password": PASSWORD, "client_id": "c-1"})
+    assert signed_in.status_code == 200, signed_in.text
+    answers = {
+        "hello": http.get("/v1/hello").json(),
+        "sign-in": signed_in.json()["server"],
+        "pull": ana.pull_all()[-1]["server"],
+        "pull mine": ana.http.post("/v1/pull", json={"cursor": None, "only": "mine"}).json()["server"],
+    }
+    assert {name: a["require_encryption"] for name, a in answers.items()} == dict.fromkeys(answers, True)
