@@ -42,8 +42,21 @@ def describe_last_sync(when: datetime | None, now: datetime | None = None) -> st
     return f"synced {local:%d %b %H:%M}"
 
 
+ENCRYPTION_REQUIRED_HINT = (
+    "Your organisation's server requires encrypted help desks: encrypt this one "
+    "(command palette: 'Encrypt or decrypt this help desk on this computer'). It keeps syncing meanwhile."
+)
+
+
 def mode_text(state: SyncState) -> tuple[str, str]:
-    """The button's text and tooltip for ``state``."""
+    """The button's text and tooltip for ``state`` (with the encryption hint when it applies)."""
+    text, tip = _mode_text(state)
+    if state.encryption_required and state.mode != "standalone":
+        tip = f"{tip}\n{ENCRYPTION_REQUIRED_HINT}"
+    return text, tip
+
+
+def _mode_text(state: SyncState) -> tuple[str, str]:
     pending = (
         "Nothing is waiting to be sent."
         if state.pending == 0

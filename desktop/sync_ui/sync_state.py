@@ -37,6 +37,7 @@ class SyncState:
     retry_in: float | None = None
     progress: str = ""  # "Sending 3 of 10 changes…" while syncing
     insecure_http: bool = False  # plain http:// to another computer, allowed by the person: warn
+    encryption_required: bool = False  # the server requires encrypted replicas; this one is plain
 
 
 _OFFLINE_KINDS = frozenset({"retry_later", "server_unavailable"})
@@ -60,6 +61,7 @@ def derive_state(
         conflicts=status.open_conflicts,
         notices=status.open_notices,
         insecure_http=status.insecure_http,
+        encryption_required=status.encryption_required,
     )
     error = event.error if event is not None else None
     if event is not None and event.state == "syncing":

@@ -172,6 +172,8 @@ def _status(data_dir: Path, args: argparse.Namespace) -> int:
         rows.append(["last error", st.last_error])
     if st.blocked:
         rows.append(["blocked", st.blocked])
+    if st.encryption_required:
+        rows.append(["encryption", "required by your server: run `outpost encrypt`"])
     print(table(["", ""], rows).split("\n", 1)[1])
     return 0
 

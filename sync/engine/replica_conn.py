@@ -44,6 +44,8 @@ KEYS = {
     "token_store": "sync.token_store",
     "keyring_account": "sync.keyring_account",  # the token's keyring entry (session.keyring_account)
     "allow_insecure_http": "sync.allow_insecure_http",  # "1": plain http:// to this server is allowed
+    # "1": the server requires encrypted replicas (ServerInfo of the last hello or pull page)
+    "encryption_required": "sync.encryption_required",
 }
 
 

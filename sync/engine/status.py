@@ -51,6 +51,9 @@ class SyncStatus:
     resyncing: bool
     #: plain http:// to another computer, allowed by the person (the app warns about it)
     insecure_http: bool = False
+    #: the server requires encrypted replicas and this one is plain: it still syncs, but the
+    #: person should encrypt it (``outpost encrypt``)
+    encryption_required: bool = False
 
     @property
     def needs_sign_in(self) -> bool:
@@ -118,6 +121,9 @@ def read_status(replica: Replica) -> SyncStatus:
         local_only=local_only,
         resyncing=settings.get("sync.resync") == "1",
         insecure_http=bool(url) and connected and is_insecure(url or ""),
+        encryption_required=connected
+        and settings.get("sync.encryption_required") == "1"
+        and not replica.encrypted,
     )
 
 

@@ -14,6 +14,12 @@
 5. If mutations were journaled while the round ran, push and pull once more, so they
    never wait for the next edit or timer.
 
+The server's rule that replicas be encrypted (``ServerInfo.require_encryption``, in the
+hello and every pull page) is recorded on the replica for ``outpost status`` and the app.
+A plain replica that is already connected keeps syncing: the rule binds new connections
+(``connect`` refuses), and stopping would strand its unsynced work; the person is told
+to encrypt it instead.
+
 Errors leave everything committed so far in place (the journal is never lost or
 reordered) and are recorded for ``outpost status`` before being raised; see
 :mod:`sync.engine.errors` for what each asks of the person.
@@ -72,6 +78,13 @@ class SyncReport:
     seconds: float = 0.0
     bytes_sent: int = 0
     bytes_received: int = 0
+
+
+def _note_encryption_rule(conn: sqlite3.Connection, server: protocol.ServerInfo) -> None:
+    """Record whether the server requires encrypted replicas (written only when it changes)."""
+    value = "1" if server.require_encryption else None
+    if get_setting(conn, "encryption_required") != value:
+        set_setting(conn, "encryption_required", value)
 
 
 def _now_text() -> str:
@@ -162,6 +175,7 @@ class SyncEngine:
                 f"The server speaks sync protocol {server.protocol_min}–{server.protocol_max}; this Outpost "
                 f"speaks {protocol.PROTOCOL_VERSION}. Update the older one; your work is kept."
             )
+        _note_encryption_rule(conn, server)
         if self._identity_changed(conn, server):
             start_resync(conn, server)
             report.rebootstrapped = True
@@ -290,6 +304,7 @@ class SyncEngine:
                     stored_id != page.server.server_id or stored_epoch != str(page.server.epoch)
                 ):
                     raise ServerRestoredError("The server's identity changed during the pull.")
+                _note_encryption_rule(conn, page.server)
                 if not resync and page.high_water < int(get_setting(conn, "watermark") or 0):
                     raise ServerRestoredError("The server's history went backwards (restored from a backup).")
                 result = applier.apply(page, cursor)

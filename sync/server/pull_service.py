@@ -38,7 +38,7 @@ from sync.server.models import Ticket
 from sync.server.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
 from sync.server.pull_mine import mine_records
 from sync.server.pull_records import FAMILIES, fetch_family
-from sync.server.server_identity import server_version
+from sync.server.server_identity import server_info
 from sync.server.server_secret import cursor_key
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
@@ -102,7 +102,7 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             "left_scope": [{"entity_type": "tickets", "id": tid} for tid in sorted(left)],
             "rescoped": rescoped,
             "high_water": high,
-            "server": _server_info(state),
+            "server": server_info(s).model_dump(mode="json"),
         }
 
 
@@ -123,7 +123,7 @@ def _mine_page(
         "left_scope": [],
         "rescoped": False,
         "high_water": high,
-        "server": _server_info(state),
+        "server": server_info(s).model_dump(mode="json"),
     }
 
 
@@ -137,17 +137,6 @@ def _families_in(s: Session, after: int, upto: int) -> tuple[list[str], bool]:
     ).all()
     present = {family for family, deleted in rows if not deleted}
     return [family for family in FAMILIES if family in present], any(deleted for _family, deleted in rows)
-
-
-def _server_info(state: ServerState) -> dict[str, Any]:
-    return protocol.ServerInfo(
-        server_id=state.server_id,
-        epoch=state.epoch,
-        protocol_min=protocol.MIN_PROTOCOL_VERSION,
-        protocol_max=protocol.PROTOCOL_VERSION,
-        server_version=server_version(),
-        features=list(protocol.SERVER_FEATURES),
-    ).model_dump(mode="json")
 
 
 def _visible_log_rows(caller: Caller) -> ColumnElement[bool]:

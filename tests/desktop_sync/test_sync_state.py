@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from desktop.sync_ui.sync_indicator import describe_last_sync
+from desktop.sync_ui.sync_indicator import ENCRYPTION_REQUIRED_HINT, describe_last_sync, mode_text
 from desktop.sync_ui.sync_state import derive_state
 from sync.engine.errors import ClientMismatchError, RetryLaterError
 from sync.engine.scheduler import SchedulerEvent
@@ -71,3 +71,13 @@ def test_last_sync_wording() -> None:
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     assert describe_last_sync(None) == "not synced yet"
     assert describe_last_sync(datetime(2026, 3, 2, 11, 30, tzinfo=UTC), now).startswith("synced ")
+
+
+def test_a_server_rule_to_encrypt_shows_in_the_tooltip_while_syncing_goes_on() -> None:
+    plain = derive_state(CONNECTED, SchedulerEvent("idle", report=SyncReport()))
+    assert ENCRYPTION_REQUIRED_HINT not in mode_text(plain)[1]
+    ruled = derive_state(
+        replace(CONNECTED, encryption_required=True), SchedulerEvent("idle", report=SyncReport())
+    )
+    assert ruled.mode == "online" and ruled.encryption_required
+    assert mode_text(ruled)[1].endswith("\n" + ENCRYPTION_REQUIRED_HINT)

@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from server.server_harness import PASSWORD, ServerUnderTest
 from sqlalchemy import text
 from sync_engine.support_sync import Desk
 
+from sync.cli import main as cli_main
 from sync.credentials import secure_keyring
 from sync.engine.errors import DeviceRevokedError, EncryptionRequiredError
+from sync.engine.status import read_status
 from sync.replica.encryption import KEYRING_SERVICE, read_info
+from sync.replica.replica import open_replica
 from sync.server import cli as server_cli
 from sync.server.runtime_settings import store_runtime_settings
 
@@ -81,3 +85,70 @@ def test_a_server_that_requires_encryption_refuses_a_plain_replica_at_connect(
     assert plain.replica.mode == "standalone"
     encrypted = desk(server, "bob", name="bob-encrypted", mode="encrypted")  # connects
     assert encrypted.sync().applied == 0
+
+
+def test_every_answer_carrying_the_server_info_carries_the_encryption_rule(server: ServerUnderTest) -> None:
+    """Hello, sign-in and both kinds of pull page agree on ``require_encryption``: a pull
+    used to say ``false`` whatever the setting."""
+    with server.db.write_session() as s:
+        store_runtime_settings(s, {"require_encrypted_replicas": 1})
+    server.add_user("ana")
+    ana = server.device("ana")
+    http = server.http()
+    signed_in = http.post("/v1/session", json={"username": "ana", "password": PASSWORD, "client_id": "c-1"})
+    assert signed_in.status_code == 200, signed_in.text
+    answers = {
+        "hello": http.get("/v1/hello").json(),
+        "sign-in": signed_in.json()["server"],
+        "pull": ana.pull_all()[-1]["server"],
+        "pull mine": ana.http.post("/v1/pull", json={"cursor": None, "only": "mine"}).json()["server"],
+    }
+    assert {name: a["require_encryption"] for name, a in answers.items()} == dict.fromkeys(answers, True)
+
+
+def _require_encryption(server: ServerUnderTest, on: bool) -> None:
+    with server.db.write_session() as s:
+        store_runtime_settings(s, {"require_encrypted_replicas": int(on)})
+
+
+def test_a_connected_plain_replica_learns_the_rule_keeps_syncing_and_the_status_says_to_encrypt(
+    server: ServerUnderTest, desk: MakeDesk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = desk(server, "alice")
+    a.sync()
+    assert not read_status(a.replica).encryption_required
+    _require_encryption(server, True)
+    a.new_ticket("Written after the rule")
+    assert a.sync().pushed == 1  # the work already on the device still goes (see sync_round)
+    assert "Written after the rule" in _server_subjects(server)
+    assert read_status(a.replica).encryption_required
+    a.replica.close()
+    assert cli_main.run(["--data-dir", str(a.path), "status"]) == 0
+    assert "required by your server: run `outpost encrypt`" in capsys.readouterr().out
+    a.replica = open_replica(a.path)
+    _require_encryption(server, False)
+    a.sync()
+    assert not read_status(a.replica).encryption_required
+
+
+def test_the_rule_is_learnt_from_a_pull_page_too(server: ServerUnderTest, desk: MakeDesk) -> None:
+    """The rule turned on between the round's hello (which still said no) and its pull."""
+    a = desk(server, "alice")
+    a.sync()
+
+    def turn_on_after_hello(response: httpx.Response) -> None:
+        if response.request.url.path == "/v1/hello":
+            _require_encryption(server, True)
+
+    a.http().event_hooks["response"].append(turn_on_after_hello)
+    a.sync()
+    assert read_status(a.replica).encryption_required
+
+
+def test_an_encrypted_replica_has_nothing_to_do_about_the_rule(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    _require_encryption(server, True)
+    a = desk(server, "alice", mode="encrypted")
+    a.sync()
+    assert not read_status(a.replica).encryption_required
