@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sync.engine.errors import RetryLaterError
 from sync.engine.progress import CancelToken
+from sync.replica.file_modes import create_private_file
 
 try:
     import fcntl
@@ -54,6 +55,7 @@ def _file_lock(path: Path, cancel: CancelToken, deadline: float) -> Iterator[Non
     if fcntl is None:  # pragma: no cover - Windows
         yield
         return
+    create_private_file(path)  # 0600 like the replica beside it (open() would make it 0644)
     with path.open("a") as fh:
         while True:
             try:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from sync.replica.blob_cipher import BlobReader, BlobWriter, is_encrypted_blob
+from sync.replica.file_modes import PRIVATE_DIR_MODE, create_private_file
 
 __all__ = ["BlobStore", "PartialBlob"]
 
@@ -81,7 +82,7 @@ class BlobStore:
         return self._settle(tmp, digest.hexdigest())
 
     def _write_temp(self, prefix: str, produce: Callable[[BinaryIO], None]) -> Path:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=prefix)
         try:
             with os.fdopen(fd, "wb") as raw:
@@ -100,7 +101,7 @@ class BlobStore:
 
     def _settle(self, tmp: Path, sha256: str) -> str:
         target = self.path(sha256)
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(exist_ok=True, mode=PRIVATE_DIR_MODE)
         if target.exists():
             tmp.unlink()
         else:
@@ -161,8 +162,9 @@ class PartialBlob:
     def __init__(self, store: BlobStore, sha256: str) -> None:
         self.store = store
         self.sha256 = sha256
-        store.root.mkdir(parents=True, exist_ok=True)
+        store.root.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         self.path = store.root / f".partial-{sha256}"
+        create_private_file(self.path)  # 0600 from its first byte, like the finished file
         self._raw = self.path.open("r+b" if self.path.exists() else "w+b")
         self._writer: BlobWriter | None = None
         if store.key is None:
@@ -199,7 +201,7 @@ class PartialBlob:
             self.path.unlink()
             return False
         target = self.store.path(self.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         os.replace(self.path, target)
         return True
 

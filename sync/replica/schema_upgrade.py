@@ -19,6 +19,7 @@ from pathlib import Path
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
+from sync.replica.file_modes import create_private_file
 from sync.replica.models import Base
 from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
 
@@ -227,6 +228,7 @@ def backup_replica(conn: sqlite3.Connection, path: Path, version: int, key: byte
     """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.schema{version}.{stamp}.bak")
+    create_private_file(target)  # a copy of every ticket: 0600 like the replica itself
     dest = sqlite_driver.connect(target, key)
     try:
         conn.backup(dest)

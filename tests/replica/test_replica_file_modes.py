@@ -95,3 +95,30 @@ def test_a_file_owned_by_another_account_is_reported_not_fatal(
     replica.close()
     assert _mode(backup) == 0o644
     assert str(backup) in caplog.text and "another user" in caplog.text
+
+
+def test_files_the_replica_makes_later_are_private_from_the_start(tmp_path: Path) -> None:
+    """An attachment being downloaded, the sync lock and a schema-upgrade backup are created
+    0600 (their folders 0700), not left world-readable until the next open tightens them."""
+    import sqlite3
+
+    from sync.engine.progress import CancelToken
+    from sync.engine.round_lock import round_lock
+    from sync.replica.blob_store import BlobStore, PartialBlob
+    from sync.replica.schema_upgrade import backup_replica
+
+    data_dir = tmp_path / "outpost"
+    open_replica(data_dir).close()
+    store = BlobStore(data_dir / "attachments", None)
+    partial = PartialBlob(store, "ab" * 32)
+    partial.write(b"half a photo")
+    partial.close()
+    with round_lock(data_dir, CancelToken()):
+        pass
+    conn = sqlite3.connect(data_dir / REPLICA_FILENAME)
+    backup = backup_replica(conn, data_dir / REPLICA_FILENAME, 3)
+    conn.close()
+    assert _mode(store.root) == 0o700
+    assert _mode(partial.path) == 0o600
+    assert _mode(data_dir / "sync.lock") == 0o600
+    assert _mode(backup) == 0o600
