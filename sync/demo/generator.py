@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sync.demo.bulk_insert import insert_rows, sqlite_timestamp
+from sync.demo.bulk_insert import insert_rows, sqlite_timestamp, ticket_row
 from sync.demo.content_people import AGENTS, LOCATIONS, QUEUES, REQUESTERS, Location, Requester
 from sync.demo.content_tickets import TICKET_TEMPLATES, TicketTemplate
 from sync.demo.demo_articles import article_rows
@@ -367,35 +367,34 @@ class _Generator:
             out["ticket_tags"].append((tid, tag))
         asset = values.get("asset", "") if tpl.asset_pattern else ""
         out["tickets"].append(
-            (
-                tid,
-                None,
-                n,
-                _fill(tpl.subject, values),
-                _fill(tpl.description, values),
-                tpl.type.value,
-                tpl.category,
-                impact,
-                urgency,
-                int(priority_for(impact, urgency)),
-                0,
-                status,
-                self.queue_ids[tpl.queue],
-                assignee[0] if assignee else None,
-                requester_id,
-                2 if rng.random() < 0.15 else 1,
-                loc.label,
-                asset,
-                resolution,
-                None,
-                sqlite_timestamp(created),
-                sqlite_timestamp(updated),
-                sqlite_timestamp(first_response),
-                sqlite_timestamp(resolved_at),
-                sqlite_timestamp(closed_at),
-                None,
-                "",
-                0,
+            ticket_row(
+                {
+                    "id": tid,
+                    "number": None,
+                    "local_number": n,
+                    "subject": _fill(tpl.subject, values),
+                    "description": _fill(tpl.description, values),
+                    "type": tpl.type.value,
+                    "category": tpl.category,
+                    "impact": impact,
+                    "urgency": urgency,
+                    "priority": int(priority_for(impact, urgency)),
+                    "priority_overridden": 0,
+                    "status": status,
+                    "queue_id": self.queue_ids[tpl.queue],
+                    "assignee_id": assignee[0] if assignee else None,
+                    "requester_id": requester_id,
+                    "tier": 2 if rng.random() < 0.15 else 1,
+                    "location": loc.label,
+                    "asset": asset,
+                    "resolution": resolution,
+                    "merged_into_id": None,
+                    "created_at": sqlite_timestamp(created),
+                    "updated_at": sqlite_timestamp(updated),
+                    "first_response_at": sqlite_timestamp(first_response),
+                    "resolved_at": sqlite_timestamp(resolved_at),
+                    "closed_at": sqlite_timestamp(closed_at),
+                }
             )
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from sync.domain.ticket_schema import SCALAR_FIELDS
 from sync.server.models import (
     Activity,
     Article,
@@ -60,29 +61,8 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         Ticket.number,
         Ticket.local_number,
         Ticket.origin_client_id,
-        Ticket.subject,
-        Ticket.description,
-        Ticket.type,
-        Ticket.category,
-        Ticket.impact,
-        Ticket.urgency,
-        Ticket.priority,
-        Ticket.priority_overridden,
-        Ticket.status,
-        Ticket.queue_id,
-        Ticket.assignee_id,
-        Ticket.requester_id,
-        Ticket.tier,
-        Ticket.location,
-        Ticket.asset,
-        Ticket.resolution,
-        Ticket.merged_into_id,
-        Ticket.created_at,
-        Ticket.updated_at,
-        Ticket.first_response_at,
-        Ticket.resolved_at,
-        Ticket.closed_at,
-        Ticket.tags,
+        *(getattr(Ticket, name) for name in SCALAR_FIELDS if name not in ("id", "number")),
+        Ticket.tags,  # last: the converter splits it
     ),
     "comments": _cols(
         Comment.id,

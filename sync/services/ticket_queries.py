@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from sync.domain.ticket_schema import SCALAR_FIELDS
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus, allowed_transitions
 from sync.errors import NotFoundError, ValidationError
 from sync.replica.models import (
@@ -283,39 +284,16 @@ class TicketQueries:
             status = TicketStatus(t.status)
             allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))
             return TicketDetail(
-                id=t.id,
-                number=t.number,
+                **{name: getattr(t, name) for name in SCALAR_FIELDS},
                 local_number=t.local_number,
                 display_number=display_number(t.number, t.local_number),
                 number_is_provisional=t.number is None,
-                subject=t.subject,
-                description=t.description,
-                type=t.type,
-                category=t.category,
-                impact=t.impact,
-                urgency=t.urgency,
-                priority=t.priority,
-                priority_overridden=t.priority_overridden,
-                status=t.status,
-                queue_id=t.queue_id,
                 queue=queue.name if queue else "",
-                assignee_id=t.assignee_id,
                 assignee=names.get(t.assignee_id),
-                requester_id=t.requester_id,
                 requester=requester.name if requester else "",
                 requester_email=requester.email if requester else "",
                 requester_phone=requester.phone if requester else "",
-                tier=t.tier,
-                location=t.location,
-                asset=t.asset,
-                resolution=t.resolution,
                 tags=tags,
-                merged_into_id=t.merged_into_id,
-                created_at=t.created_at,
-                updated_at=t.updated_at,
-                first_response_at=t.first_response_at,
-                resolved_at=t.resolved_at,
-                closed_at=t.closed_at,
                 due_at=t.due_at,
                 sla_state=t.sla_state,
                 allowed_statuses=allowed,

@@ -12,14 +12,14 @@ Conversation, work logs and attachments are in :mod:`sync.services.ticket_work`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sync.domain.priority import priority_for
+from sync.domain.new_ticket import new_ticket_values
 from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind, LinkKind, TicketType
@@ -278,48 +278,18 @@ def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tup
     """Create a ticket inside the caller's unit of work (no SLA refresh, no rules: the caller
     runs :func:`after_ticket_write`). Returns the ticket and its ``ticket.create`` mutation."""
     ticket_id = new_id()
-    fields: dict[str, Any] = {
-        "subject": draft.subject,
-        "description": draft.description,
-        "type": draft.type,
-        "category": draft.category,
-        "impact": draft.impact,
-        "urgency": draft.urgency,
-        "queue_id": draft.queue_id,
-        "location": draft.location,
-        "asset": draft.asset,
-        "tags": list(draft.tags),
-    }
-    if draft.priority is not None:
-        fields["priority"] = draft.priority
-    base = {"status": TicketStatus.NEW.value, "impact": 3, "urgency": 3, "priority": 4}
-    plan = plan_ticket_update(base, fields, now=now, reason=draft.priority_reason)
-    values = {name: new for name, (_old, new) in plan.items()}
-    values.setdefault("priority", int(priority_for(draft.impact, draft.urgency)))
-    tags = values.pop("tags", [])
-    _check_refs(s, values.get("queue_id", draft.queue_id), draft.assignee_id, draft.requester_id)
+    values = new_ticket_values(
+        asdict(draft), now=now, priority=draft.priority, priority_reason=draft.priority_reason
+    )
+    tags = values.pop("tags")
+    _check_refs(s, values["queue_id"], values["assignee_id"], values["requester_id"])
     ticket = Ticket(
         id=ticket_id,
         number=None,
         local_number=_next_local_number(s),
-        subject=values.get("subject", draft.subject),
-        description=values.get("description", ""),
-        type=values.get("type", draft.type),
-        category=values.get("category", ""),
-        impact=values.get("impact", 3),
-        urgency=values.get("urgency", 3),
-        priority=values["priority"],
-        priority_overridden=bool(values.get("priority_overridden", False)),
-        status=TicketStatus.OPEN.value if draft.assignee_id else TicketStatus.NEW.value,
-        queue_id=draft.queue_id,
-        assignee_id=draft.assignee_id,
-        requester_id=draft.requester_id,
-        tier=1,
-        location=values.get("location", ""),
-        asset=values.get("asset", ""),
-        resolution="",
         created_at=now,
         updated_at=now,
+        **values,
     )
     s.add(ticket)
     s.flush()
