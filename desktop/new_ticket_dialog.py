@@ -37,7 +37,7 @@ from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.requester_lookup import RequesterChoice, RequesterLookup
 from desktop.ticket_pane.field_choices import IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
-from sync.automation import TicketTemplate
+from sync.automation.ticket_templates import TicketTemplate
 from sync.domain.priority import priority_for
 from sync.services.changes import WriteResult
 from sync.services.directory import Directory, PersonView, QueueView

@@ -41,8 +41,9 @@ from desktop.automation.live_callback import while_alive
 from desktop.automation.rule_list_model import EVENT_LABELS, RuleListModel
 from desktop.automation.rule_rows import ActionRow, ConditionRow, RowList, RuleChoices
 from desktop.error_display import show_error
-from sync.automation import EventKind, Rule, RuleStore
 from sync.automation.rule_check import save_checked
+from sync.automation.rule_model import EventKind, Rule
+from sync.automation.rule_store import RuleStore
 from sync.errors import OutpostError
 from sync.services.changes import WriteResult
 

@@ -5,7 +5,7 @@
 offers them too — and "(none)". Choosing one fills the dialog's fields from it (subject,
 description, type, queue, category, impact, urgency, tags); the person can still change
 anything. :func:`create_ticket_from_form` then creates the ticket and the template's checklist
-in one unit of work (:meth:`sync.automation.TemplateService.create_from_draft`), adding a
+in one unit of work (:meth:`sync.automation.ticket_templates.TemplateService.create_from_draft`), adding a
 new requester first when the dialog has one. UI thread only, except that function
 (database thread).
 """
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from desktop.app_context import AppContext
 from desktop.automation.live_callback import while_alive
 from desktop.requester_lookup import RequesterChoice
-from sync.automation import TemplateService, TicketTemplate, default_ticket_templates
+from sync.automation.ticket_templates import TemplateService, TicketTemplate, default_ticket_templates
 from sync.services.changes import WriteResult
 from sync.services.directory import Directory
 from sync.services.ticket_service import NewTicket, TicketService

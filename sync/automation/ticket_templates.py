@@ -26,9 +26,9 @@ from sync.ids import new_id
 from sync.replica.replica import Replica
 from sync.services import config_documents
 from sync.services.changes import ChangeSet, WriteResult
-from sync.services.ticket_service import NewTicket, create_in
+from sync.services.ticket_operations import NewTicket, TicketWrite, create_in
 from sync.services.ticket_state import acting_user, require_role
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = ["TemplateService", "TicketTemplate", "default_ticket_templates"]
 

@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 from desktop.app_context import AppContext
 from desktop.automation.macro_list_model import MacroListModel
 from desktop.ticket_pane import TicketPane
-from sync.automation import Checklists, MacroService, TemplateService
+from sync.automation.checklists import Checklists
+from sync.automation.macros import MacroService
+from sync.automation.ticket_templates import TemplateService
 from sync.services.ticket_service import NewTicket
 from tests.desktop_work.conftest import MakeTicket, WaitIdle
 

@@ -14,7 +14,7 @@ from desktop.automation.rule_editor_dialog import RuleEditorDialog
 from desktop.automation.rule_list_model import RuleListModel
 from desktop.automation.rule_rows import ActionRow, ConditionRow
 from desktop.new_ticket_dialog import NewTicketDialog
-from sync.automation import RuleStore
+from sync.automation.rule_store import RuleStore
 from sync.replica.models import Person
 
 

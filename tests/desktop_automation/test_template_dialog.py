@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from desktop.app_context import AppContext
 from desktop.new_ticket_dialog import NewTicketDialog
 from desktop.ticket_pane import TicketPane
-from sync.automation import Checklists
+from sync.automation.checklists import Checklists
 
 
 def _dialog(qtbot: QtBot, ctx: AppContext) -> NewTicketDialog:
