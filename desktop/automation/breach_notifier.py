@@ -21,8 +21,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
-from desktop.automation.sla_panel import span_text
+from desktop.live_callback import while_alive
+from desktop.ticket_pane.sla_panel import span_text
 from sync.automation.notifications import Notifications
 from sync.services.changes import ChangeSet
 from sync.services.sla_service import DUE_SOON, BreachAlert

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
+from desktop.live_callback import while_alive
 from sync.automation.due_rules import run_due_rules
 from sync.services.changes import ChangeSet
 

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.automation.macro_list_model import MacroListModel
 from desktop.error_display import show_error
+from desktop.live_callback import while_alive
 from sync.automation.macros import Macro, MacroService
 from sync.automation.placeholders import PLACEHOLDERS
 from sync.domain.ticket_status import TicketStatus

@@ -12,6 +12,7 @@ Conversation, work logs and attachments are in :mod:`sync.services.ticket_work`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -21,12 +22,10 @@ from sync.domain.ticket_type import CommentKind, LinkKind
 from sync.errors import TransitionError, ValidationError
 from sync.ids import new_id
 from sync.protocol.ops import Op
-from sync.replica.models import (
-    Comment,
-    TicketLink,
-)
+from sync.replica.models import Comment, TicketLink
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
+from sync.services.directory import NewRequester, add_requester_in
 from sync.services.journal import record_activity, record_mutation
 from sync.services.ticket_operations import (
     NewTicket,
@@ -48,13 +47,18 @@ class TicketService:
     def __init__(self, replica: Replica) -> None:
         self.replica = replica
 
-    def create_ticket(self, draft: NewTicket) -> WriteResult:
+    def create_ticket(self, draft: NewTicket, *, new_requester: NewRequester | None = None) -> WriteResult:
+        """Create the ticket; with ``new_requester``, add that person first and make them the
+        requester, in the same transaction (a refused ticket adds nobody)."""
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
+            if new_requester is not None:
+                draft = replace(draft, requester_id=add_requester_in(s, new_requester, now=now, actor=actor))
             ticket, mutation = create_in(s, draft, now=now, actor=actor)
             after_ticket_write(s, [TicketWrite(ticket.id, mutation, created=True)], now=now, actor=actor)
-        return WriteResult(ticket.id, ChangeSet(tickets=frozenset({ticket.id}), journal=True))
+        changes = ChangeSet(tickets=frozenset({ticket.id}), people=new_requester is not None, journal=True)
+        return WriteResult(ticket.id, changes)
 
     def update_ticket(
         self, ticket_id: str, requested: Mapping[str, Any], *, reason: str | None = None

@@ -19,9 +19,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.automation.macro_list_model import MacroListModel, macro_summary
 from desktop.error_display import show_error
+from desktop.live_callback import while_alive
 from sync.automation.macros import Macro, MacroFill, MacroService
 from sync.services.changes import WriteResult
 

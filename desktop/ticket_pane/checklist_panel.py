@@ -13,9 +13,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
 
 from desktop.app_context import AppContext
-from desktop.automation.checklist_model import ChecklistModel
-from desktop.automation.live_callback import while_alive
 from desktop.error_display import show_error
+from desktop.live_callback import while_alive
+from desktop.ticket_pane.checklist_model import ChecklistModel
 from sync.automation.checklists import Checklist, Checklists
 
 __all__ = ["ChecklistPanel"]
