@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
             self.kb.open_article(article_id)
 
     def new_ticket(self) -> None:
-        dialog_cls = _optional("desktop.new_ticket_dialog", "NewTicketDialog")
+        dialog_cls = _optional("desktop.new_ticket.new_ticket_dialog", "NewTicketDialog")
         if dialog_cls is None:
             self.status.showMessage("Creating tickets is not available in this build.", 5000)
             return

@@ -2,10 +2,11 @@
 
 Contract for the main window: ``NewTicketDialog(ctx, parent)``; run it with ``open()`` or
 ``exec()``. Accepting (Enter in a line field, Ctrl+Enter in the description, or the
-Create button) creates the ticket with ONE ``ctx.write`` — which first adds the requester
-when "New requester" was used — then sets :attr:`created_ticket_id`, emits
-:attr:`ticket_created` and closes. A refused ticket (no subject, a bad e-mail ...) shows
-its message and the dialog stays open with everything typed. Esc cancels.
+Create button) creates the ticket with ONE ``ctx.write`` and one transaction — which also
+adds the requester when "New requester" was used, and the template's checklist — then
+sets :attr:`created_ticket_id`, emits :attr:`ticket_created` and closes. A refused ticket
+(no subject, a bad e-mail ...) shows its message, adds nothing, and the dialog stays open
+with everything typed. Esc cancels.
 
 The fields follow the order of a phone call: who is calling, what happened, then how bad
 it is; the priority shown is :func:`sync.domain.priority.priority_for` of the impact and
@@ -16,7 +17,6 @@ dialog opens; the category list follows the queue. UI thread only.
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -32,33 +32,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.automation.template_chooser import TemplateChooser, create_ticket_from_form, fill_form
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
-from desktop.requester_lookup import RequesterChoice, RequesterLookup
+from desktop.new_ticket.requester_lookup import RequesterLookup
+from desktop.new_ticket.template_chooser import TemplateChooser
+from desktop.new_ticket.ticket_creation import create_ticket_from_form
 from desktop.ticket_pane.field_choices import IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
-from sync.automation import TicketTemplate
+from sync.automation.ticket_templates import TicketTemplate
 from sync.domain.priority import priority_for
 from sync.services.changes import WriteResult
-from sync.services.directory import Directory, PersonView, QueueView
-from sync.services.ticket_service import NewTicket, TicketService
+from sync.services.directory import PersonView, QueueView
+from sync.services.ticket_service import NewTicket
 
-__all__ = ["NewTicketDialog", "create_ticket_with_requester"]
-
-
-def create_ticket_with_requester(
-    tickets: TicketService, directory: Directory, draft: NewTicket, requester: RequesterChoice
-) -> WriteResult:
-    """Database thread: add the new requester if there is one, then create the ticket."""
-    changes = None
-    if requester.is_new:
-        added = directory.add_requester(
-            requester.new_name, email=requester.new_email, phone=requester.new_phone
-        )
-        draft = replace(draft, requester_id=added.entity_id)
-        changes = added.changes
-    result = tickets.create_ticket(draft)
-    return result if changes is None else WriteResult(result.entity_id, result.changes | changes)
+__all__ = ["NewTicketDialog"]
 
 
 class _DescriptionEdit(QPlainTextEdit):
@@ -188,12 +174,12 @@ class NewTicketDialog(QDialog):
             self.subject_edit.setFocus()
             self.subject_edit.setPlaceholderText("A subject is needed to create the ticket")
             return
-        draft, choice = self.draft(), self.requester.choice()
-        tickets, directory = self._ctx.tickets, self._ctx.directory
+        draft, new_requester = self.draft(), self.requester.choice().new_requester()
+        tickets = self._ctx.tickets
         templates, template = self.template_combo.service, self.template_combo.template()
         self.create_button.setEnabled(False)
         self._ctx.write(
-            lambda: create_ticket_from_form(tickets, templates, directory, draft, choice, template),
+            lambda: create_ticket_from_form(tickets, templates, draft, new_requester, template),
             self._created,
             self._failed,
         )
@@ -231,9 +217,31 @@ class NewTicketDialog(QDialog):
         priority = priority_for(self.impact_combo.currentData(), self.urgency_combo.currentData())
         self.priority_label.setText(f"{priority.label}  (from impact × urgency)")
 
+    def apply_template(self, template: TicketTemplate) -> None:
+        """Put a template's fields into the form (the queue only when the template names one);
+        the person can still change anything."""
+        self.subject_edit.setText(template.subject)
+        self.description_edit.setPlainText(template.description)
+        for combo, value in (
+            (self.type_combo, template.type),
+            (self.impact_combo, template.impact),
+            (self.urgency_combo, template.urgency),
+        ):
+            if (index := combo.findData(value)) >= 0:
+                combo.setCurrentIndex(index)
+        if template.queue_id and (index := self.queue_combo.findData(template.queue_id)) >= 0:
+            self.queue_combo.setCurrentIndex(index)
+        if template.category:
+            index = self.category_combo.findData(template.category)
+            if index < 0:  # a category this queue does not list yet: offer it anyway
+                self.category_combo.addItem(template.category, template.category)
+                index = self.category_combo.count() - 1
+            self.category_combo.setCurrentIndex(index)
+        self.tags_edit.setText(" ".join(template.tags))
+
     def _template_chosen(self, template: TicketTemplate | None) -> None:
         if template is not None:
-            fill_form(self, template)
+            self.apply_template(template)
 
     def _requester_chosen(self, person: PersonView) -> None:
         if person.location and not self.location_edit.text():

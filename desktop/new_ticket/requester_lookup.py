@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
+from desktop.live_callback import while_alive
 from desktop.record_table_model import Column, RecordTableModel
 from desktop.visible_debounce import VisibleDebounce
-from sync.services.directory import PersonView
+from sync.services.directory import NewRequester, PersonView
 
 __all__ = ["PERSON_COLUMNS", "RequesterChoice", "RequesterLookup", "person_text"]
 
@@ -59,6 +60,12 @@ class RequesterChoice:
     @property
     def is_new(self) -> bool:
         return self.person is None and bool(self.new_name.strip())
+
+    def new_requester(self) -> NewRequester | None:
+        """The person to add with the ticket, or None when choosing an existing one (or nobody)."""
+        if not self.is_new:
+            return None
+        return NewRequester(self.new_name, email=self.new_email, phone=self.new_phone)
 
 
 class RequesterLookup(QWidget):
@@ -134,7 +141,7 @@ class RequesterLookup(QWidget):
             return
         self._ctx.read(
             lambda: directory.search_people(text, limit=MAX_MATCHES),
-            lambda found: self._found(search, found),
+            while_alive(self.model, lambda found: self._found(search, found)),
             error_reporter(self),
         )
 

@@ -1,6 +1,6 @@
 """The ticket pane's "Macro…" button: pick a macro, and one click applies it.
 
-Applying (:meth:`MacroButton.apply`) runs :meth:`sync.automation.MacroService.fill` on the
+Applying (:meth:`MacroButton.apply`) runs :meth:`sync.automation.macros.MacroService.fill` on the
 database thread — the macro's field changes and tags are written (journaled, SLA and rules
 as for any edit) — and then puts its message, with the placeholders expanded against the
 changed ticket, into the reply composer in the macro's mode (reply or internal note), for the
@@ -19,11 +19,10 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.automation.macro_list_model import MacroListModel, macro_summary
 from desktop.error_display import show_error
-from sync.automation import Macro, MacroService
-from sync.automation.macros import MacroFill
+from desktop.live_callback import while_alive
+from sync.automation.macros import Macro, MacroFill, MacroService
 from sync.services.changes import WriteResult
 
 if TYPE_CHECKING:  # the pane package imports this module

@@ -1,6 +1,6 @@
 """A ticket's checklist as a list model of checkable steps.
 
-The model holds a :class:`~sync.automation.Checklist` read on the database thread. Ticking a
+The model holds a :class:`~sync.automation.checklists.Checklist` read on the database thread. Ticking a
 box (``setData`` with ``CheckStateRole``) shows the new state at once and emits
 :attr:`ChecklistModel.tick_requested`; the panel writes it through the service and the next
 load (after the change notice) replaces the model's data with what was stored, so a refused
@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from desktop.record_table_model import local_time_text
-from sync.automation import Checklist, ChecklistItem
+from sync.automation.checklists import Checklist, ChecklistItem
 
 __all__ = ["ChecklistModel"]
 

@@ -3,7 +3,7 @@
 :meth:`ChecklistPanel.set_ticket` reads the checklist on the database thread (the pane calls
 it after every load of its ticket, so another technician's ticks arrive with the change
 notice of a sync). Ticking writes one ``ticket.checklist`` change through
-:class:`~sync.automation.Checklists` (per step, so two technicians never conflict); "Add
+:class:`~sync.automation.checklists.Checklists` (per step, so two technicians never conflict); "Add
 step" appends one. Results for a ticket no longer shown are dropped. UI thread only.
 """
 
@@ -13,10 +13,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
 
 from desktop.app_context import AppContext
-from desktop.automation.checklist_model import ChecklistModel
-from desktop.automation.live_callback import while_alive
 from desktop.error_display import show_error
-from sync.automation import Checklist, Checklists
+from desktop.live_callback import while_alive
+from desktop.ticket_pane.checklist_model import ChecklistModel
+from sync.automation.checklists import Checklist, Checklists
 
 __all__ = ["ChecklistPanel"]
 
