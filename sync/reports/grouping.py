@@ -28,5 +28,12 @@ def group_label(data: ReportData, t: TicketFacts, by: str | None) -> str:
         return f"P{t.priority}"
     if by == "tier":
         return f"tier {t.tier}"
-    value = {"category": t.category, "type": t.type, "channel": t.channel, "status": t.status}[by]
+    value = {
+        "category": t.category,
+        "type": t.type,
+        "channel": t.channel,
+        "status": t.status,
+        "asset": t.asset,
+        "location": t.location,
+    }[by]
     return value or NONE_LABEL

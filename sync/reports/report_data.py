@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from sync.replica import models as replica_models
+from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
 from sync.replica.models import ReplicaSetting
 from sync.reports.report_filter import replica_conditions
 from sync.reports.request import ReportRequest
-from sync.reports.ticket_facts import ReportTables, TicketFacts, load_ticket_facts
+from sync.reports.ticket_facts import ReportTables, TicketFacts, load_ticket_facts, relevant_condition
 from sync.services.sla_facts import compute_ticket_sla
 from sync.services.sla_service import load_sla_config
 from sync.sla import SlaConfig, SlaStatus
@@ -55,6 +57,9 @@ REPLICA = ReportSide(
         queue=replica_models.Queue,
         work_log=replica_models.WorkLog,
         has_groups=True,
+        article=replica_models.Article,
+        article_link=ArticleTicketLink,
+        article_feedback=ArticleFeedback,
     ),
     conditions=_replica_conditions,
     sla_config=load_sla_config,
@@ -72,7 +77,19 @@ class ReportData:
     now: datetime
     queue_names: dict[str, str]
     people_names: dict[str, str]
+    session: Session
+    side: ReportSide
+    #: The condition that selected ``tickets`` (for reading their work logs and links).
+    selected: ColumnElement[bool]
     _clocks: dict[tuple[str, datetime], SlaStatus] = field(default_factory=dict)
+
+    def selected_ids(self) -> Any:
+        """A scalar subquery of the ids of :attr:`tickets` (for reading their other records)."""
+        t = self.side.tables.ticket
+        return select(t.id).where(self.selected).scalar_subquery()
+
+    def by_id(self) -> dict[str, TicketFacts]:
+        return {t.ticket_id: t for t in self.tickets}
 
     def clock_at(self, ticket: TicketFacts, moment: datetime) -> SlaStatus:
         """The ticket's SLA clocks as they stood at ``moment`` (never later than now)."""
@@ -100,5 +117,11 @@ def load_report_data(
     tickets = load_ticket_facts(session, side.tables, conditions, start, request.end_at)
     tables = side.tables
     queue_names = {str(i): str(n) for i, n in session.execute(select(tables.queue.id, tables.queue.name))}
-    people = {str(i): str(n) for i, n in session.execute(select(tables.person.id, tables.person.name))}
-    return ReportData(request, tickets, side.sla_config(session), now, queue_names, people)
+    person = tables.person
+    people = {
+        str(i): str(n)
+        for i, n in session.execute(select(person.id, person.name).where(person.role != "requester"))
+    }
+    selected = relevant_condition(tables, conditions, start, request.end_at)
+    config = side.sla_config(session)
+    return ReportData(request, tickets, config, now, queue_names, people, session, side, selected)

@@ -26,7 +26,18 @@ INTERVALS: tuple[str, ...] = get_args(Interval)
 
 #: Fields a report can be split by (``--by``). ``channel`` needs the ticket field
 #: ``channel`` (see :mod:`sync.reports.ticket_fields`).
-BY_FIELDS = ("queue", "category", "type", "priority", "channel", "assignee", "tier", "status")
+BY_FIELDS = (
+    "queue",
+    "category",
+    "type",
+    "priority",
+    "channel",
+    "assignee",
+    "tier",
+    "status",
+    "asset",
+    "location",
+)
 
 #: The longest range a report accepts, in days (ten years: a sanity bound, not a policy).
 MAX_DAYS = 3660

@@ -40,7 +40,7 @@ from sync.domain.ticket_status import TicketStatus
 from sync.reports.ticket_fields import channel_column
 from sync.services.sla_facts import TicketSlaFacts, facts_from_rows
 
-__all__ = ["ReportTables", "TicketFacts", "load_ticket_facts"]
+__all__ = ["ReportTables", "TicketFacts", "load_ticket_facts", "relevant_condition"]
 
 _STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 _OPEN_VALUES = sorted(s.value for s in TicketStatus if s not in _STOPPED)
@@ -59,6 +59,10 @@ class ReportTables:
     work_log: Any
     #: Whether ``person`` has ``group_name`` (the replica's SLA rules can select on it).
     has_groups: bool
+    #: Article records (None on a side that does not keep links and feedback).
+    article: Any = None
+    article_link: Any = None
+    article_feedback: Any = None
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,7 @@ def load_ticket_facts(
     since its start (a ticket whose every event is older is neither in the range's backlog
     nor resolved in it: every event bumps ``updated_at``)."""
     t = tables.ticket
-    relevant = and_(
-        t.created_at < window_end,
-        t.merged_into_id.is_(None),  # a duplicate merged into another is not a request of its own
-        or_(t.status.in_(_OPEN_VALUES), t.updated_at >= window_start),
-        *conditions,
-    )
+    relevant = relevant_condition(tables, conditions, window_start, window_end)
     group = tables.person.group_name if tables.has_groups else None
     columns = [
         t.id,
@@ -171,6 +170,22 @@ def load_ticket_facts(
         .order_by(c.created_at, c.id)
     ).all()
     return _build(ticket_rows, history, replies, has_group=group is not None)
+
+
+def relevant_condition(
+    tables: ReportTables,
+    conditions: Sequence[ColumnElement[bool]],
+    window_start: datetime,
+    window_end: datetime,
+) -> ColumnElement[bool]:
+    """The condition :func:`load_ticket_facts` selects tickets with."""
+    t = tables.ticket
+    return and_(
+        t.created_at < window_end,
+        t.merged_into_id.is_(None),  # a duplicate merged into another is not a request of its own
+        or_(t.status.in_(_OPEN_VALUES), t.updated_at >= window_start),
+        *conditions,
+    )
 
 
 def _insertion_order(session: Session, activity: Any) -> Any:
