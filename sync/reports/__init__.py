@@ -47,7 +47,7 @@ from sync.reports.backlog_report import AGE_BANDS, Backlog, backlog_of
 from sync.reports.csat_report import CsatReport, csat_of
 from sync.reports.knowledge_report import KnowledgeReport, knowledge_of
 from sync.reports.people_report import AgentsReport, agents_of
-from sync.reports.report_data import REPLICA, ReportData, ReportSide, load_report_data
+from sync.reports.report_data import REPLICA, ReportData, ReportSide, desk_time_zone, load_report_data
 from sync.reports.request import BY_FIELDS, INTERVALS, Bucket, Interval, ReportRequest
 from sync.reports.sla_report import SlaReport, sla_of
 from sync.reports.stats import DurationStats
@@ -81,6 +81,7 @@ __all__ = [
     "agents",
     "backlog",
     "csat",
+    "desk_time_zone",
     "drill",
     "knowledge",
     "load_report_data",

@@ -31,7 +31,7 @@ from sync.services.sla_facts import compute_ticket_sla
 from sync.services.sla_service import load_sla_config
 from sync.sla import SlaConfig, SlaStatus
 
-__all__ = ["REPLICA", "ReportData", "ReportSide", "load_report_data"]
+__all__ = ["REPLICA", "ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
 
 Conditions = Callable[[Session, ReportRequest, datetime], list[ColumnElement[bool]]]
 
@@ -125,3 +125,14 @@ def load_report_data(
     selected = relevant_condition(tables, conditions, start, request.end_at)
     config = side.sla_config(session)
     return ReportData(request, tickets, config, now, queue_names, people, session, side, selected)
+
+
+def desk_time_zone(config: SlaConfig) -> str:
+    """The desk's time zone: that of the first SLA calendar not in UTC, else "UTC".
+
+    Reports count days in it unless told otherwise (the built-in 24/7 calendar is UTC;
+    the office-hours calendar carries the desk's zone)."""
+    for calendar in config.calendars.values():
+        if calendar.time_zone != "UTC":
+            return calendar.time_zone
+    return "UTC"
