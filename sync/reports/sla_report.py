@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.reports.grouping import group_label
@@ -70,8 +70,8 @@ class Breach:
             "ticket_id": self.ticket_id,
             "number": self.number,
             "clock": self.clock,
-            "due_at": self.due_at.isoformat(),
-            "stopped_at": None if self.stopped_at is None else self.stopped_at.isoformat(),
+            "due_at": _utc_text(self.due_at),
+            "stopped_at": None if self.stopped_at is None else _utc_text(self.stopped_at),
             "priority": self.priority,
             "group": self.group,
         }
@@ -159,3 +159,8 @@ def sla_of(data: ReportData) -> SlaReport:
             )
     breaches.sort(key=lambda b: (b.clock, b.due_at, b.ticket_id))
     return SlaReport(request, tuple(rows), tuple(breaches), tickets)
+
+
+def _utc_text(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as every ``--json`` time (docs/cli-json.md)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
