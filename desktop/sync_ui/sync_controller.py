@@ -43,6 +43,7 @@ from sync.engine.scheduler import SchedulerEvent, SyncScheduler
 from sync.engine.session import RoundRunner, sign_out
 from sync.engine.status import SyncStatus, read_status
 from sync.engine.sync_round import SyncReport
+from sync.errors import ErrorKind
 from sync.services.changes import ChangeSet
 
 __all__ = ["SyncController", "describe_progress"]
@@ -234,7 +235,7 @@ class SyncController(QObject):
         if self._closing or event.state == "stopped":
             return
         self.last_event = event
-        if event.error is not None and event.error.kind == "device_revoked":
+        if event.error is not None and event.error.kind == ErrorKind.DEVICE_REVOKED:
             self._stop_scheduler(wait=0.0)
             self.device_revoked.emit(event.error)
             return
