@@ -38,6 +38,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from sync.protocol.ops import Op
 
 __all__ = [
+    "FEATURE_CHANGE_FEED",
     "FEATURE_PULL_ONLY_MINE",
     "MAX_ATTACHMENT_BYTES",
     "MAX_PULL_LIMIT",
@@ -52,6 +53,8 @@ __all__ = [
     "ArticleRecord",
     "ArticleRevisionRecord",
     "AttachmentRecord",
+    "ChangesRequest",
+    "ChangesResponse",
     "CommentRecord",
     "ErrorBody",
     "FieldConflict",
@@ -93,8 +96,12 @@ PAYLOAD_VERSIONS: dict[str, int] = {op: 1 for op in Op}
 #: ``PullRequest.only = "mine"``: the caller's own open tickets first (see ``PullRequest``).
 FEATURE_PULL_ONLY_MINE = "pull.only_mine"
 
+#: ``POST /v1/changes``: a long-poll that answers when the caller's scope changed
+#: (see ``ChangesRequest``); a client without it polls.
+FEATURE_CHANGE_FEED = "changes.wait"
+
 #: Every feature this code's server offers, advertised in ``ServerInfo.features``.
-SERVER_FEATURES: tuple[str, ...] = (FEATURE_PULL_ONLY_MINE,)
+SERVER_FEATURES: tuple[str, ...] = (FEATURE_PULL_ONLY_MINE, FEATURE_CHANGE_FEED)
 
 MAX_PUSH_MUTATIONS = 1000
 MAX_PULL_LIMIT = 5000
@@ -495,6 +502,23 @@ class PullResponse(_Response):
     rescoped: bool = False
     high_water: int
     server: ServerInfo
+
+
+class ChangesRequest(_Request):
+    """``POST /v1/changes`` (feature :data:`FEATURE_CHANGE_FEED`): wait until something in
+    the caller's scope changed after ``cursor`` (the last pull's), at most ``wait`` seconds.
+
+    Answered ``Cache-Control: no-store``. ``changed`` true: pull now. False: nothing
+    changed; wait again. A 503 means the feed is unavailable: poll as usual. The answer
+    carries nothing else; the pull that follows is authorized as always.
+    """
+
+    cursor: Annotated[str, Field(max_length=8000)]
+    wait: Annotated[float, Field(ge=0, le=55)] = 25.0
+
+
+class ChangesResponse(_Response):
+    changed: bool
 
 
 # --- attachments --------------------------------------------------------------------------------
