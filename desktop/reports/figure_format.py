@@ -1,0 +1,56 @@
+"""How the dashboard writes its numbers: counts, durations, percentages and their changes.
+
+Missing values (``None``: nothing to measure) are written in words, never as 0. Changes
+compare a figure with the previous period of the same length. No Qt.
+"""
+
+from __future__ import annotations
+
+__all__ = ["count_change", "duration_text", "percent_change", "percent_text", "duration_change"]
+
+
+def duration_text(minutes: float | None) -> str:
+    """``42 min``, ``4 h 12 min``, ``2 d 3 h``; ``—`` for nothing measured."""
+    if minutes is None:
+        return "—"
+    total = round(minutes)
+    if total < 60:
+        return f"{max(total, 0)} min" if minutes >= 1 or minutes == 0 else "< 1 min"
+    hours, mins = divmod(total, 60)
+    if hours < 24:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def percent_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
+
+
+def count_change(now: int, before: int, days: int) -> str:
+    """``+12 (+10 %) vs previous 30 days``; ``no change vs …``."""
+    period = f"vs previous {days} day{'s' if days != 1 else ''}"
+    delta = now - before
+    if delta == 0:
+        return f"no change {period}"
+    relative = f" ({delta / before * 100:+.0f} %)" if before else ""
+    return f"{delta:+,}{relative} {period}"
+
+
+def duration_change(now: float | None, before: float | None, days: int) -> str:
+    if now is None or before is None:
+        return "" if now is None else f"nothing to compare in the previous {days} days"
+    delta = now - before
+    if round(delta) == 0:
+        return f"no change vs previous {days} days"
+    sign = "+" if delta > 0 else "−"
+    return f"{sign}{duration_text(abs(delta))} vs previous {days} days"
+
+
+def percent_change(now: float | None, before: float | None, days: int) -> str:
+    if now is None or before is None:
+        return "" if now is None else f"nothing to compare in the previous {days} days"
+    delta = now - before
+    if abs(delta) < 0.05:
+        return f"no change vs previous {days} days"
+    return f"{delta:+.1f} pts vs previous {days} days"
