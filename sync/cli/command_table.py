@@ -87,6 +87,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("signout", "sign out of the server and forget the stored sign-in", "sync.cli.sync_commands"),
     Command("sla", "SLA configuration, recompute, and what is due", "sync.cli.sla_commands"),
     Command(
+        "report",
+        "the desk's reports: summary, volume, backlog, sla, agents, work, knowledge, csat",
+        "sync.cli.report_commands",
+    ),
+    Command(
         "rule", "automation rules: list, add, enable, disable, delete, run-due", "sync.cli.rule_commands"
     ),
     Command("shift", "agents' shifts for assignment: list, set, clear", "sync.cli.rule_commands"),
