@@ -357,7 +357,10 @@ class MainWindow(QMainWindow):
     def show_reports(self) -> None:
         if self.reports is None:
             reports_cls = _optional("desktop.reports", "ReportsView")
-            self.reports = reports_cls(self.ctx) if reports_cls else _Placeholder("Reports are not available yet.")
+            if reports_cls is None:
+                self.reports = _Placeholder("Reports are not available yet.")
+            else:
+                self.reports = reports_cls(self.ctx)
             if hasattr(self.reports, "drill_requested"):
                 self.reports.drill_requested.connect(self.show_ticket_set)
             self.stack.addWidget(self.reports)

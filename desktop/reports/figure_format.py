@@ -6,7 +6,7 @@ compare a figure with the previous period of the same length. No Qt.
 
 from __future__ import annotations
 
-__all__ = ["count_change", "duration_text", "percent_change", "percent_text", "duration_change"]
+__all__ = ["count_change", "duration_change", "duration_text", "percent_change", "percent_text"]
 
 
 def duration_text(minutes: float | None) -> str:
@@ -33,8 +33,8 @@ def count_change(now: int, before: int, days: int) -> str:
     delta = now - before
     if delta == 0:
         return f"no change {period}"
-    relative = f" ({delta / before * 100:+.0f} %)" if before else ""
-    return f"{delta:+,}{relative} {period}"
+    relative = f" ({_signed(round(delta / before * 100))} %)" if before else ""
+    return f"{_signed(delta)}{relative} {period}"
 
 
 def duration_change(now: float | None, before: float | None, days: int) -> str:
@@ -53,4 +53,10 @@ def percent_change(now: float | None, before: float | None, days: int) -> str:
     delta = now - before
     if abs(delta) < 0.05:
         return f"no change vs previous {days} days"
-    return f"{delta:+.1f} pts vs previous {days} days"
+    return f"{_signed(round(delta, 1))} pts vs previous {days} days"
+
+
+def _signed(value: float) -> str:
+    """``+12``, ``−3.5`` (a true minus sign, as the durations use), thousands separated."""
+    text = f"{abs(value):,}" if isinstance(value, int) else f"{abs(value):,.1f}"
+    return f"{'−' if value < 0 else '+'}{text}"

@@ -42,8 +42,10 @@ def day_msecs(day: date) -> float:
 
 
 class _ChartBase(QChartView):
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, *, dark: bool | None = None) -> None:
+        """``dark``: the chart theme; None follows the app (a print passes False)."""
         super().__init__(parent)
+        self._dark = dark
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(210)
         chart = QChart()
@@ -57,7 +59,8 @@ class _ChartBase(QChartView):
     def apply_theme(self) -> None:
         """Follow the app's light/dark palette (called again after a theme switch)."""
         chart = self.chart()
-        chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark() else QChart.ChartTheme.ChartThemeLight)
+        dark = is_dark() if self._dark is None else self._dark
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
         font = QFont(self.font())
         font.setBold(True)
         chart.setTitleFont(font)
@@ -123,8 +126,8 @@ class GroupBarChart(_ChartBase):
 
     bar_clicked = Signal(str, int)
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
+    def __init__(self, title: str, parent: QWidget | None = None, *, dark: bool | None = None) -> None:
+        super().__init__(title, parent, dark=dark)
         self.key = ""
         self.bar_count = 0
         self.bar_set: QBarSet | None = None
@@ -149,6 +152,7 @@ class GroupBarChart(_ChartBase):
         series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsInsideEnd)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
+        axis_y.setTruncateLabels(False)
         axis_y.append([_short(b.label) for b in bars] or [" "])
         axis_y.setLabelsFont(self._small_font())
         axis_x = QValueAxis()
@@ -176,8 +180,8 @@ class SlaChart(_ChartBase):
 
     segment_clicked = Signal(int, str)
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
+    def __init__(self, title: str, parent: QWidget | None = None, *, dark: bool | None = None) -> None:
+        super().__init__(title, parent, dark=dark)
         self.row_count = 0
         self.sets: dict[str, QBarSet] = {}
 
@@ -202,6 +206,7 @@ class SlaChart(_ChartBase):
         series.setLabelsVisible(True)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
+        axis_y.setTruncateLabels(False)
         axis_y.append([r.label for r in rows] or [" "])
         axis_y.setLabelsFont(self._small_font())
         axis_x = QValueAxis()

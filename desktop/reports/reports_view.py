@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
@@ -114,8 +113,14 @@ class ReportsView(QWidget):
         self.queue_chart = GroupBarChart("Created by queue", self)
         self.category_chart = GroupBarChart("Created by category", self)
         self.agent_chart = GroupBarChart("Resolved by agent", self)
+        self.age_chart = GroupBarChart("Age of the tickets open at the end", self)
         self.sla_chart = SlaChart("SLA met vs breached", self)
-        self.bar_charts = {"queue": self.queue_chart, "category": self.category_chart, "agent": self.agent_chart}
+        self.bar_charts = {
+            "queue": self.queue_chart,
+            "category": self.category_chart,
+            "agent": self.agent_chart,
+            "age": self.age_chart,
+        }
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -128,12 +133,14 @@ class ReportsView(QWidget):
         top.addWidget(self.pdf_button)
         charts = QGridLayout()
         charts.setSpacing(8)
-        charts.addWidget(self.volume_chart, 0, 0)
-        charts.addWidget(self.backlog_chart, 0, 1)
-        charts.addWidget(self.queue_chart, 1, 0)
-        charts.addWidget(self.category_chart, 1, 1)
-        charts.addWidget(self.agent_chart, 2, 0)
-        charts.addWidget(self.sla_chart, 2, 1)
+        # Six columns: two charts per row, or three bar charts side by side.
+        charts.addWidget(self.volume_chart, 0, 0, 1, 3)
+        charts.addWidget(self.backlog_chart, 0, 3, 1, 3)
+        charts.addWidget(self.queue_chart, 1, 0, 1, 2)
+        charts.addWidget(self.category_chart, 1, 2, 1, 2)
+        charts.addWidget(self.agent_chart, 1, 4, 1, 2)
+        charts.addWidget(self.sla_chart, 2, 0, 1, 3)
+        charts.addWidget(self.age_chart, 2, 3, 1, 3)
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 4, 0)
@@ -259,10 +266,6 @@ class ReportsView(QWidget):
         self.sla_chart.set_data(dashboard.sla)
         self._update_exports()
 
-    def chart_views(self) -> list[Any]:
-        """The charts in reading order (the PDF prints them in this order)."""
-        return [self.volume_chart, self.backlog_chart, *self.bar_charts.values(), self.sla_chart]
-
     # -- drilling down -------------------------------------------------------------------------
     def _drill(self, what: str, ids: tuple[str, ...] | None) -> None:
         if ids is None or self.dashboard is None:
@@ -332,7 +335,7 @@ class ReportsView(QWidget):
             name = f"outpost-report-{dashboard.range.file_stem()}.pdf"
             self._ask_path("Export PDF report", name, "PDF files (*.pdf)", lambda p: self.export_pdf(p))
             return
-        write_dashboard_pdf(path, dashboard, self.chart_views())
+        write_dashboard_pdf(path, dashboard)
         self._exported(path)
 
     def _exported(self, path: Path) -> None:

@@ -52,30 +52,61 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
     """Cards for a ``sync.reports`` :class:`Summary` (``current``, ``previous``, ``tickets``)."""
     now, before, tickets = summary.current, summary.previous, summary.tickets
 
-    def count(key: str, value: int, previous: int, lower_is_better: bool | None, hint: str) -> Figure:
-        improved = None if lower_is_better is None else _better(value, previous, lower_is_better=lower_is_better)
+    def count(
+        key: str, value: int, previous: int, lower_is_better: bool | None, basis: str, hint: str
+    ) -> Figure:
+        improved = (
+            None if lower_is_better is None else _better(value, previous, lower_is_better=lower_is_better)
+        )
         return Figure(
-            key, CARD_LABELS[key], float(value), f"{value:,}", float(previous),
-            count_change(value, previous, days), improved, _ids(tickets, key), hint=hint,
+            key,
+            CARD_LABELS[key],
+            float(value),
+            f"{value:,}",
+            float(previous),
+            count_change(value, previous, days),
+            improved,
+            _ids(tickets, key),
+            basis=basis,
+            hint=hint,
         )
 
-    def duration(key: str, stats: Any, previous: Any, wall: Any, ids: tuple[str, ...], basis: str, hint: str) -> Figure:
+    def duration(
+        key: str, stats: Any, previous: Any, wall: Any, ids: tuple[str, ...], basis: str, hint: str
+    ) -> Figure:
         return Figure(
-            key, CARD_LABELS[key], stats.median, duration_text(stats.median), previous.median,
+            key,
+            CARD_LABELS[key],
+            stats.median,
+            duration_text(stats.median),
+            previous.median,
             duration_change(stats.median, previous.median, days),
-            _better(stats.median, previous.median, lower_is_better=True), ids,
+            _better(stats.median, previous.median, lower_is_better=True),
+            ids,
             basis=f"business time, over {len(ids):,} {basis}",
             hint=f"{hint} Wall-clock median {duration_text(wall.median)}.",
         )
 
     def rate(
-        key: str, value: float | None, previous: float | None, lower_is_better: bool,
-        ids: tuple[str, ...], basis: str, hint: str,
+        key: str,
+        value: float | None,
+        previous: float | None,
+        lower_is_better: bool,
+        ids: tuple[str, ...],
+        basis: str,
+        hint: str,
     ) -> Figure:
         return Figure(
-            key, CARD_LABELS[key], value, percent_text(value), previous,
-            percent_change(value, previous, days), _better(value, previous, lower_is_better=lower_is_better),
-            ids, basis=basis, hint=hint,
+            key,
+            CARD_LABELS[key],
+            value,
+            percent_text(value),
+            previous,
+            percent_change(value, previous, days),
+            _better(value, previous, lower_is_better=lower_is_better),
+            ids,
+            basis=basis,
+            hint=hint,
         )
 
     responded, resolved = _ids(tickets, "first_response"), _ids(tickets, "resolved")
@@ -84,49 +115,86 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
     reopened, fcr = _ids(tickets, "reopened"), _ids(tickets, "first_contact_resolution")
     csat = now.csat
     return (
-        count("created", now.created, before.created, None, "Tickets created in the range."),
+        count("created", now.created, before.created, None, "new tickets", "Tickets created in the range."),
         count(
-            "resolved", now.resolved, before.resolved, False,
+            "resolved",
+            now.resolved,
+            before.resolved,
+            False,
+            "resolved in the range",
             "Tickets resolved at least once in the range (counted once, at their last resolution).",
         ),
         count(
-            "open_at_end", now.open_at_end, before.open_at_end, True,
+            "open_at_end",
+            now.open_at_end,
+            before.open_at_end,
+            True,
+            "open on the last day",
             "Tickets open (not resolved or closed) at the end of the range's last day.",
         ),
         duration(
-            "first_response", now.first_response_business, before.first_response_business,
-            now.first_response_wall, responded, "tickets",
+            "first_response",
+            now.first_response_business,
+            before.first_response_business,
+            now.first_response_wall,
+            responded,
+            "tickets",
             "Median time from creation to the first public agent reply, in business time (the SLA clock).",
         ),
         duration(
-            "resolution", now.resolution_business, before.resolution_business, now.resolution_wall,
-            resolved, "resolved", "Median time from creation to resolution, in business time (pauses excluded).",
+            "resolution",
+            now.resolution_business,
+            before.resolution_business,
+            now.resolution_wall,
+            resolved,
+            "resolved",
+            "Median time from creation to resolution, in business time (pauses excluded).",
         ),
         rate(
-            "sla_first_response", now.sla_first_response_met_pct, before.sla_first_response_met_pct, False,
-            fr_late, f"{len(fr_late):,} breached of {fr_ended:,}",
+            "sla_first_response",
+            now.sla_first_response_met_pct,
+            before.sla_first_response_met_pct,
+            False,
+            fr_late,
+            f"{len(fr_late):,} breached of {fr_ended:,}",
             "First-response targets that ended in the range and were met. A click lists the breached ones.",
         ),
         rate(
-            "sla_resolution", now.sla_resolution_met_pct, before.sla_resolution_met_pct, False,
-            res_late, f"{len(res_late):,} breached of {now.resolved:,}",
+            "sla_resolution",
+            now.sla_resolution_met_pct,
+            before.sla_resolution_met_pct,
+            False,
+            res_late,
+            f"{len(res_late):,} breached of {now.resolved:,}",
             "Resolved tickets whose resolution target was met. A click lists the breached ones.",
         ),
         rate(
-            "reopen_rate", now.reopen_rate, before.reopen_rate, True, reopened,
+            "reopen_rate",
+            now.reopen_rate,
+            before.reopen_rate,
+            True,
+            reopened,
             f"{len(reopened):,} reopened of {now.resolved:,} resolved",
             "Resolved tickets that had been reopened before their resolution.",
         ),
         rate(
-            "fcr_rate", now.first_contact_resolution_rate, before.first_contact_resolution_rate, False, fcr,
+            "fcr_rate",
+            now.first_contact_resolution_rate,
+            before.first_contact_resolution_rate,
+            False,
+            fcr,
             f"{len(fcr):,} of {now.resolved:,} resolved",
             "Resolved by the first agent with at most one public reply, no reassignment, no escalation.",
         ),
         Figure(
-            "csat", CARD_LABELS["csat"], csat,
+            "csat",
+            CARD_LABELS["csat"],
+            csat,
             str(getattr(summary, "csat_note", "") or "no ratings yet") if csat is None else f"{csat:.1f}",
-            before.csat, "" if csat is None else percent_change(csat, before.csat, days).replace(" pts", ""),
-            _better(csat, before.csat, lower_is_better=False), None,
+            before.csat,
+            "" if csat is None else percent_change(csat, before.csat, days).replace(" pts", ""),
+            _better(csat, before.csat, lower_is_better=False),
+            None,
             hint="Average satisfaction rating of the tickets rated in the range.",
         ),
     )

@@ -85,7 +85,7 @@ class SidebarModel(QAbstractListModel):
         out = [SidebarEntry("header", "h:views", "Views")]
         out += [SidebarEntry("view", key, label, by_key[key], tips[key]) for key, label in BUILTIN_VIEWS]
         out.append(SidebarEntry("view", KB_KEY, "Knowledge base", None, "Articles: how-tos, known errors"))
-        out.append(SidebarEntry("view", REPORTS_KEY, "Reports", None, "How the desk is doing: volume, backlog, SLA"))
+        out.append(SidebarEntry("view", REPORTS_KEY, "Reports", None, "Volume, backlog, SLA, people"))
         out.append(SidebarEntry("header", "h:queues", "Queues"))
         if snapshot is not None:
             for q in snapshot.queues:
