@@ -370,8 +370,11 @@ class MainWindow(QMainWindow):
 
     def show_ticket_set(self, title: str, ticket_ids: tuple[str, ...]) -> None:
         """List exactly ``ticket_ids`` in the ticket table (a report's drill-down); no view is selected."""
-        self.sidebar.clear_current()
+        # Switch first, then deselect: the clicked card loses focus as the page hides, and the
+        # focus must not reach a sidebar without a current row (it would select the first view).
         self.stack.setCurrentWidget(self.ticket_split)
+        self.sidebar.clear_current()
+        self.tickets.table.setFocus()
         self.tickets.set_title(title)
         self.tickets.search.set_text("", settle=False)
         sort = self.tickets.model.query.sort
