@@ -41,6 +41,7 @@ class Figure:
     ticket_ids: tuple[str, ...] | None = None  # None: this number does not drill down
     basis: str = ""  # the count a click lists, in words ("8 breached of 120"), when not the value
     hint: str = ""  # the definition, shown as the tooltip
+    listed_as: str = ""  # what a click lists, as the ticket list's title ("" : the label)
 
     @property
     def drillable(self) -> bool:

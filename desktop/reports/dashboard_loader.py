@@ -74,7 +74,7 @@ def load_dashboard(
     return Dashboard(
         range=report_range,
         query=request.query,
-        cards=summary_cards(head, report_range.days),
+        cards=summary_cards(head),
         volume=LineChartData(
             "volume",
             "Created and resolved per day",

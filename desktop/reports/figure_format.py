@@ -1,7 +1,8 @@
 """How the dashboard writes its numbers: counts, durations, percentages and their changes.
 
 Missing values (``None``: nothing to measure) are written in words, never as 0. Changes
-compare a figure with the previous period of the same length. No Qt.
+compare a figure with the previous period of the same length (the dashboard names that
+period once, beside the range). No Qt.
 """
 
 from __future__ import annotations
@@ -27,33 +28,34 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} %"
 
 
-def count_change(now: int, before: int, days: int) -> str:
-    """``+12 (+10 %) vs previous 30 days``; ``no change vs …``."""
-    period = f"vs previous {days} day{'s' if days != 1 else ''}"
+def count_change(now: int, before: int) -> str:
+    """``+12 (+10 %)``, ``−3``, ``no change`` (against the previous period)."""
     delta = now - before
     if delta == 0:
-        return f"no change {period}"
+        return "no change"
     relative = f" ({_signed(round(delta / before * 100))} %)" if before else ""
-    return f"{_signed(delta)}{relative} {period}"
+    return f"{_signed(delta)}{relative}"
 
 
-def duration_change(now: float | None, before: float | None, days: int) -> str:
+def duration_change(now: float | None, before: float | None) -> str:
+    """``−8 min``, ``+1 h 5 min``; "" when nothing was measured now."""
     if now is None or before is None:
-        return "" if now is None else f"nothing to compare in the previous {days} days"
+        return "" if now is None else "nothing to compare"
     delta = now - before
     if round(delta) == 0:
-        return f"no change vs previous {days} days"
+        return "no change"
     sign = "+" if delta > 0 else "−"
-    return f"{sign}{duration_text(abs(delta))} vs previous {days} days"
+    return f"{sign}{duration_text(abs(delta))}"
 
 
-def percent_change(now: float | None, before: float | None, days: int) -> str:
+def percent_change(now: float | None, before: float | None) -> str:
+    """``+1.3 pts``; "" when there is no rate now."""
     if now is None or before is None:
-        return "" if now is None else f"nothing to compare in the previous {days} days"
+        return "" if now is None else "nothing to compare"
     delta = now - before
     if abs(delta) < 0.05:
-        return f"no change vs previous {days} days"
-    return f"{_signed(round(delta, 1))} pts vs previous {days} days"
+        return "no change"
+    return f"{_signed(round(delta, 1))} pts"
 
 
 def _signed(value: float) -> str:

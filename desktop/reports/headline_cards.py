@@ -49,6 +49,9 @@ class HeadlineCard(QFrame):
         self.change.setFont(small)
         self.title.setFont(small)
         self.basis.setFont(small)
+        for label in (self.title, self.value, self.basis, self.change):
+            # Narrow cards clip their text (the tooltip has it all) rather than widen the page.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)

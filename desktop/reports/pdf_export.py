@@ -111,8 +111,8 @@ def _draw(painter: QPainter, writer: QPdfWriter, dashboard: Dashboard, charts: l
     _text(painter, QRectF(0, y, width, 24 * pt), "Outpost help desk report", 17, _INK, bold=True)
     y += 24 * pt
     lines = [
-        f"{dashboard.range.label()} ({dashboard.range.days} days), compared with the "
-        f"{dashboard.range.days} days before",
+        f"{dashboard.range.label()} ({dashboard.range.days} days); changes are against "
+        f"{dashboard.range.previous().label()}",
         f"Filter: {dashboard.query}" if dashboard.query else "All tickets",
         f"Computed {dashboard.computed_at.astimezone():%d %b %Y %H:%M} from the local replica. "
         + " ".join(dashboard.notes),

@@ -150,6 +150,7 @@ class ReportsView(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 6)
@@ -253,7 +254,8 @@ class ReportsView(QWidget):
     def show_dashboard(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
         self.range_label.setText(
-            dashboard.range.label() + (f"  ·  {dashboard.query}" if dashboard.query else "")
+            f"{dashboard.range.label()}, compared with {dashboard.range.previous().label()}"
+            + (f"  ·  {dashboard.query}" if dashboard.query else "")
         )
         self.status.setText(f"computed {dashboard.computed_at.astimezone():%H:%M}")
         self.status.setStyleSheet(f"color: {colors().muted_text.name()};")
@@ -278,7 +280,7 @@ class ReportsView(QWidget):
     def _card_drill(self, key: str) -> None:
         if self.dashboard is not None:
             figure = self.dashboard.card(key)
-            self._drill(figure.label, figure.ticket_ids)
+            self._drill(figure.listed_as or figure.label, figure.ticket_ids)
 
     def _bar_drill(self, chart_key: str, index: int) -> None:
         if self.dashboard is None:

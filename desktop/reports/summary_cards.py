@@ -21,7 +21,7 @@ from desktop.reports.figure_format import (
     percent_text,
 )
 
-__all__ = ["CARD_LABELS", "summary_cards"]
+__all__ = ["CARD_LABELS", "LISTED_AS", "summary_cards"]
 
 #: The cards in order: key → label (the PDF and tests find them by these labels).
 CARD_LABELS: dict[str, str] = {
@@ -38,6 +38,17 @@ CARD_LABELS: dict[str, str] = {
 }
 
 
+#: The ticket list's title after a click on a card whose number is not itself a count.
+LISTED_AS: dict[str, str] = {
+    "first_response": "Tickets with a first response",
+    "resolution": "Resolved",
+    "sla_first_response": "First response SLA breached",
+    "sla_resolution": "Resolution SLA breached",
+    "reopen_rate": "Reopened",
+    "fcr_rate": "Resolved on first contact",
+}
+
+
 def _ids(tickets: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(str(i) for i in tickets.get(key, ()))
 
@@ -48,7 +59,7 @@ def _better(now: float | None, before: float | None, *, lower_is_better: bool) -
     return (now < before) if lower_is_better else (now > before)
 
 
-def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
+def summary_cards(summary: Any) -> tuple[Figure, ...]:
     """Cards for a ``sync.reports`` :class:`Summary` (``current``, ``previous``, ``tickets``)."""
     now, before, tickets = summary.current, summary.previous, summary.tickets
 
@@ -64,7 +75,7 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
             float(value),
             f"{value:,}",
             float(previous),
-            count_change(value, previous, days),
+            count_change(value, previous),
             improved,
             _ids(tickets, key),
             basis=basis,
@@ -80,11 +91,12 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
             stats.median,
             duration_text(stats.median),
             previous.median,
-            duration_change(stats.median, previous.median, days),
+            duration_change(stats.median, previous.median),
             _better(stats.median, previous.median, lower_is_better=True),
             ids,
             basis=f"business time, over {len(ids):,} {basis}",
             hint=f"{hint} Wall-clock median {duration_text(wall.median)}.",
+            listed_as=LISTED_AS[key],
         )
 
     def rate(
@@ -102,11 +114,12 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
             value,
             percent_text(value),
             previous,
-            percent_change(value, previous, days),
+            percent_change(value, previous),
             _better(value, previous, lower_is_better=lower_is_better),
             ids,
             basis=basis,
             hint=hint,
+            listed_as=LISTED_AS[key],
         )
 
     responded, resolved = _ids(tickets, "first_response"), _ids(tickets, "resolved")
@@ -192,7 +205,7 @@ def summary_cards(summary: Any, days: int) -> tuple[Figure, ...]:
             csat,
             str(getattr(summary, "csat_note", "") or "no ratings yet") if csat is None else f"{csat:.1f}",
             before.csat,
-            "" if csat is None else percent_change(csat, before.csat, days).replace(" pts", ""),
+            "" if csat is None else percent_change(csat, before.csat),
             _better(csat, before.csat, lower_is_better=False),
             None,
             hint="Average satisfaction rating of the tickets rated in the range.",
