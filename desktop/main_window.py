@@ -214,6 +214,10 @@ class MainWindow(QMainWindow):
             for name, splitter in (("outer", self.outer_split), ("tickets", self.ticket_split)):
                 if (saved := self.settings.splitter_state(name)) is not None:
                     splitter.restoreState(saved)
+            if self.settings.table_header_state() is None:  # first start: fit the columns to the list
+                table = self.tickets.table  # its width less a vertical scroll bar, shown or not yet
+                scroll_bar = table.verticalScrollBar().sizeHint().width()
+                table.fit_columns(table.maximumViewportSize().width() - scroll_bar)
 
     def save_state(self) -> None:
         s = self.settings
