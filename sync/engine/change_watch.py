@@ -14,7 +14,8 @@ only every :data:`RECHECK` seconds. Any failure of the wait itself — connectio
 server restarting, 503, a proxy that cut or garbled the answer — asks for a round (so a
 change made meanwhile is pulled) and then backs off before the next wait. A proxy that
 buffers responses only delays a long-poll's answer: the answer is complete when sent. A
-proxy that cuts long requests shortens the wait: each failed wait halves it (down to
+connection that dies silently (no reset arrives) is given up ``grace`` seconds after the
+wait should have ended. A proxy that cuts long requests shortens the wait: each failed wait halves it (down to
 :data:`MIN_WAIT`), and a clean answer lets it grow back.
 
 Threading: the watcher has its own HTTP client (a long-poll occupies a connection) and
@@ -54,12 +55,14 @@ class ChangeWatcher:
         scheduler: SyncScheduler,
         *,
         wait: float = 25.0,
+        grace: float = 15.0,
         retry_max: float = 30.0,
         make_client: Callable[[], SyncClient] | None = None,
     ) -> None:
         self.replica = replica
         self.scheduler = scheduler
         self.max_wait = self.wait = wait
+        self.grace = grace
         self.retry_max = retry_max
         self._make_client = make_client or self._client_from_replica
         self._http: httpx.Client | None = None
@@ -74,8 +77,9 @@ class ChangeWatcher:
             self._thread = threading.Thread(target=self._run, name="outpost-change-watch", daemon=True)
             self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop waiting; a long-poll in flight is abandoned (its connection closed)."""
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop waiting. A long-poll in flight is abandoned: the thread is a daemon and ends
+        when its request does; this returns after at most ``timeout`` seconds."""
         self._stop.set()
         http, self._http = self._http, None
         if http is not None:
@@ -125,7 +129,7 @@ class ChangeWatcher:
                     cursor = self._cursor()
                     if cursor is None:
                         break  # not bootstrapped yet: the next round will make a cursor
-                    changed = client.wait_for_changes(cursor, self.wait)
+                    changed = client.wait_for_changes(cursor, self.wait, grace=self.grace)
                 except SyncProtocolError:
                     supported = False  # the route is unknown here: an older server
                     continue

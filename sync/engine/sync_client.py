@@ -150,12 +150,13 @@ class SyncClient:
             server=env.server,
         )
 
-    def wait_for_changes(self, cursor: str, wait: float) -> bool:
+    def wait_for_changes(self, cursor: str, wait: float, *, grace: float = 15.0) -> bool:
         """Long-poll the change feed (feature ``protocol.FEATURE_CHANGE_FEED``): True as soon as
         something in this user's scope changed after ``cursor`` (pull now), False when
-        ``wait`` seconds passed without. The read timeout is stretched to cover the wait."""
+        ``wait`` seconds passed without. The read timeout is the wait plus ``grace``: a
+        connection that died silently (no reset reaches us) is given up after that."""
         body = protocol.ChangesRequest(cursor=cursor, wait=wait).model_dump_json()
-        timeout = httpx.Timeout(connect=10.0, read=wait + 30.0, write=30.0, pool=10.0)
+        timeout = httpx.Timeout(connect=10.0, read=wait + grace, write=30.0, pool=10.0)
         resp = self._send("POST", "/v1/changes", content=body, timeout=timeout)
         return self._model(protocol.ChangesResponse, resp).changed
 

@@ -89,6 +89,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """On PostgreSQL, listen for the commits of every server process while serving; on
     SQLite, start the in-process board from the file's newest version."""
     db: Database = app.state.db
+    db.board.reopen()
     listener = None
     if db.is_sqlite:
         feed: ChangeFeed = app.state.feed

@@ -72,6 +72,7 @@ class ChangeBoard:
         self._pending: dict[int, frozenset[str]] = {}
         self._gap_since: float | None = None
         self._waiters: set[_Waiter] = set()
+        self._closed = False
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -102,6 +103,19 @@ class ChangeBoard:
             woken = [w for w in self._waiters if w.after < high]
             woken += self._drain()
         self._wake(woken, True)
+
+    def close(self) -> None:
+        """The server is shutting down: wake every waiter (with None, "poll instead") now,
+        rather than holding the shutdown until their waits end, and take no new ones."""
+        with self._lock:
+            self._closed = True
+            woken = list(self._waiters)
+        self._wake(woken, None)
+
+    def reopen(self) -> None:
+        """A server (re)starts on this board: take waiters again."""
+        with self._lock:
+            self._closed = False
 
     def lose(self) -> None:
         """The notification channel is gone: answer nothing from memory until :meth:`rebase`.
@@ -159,7 +173,9 @@ class ChangeBoard:
             answer = self._changed(after, keys)
             if answer is None and self._live and after > self._known:
                 answer = (False, self._known)  # a cursor from another process, ahead of us: wait
-            if answer is None:
+            if self._closed:
+                future.set_result(None)
+            elif answer is None:
                 future.set_result(None if not self._live else True)
             elif answer[0]:
                 future.set_result(True)
