@@ -127,9 +127,10 @@ def sla_of(data: ReportData) -> SlaReport:
             breaches.append(
                 Breach(t.ticket_id, t.number, "first_response", fr.due_at, None, t.priority, group)
             )
-        resolved_at = t.last_resolution_in(start, end)
-        if resolved_at is not None:
-            res = data.clock_at(t, resolved_at).resolution
+        found = t.resolution_in(start, end)
+        if found is not None:
+            resolved_at = found.at
+            res = data.clock_at_resolution(t, found).resolution
             late = res.state is not SlaState.MET
             add("resolution", "breached" if late else "met", group, t.ticket_id)
             if late:
@@ -152,8 +153,8 @@ def sla_of(data: ReportData) -> SlaReport:
                 o: tuple(cells.get(f"{clock}:{o}{suffix}", ())) for o in ("met", "breached", "open_breached")
             }
             if request.by:
-                for outcome, found in ids.items():
-                    tickets[f"{clock}:{outcome}:{group}"] = found
+                for outcome, outcome_ids in ids.items():
+                    tickets[f"{clock}:{outcome}:{group}"] = outcome_ids
             rows.append(
                 SlaRow(clock, group, len(ids["met"]), len(ids["breached"]), len(ids["open_breached"]))
             )
