@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -84,6 +85,7 @@ class ReportsView(QWidget):
         self._closed = False
         self._started = False
         self.file_dialog: QFileDialog | None = None
+        self.error_box: QMessageBox | None = None
         self.last_export: Path | None = None
 
         self.title = QLabel("Reports", self)
@@ -178,6 +180,15 @@ class ReportsView(QWidget):
         """Stop computing (the window is closing)."""
         self._closed = True
         self._after_changes.cancel()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch: the charts take the new chart theme and the cards their colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for chart in (self.volume_chart, self.backlog_chart, self.sla_chart, *self.bar_charts.values()):
+                chart.apply_theme()
+            if self.dashboard is not None:
+                self.show_dashboard(self.dashboard)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -325,8 +336,7 @@ class ReportsView(QWidget):
             name = f"outpost-{key}-{dashboard.range.file_stem()}.csv"
             self._ask_path("Export CSV", name, "CSV files (*.csv)", lambda p: self.export_csv(key, p))
             return
-        write_csv(path, dashboard.csv_table(key))
-        self._exported(path)
+        self._write(path, lambda: write_csv(path, dashboard.csv_table(key)))
 
     def export_pdf(self, path: Path | None = None) -> None:
         """Write the whole dashboard (figures and charts) as a PDF to ``path``, or ask where."""
@@ -337,9 +347,24 @@ class ReportsView(QWidget):
             name = f"outpost-report-{dashboard.range.file_stem()}.pdf"
             self._ask_path("Export PDF report", name, "PDF files (*.pdf)", lambda p: self.export_pdf(p))
             return
-        write_dashboard_pdf(path, dashboard)
-        self._exported(path)
+        self._write(path, lambda: write_dashboard_pdf(path, dashboard))
 
-    def _exported(self, path: Path) -> None:
+    def _write(self, path: Path, write: Callable[[], None]) -> None:
+        """Run an export; a file that cannot be written is a message, not a crash."""
+        try:
+            write()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Export failed",
+                f"Could not save {path.name}: {reason}.\nChoose another folder or name and export again.",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.error_box = box
+            box.open()
+            return
         self.last_export = path
         self.status.setText(f"saved {path.name}")

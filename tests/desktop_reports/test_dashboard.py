@@ -7,7 +7,7 @@ import csv
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from desktop_reports.conftest import DEMO_MONTH, TODAY, WAIT_MS, ZONE, pinned_loader
@@ -26,6 +26,7 @@ from desktop.reports.report_range import ReportRange, preset_range
 from desktop.reports.summary_cards import CARD_LABELS
 from sync.replica.replica import Replica
 from sync.reports import ReportRequest, backlog, sla, summary, volume
+from sync.services.ticket_service import NewTicket
 
 MakeView = Callable[..., ReportsView]
 
@@ -209,3 +210,29 @@ def test_pdf_export_writes_a_report_with_the_headline_figures(
     for title in ("Created and resolved per day", "Created by queue", "SLA met vs breached"):
         assert title in text, title  # the charts are drawn in, their text kept as text
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_write_recomputes_the_dashboard_once_the_notices_pause(
+    qtbot: QtBot, make_view: MakeView, demo_ctx: AppContext
+) -> None:
+    view = make_view()
+    today = date.today()  # the new ticket is created now, on the replica's real clock
+    show_range(qtbot, view, ReportRange(today - timedelta(days=6), today + timedelta(days=1)))
+    before = int(card_text(view, "created"))
+    queue = demo_ctx.directory.queues()[0].id
+    tickets = demo_ctx.tickets
+    with qtbot.waitSignal(view.computed, timeout=WAIT_MS):
+        demo_ctx.write(
+            lambda: tickets.create_ticket(NewTicket(subject="Badge reader dead at gate 2", queue_id=queue))
+        )
+    assert card_text(view, "created") == f"{before + 1:,}"
+
+
+def test_an_export_that_cannot_be_written_says_so(qtbot: QtBot, make_view: MakeView, tmp_path: Path) -> None:
+    view = make_view()
+    view.export_csv("cards", tmp_path / "no-such-folder" / "cards.csv")
+    box = view.error_box
+    assert box is not None and box.isVisible()
+    assert "cards.csv" in box.text() and "another folder" in box.text()
+    assert view.last_export is None
+    box.close()
