@@ -149,18 +149,18 @@ class ReportsView(QWidget):
         body_layout.setSpacing(10)
         body_layout.addWidget(self.cards)
         body_layout.addLayout(charts, 1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.range_bar)
         layout.addWidget(self.error)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.range_bar.request_changed.connect(self.recompute)
         self.cards.drill_requested.connect(self._card_drill)
@@ -317,7 +317,10 @@ class ReportsView(QWidget):
         if dashboard is None:
             return
         for key, title in dashboard.csv_keys():
-            self.csv_menu.addAction(f"{title}…", lambda k=key: self.export_csv(k))
+            self.csv_menu.addAction(f"{title}…", self._csv_exporter(key))
+
+    def _csv_exporter(self, key: str) -> Callable[[], None]:
+        return lambda: self.export_csv(key)
 
     def _ask_path(self, caption: str, name: str, pattern: str, write: Callable[[Path], None]) -> None:
         dialog = QFileDialog(self, caption, str(Path.home() / name), pattern)
