@@ -103,12 +103,13 @@ def agents_of(data: ReportData) -> AgentsReport:
     for t in data.tickets:
         if t.created_at < end and t.open_at(end):
             open_by.setdefault(t.assignee_at(end) or "", []).append(t.ticket_id)
-        at = t.last_resolution_in(start, end)
-        if at is not None:
-            who = t.assignee_at(at) or ""
+        found = t.resolution_in(start, end)
+        if found is not None:
+            who = t.assignee_at(found.at) or ""
             resolved_by.setdefault(who, []).append(t.ticket_id)
-            wall.setdefault(who, []).append(max(0.0, (at - t.created_at).total_seconds()))
-            business.setdefault(who, []).append(float(data.clock_at(t, at).resolution.elapsed_seconds))
+            wall.setdefault(who, []).append(max(0.0, (found.at - t.created_at).total_seconds()))
+            clock = data.clock_at_resolution(t, found).resolution
+            business.setdefault(who, []).append(float(clock.elapsed_seconds))
         for changed, old, new in t.tier_changes:
             if start <= changed < end and new > old:
                 tier_in.setdefault(new, []).append(t.ticket_id)

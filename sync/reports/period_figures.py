@@ -16,7 +16,8 @@ For a period [start, end) (instants; a report's range or its previous period):
   first public reply, or a resolution before any); met when it stopped on time.
 * **SLA resolution**: the resolved tickets; met when the resolution clock at the
   resolution instant was within target.
-* **reopened**: resolved tickets reopened at least once before their resolution instant.
+* **reopened**: resolved tickets reopened at least once before their resolution (earlier
+  in the history, even at the same instant).
 * **first contact resolution**: resolved tickets never reopened, with at most one public
   agent reply, handled by one agent only (exactly one agent ever assigned, and assigned at
   the resolution) and never escalated (no tier or queue change), all before the
@@ -88,16 +89,16 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
             if clock.met_at is not None and start <= clock.met_at < end:
                 sla_fr.append(tid)
                 (sla_fr_met if clock.state is SlaState.MET else sla_fr_late).append(tid)
-        at = t.last_resolution_in(start, end)
-        if at is None:
+        found = t.resolution_in(start, end)
+        if found is None:
             continue
+        at = found.at
         resolved.append(tid)
         res_wall.append(max(0.0, (at - t.created_at).total_seconds()))
-        status = data.clock_at(t, at)
+        status = data.clock_at_resolution(t, found)
         res_business.append(float(status.resolution.elapsed_seconds))
         (sla_res_met if status.resolution.state is SlaState.MET else sla_res_late).append(tid)
-        was_reopened = any(r <= at for r in t.reopens)
-        if was_reopened:
+        if found.after_reopen:
             reopened.append(tid)
         elif _first_contact(t, at):
             first_contact.append(tid)

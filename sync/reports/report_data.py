@@ -14,7 +14,7 @@ counted. :meth:`ReportData.clock_at` runs that clock up to an instant, memoised.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +26,13 @@ from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
 from sync.replica.models import ReplicaSetting
 from sync.reports.report_filter import replica_conditions
 from sync.reports.request import ReportRequest
-from sync.reports.ticket_facts import ReportTables, TicketFacts, load_ticket_facts, relevant_condition
+from sync.reports.ticket_facts import (
+    ReportTables,
+    Resolution,
+    TicketFacts,
+    load_ticket_facts,
+    relevant_condition,
+)
 from sync.services.sla_facts import compute_ticket_sla
 from sync.services.sla_service import load_sla_config
 from sync.sla import SlaConfig, SlaStatus
@@ -82,6 +88,7 @@ class ReportData:
     #: The condition that selected ``tickets`` (for reading their work logs and links).
     selected: ColumnElement[bool]
     _clocks: dict[tuple[str, datetime], SlaStatus] = field(default_factory=dict)
+    _resolution_clocks: dict[tuple[str, datetime, int], SlaStatus] = field(default_factory=dict)
 
     def selected_ids(self) -> Any:
         """A scalar subquery of the ids of :attr:`tickets` (for reading their other records)."""
@@ -90,6 +97,17 @@ class ReportData:
 
     def by_id(self) -> dict[str, TicketFacts]:
         return {t.ticket_id: t for t in self.tickets}
+
+    def clock_at_resolution(self, ticket: TicketFacts, resolution: Resolution) -> SlaStatus:
+        """The ticket's SLA clocks just after ``resolution``: its history up to and including
+        that change (a reopening at the same instant, listed after it, not yet applied)."""
+        key = (ticket.ticket_id, resolution.at, resolution.changes)
+        found = self._resolution_clocks.get(key)
+        if found is None:
+            facts = replace(ticket.sla, status_changes=ticket.sla.status_changes[: resolution.changes])
+            found = compute_ticket_sla(facts, self.config, min(resolution.at, self.now))
+            self._resolution_clocks[key] = found
+        return found
 
     def clock_at(self, ticket: TicketFacts, moment: datetime) -> SlaStatus:
         """The ticket's SLA clocks as they stood at ``moment`` (never later than now)."""

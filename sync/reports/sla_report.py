@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.reports.grouping import group_label
@@ -70,8 +70,8 @@ class Breach:
             "ticket_id": self.ticket_id,
             "number": self.number,
             "clock": self.clock,
-            "due_at": self.due_at.isoformat(),
-            "stopped_at": None if self.stopped_at is None else self.stopped_at.isoformat(),
+            "due_at": _utc_text(self.due_at),
+            "stopped_at": None if self.stopped_at is None else _utc_text(self.stopped_at),
             "priority": self.priority,
             "group": self.group,
         }
@@ -127,9 +127,10 @@ def sla_of(data: ReportData) -> SlaReport:
             breaches.append(
                 Breach(t.ticket_id, t.number, "first_response", fr.due_at, None, t.priority, group)
             )
-        resolved_at = t.last_resolution_in(start, end)
-        if resolved_at is not None:
-            res = data.clock_at(t, resolved_at).resolution
+        found = t.resolution_in(start, end)
+        if found is not None:
+            resolved_at = found.at
+            res = data.clock_at_resolution(t, found).resolution
             late = res.state is not SlaState.MET
             add("resolution", "breached" if late else "met", group, t.ticket_id)
             if late:
@@ -152,10 +153,15 @@ def sla_of(data: ReportData) -> SlaReport:
                 o: tuple(cells.get(f"{clock}:{o}{suffix}", ())) for o in ("met", "breached", "open_breached")
             }
             if request.by:
-                for outcome, found in ids.items():
-                    tickets[f"{clock}:{outcome}:{group}"] = found
+                for outcome, outcome_ids in ids.items():
+                    tickets[f"{clock}:{outcome}:{group}"] = outcome_ids
             rows.append(
                 SlaRow(clock, group, len(ids["met"]), len(ids["breached"]), len(ids["open_breached"]))
             )
     breaches.sort(key=lambda b: (b.clock, b.due_at, b.ticket_id))
     return SlaReport(request, tuple(rows), tuple(breaches), tickets)
+
+
+def _utc_text(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as every ``--json`` time (docs/cli-json.md)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

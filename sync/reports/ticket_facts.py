@@ -40,7 +40,7 @@ from sync.domain.ticket_status import TicketStatus
 from sync.reports.ticket_fields import channel_column
 from sync.services.sla_facts import TicketSlaFacts, facts_from_rows
 
-__all__ = ["ReportTables", "TicketFacts", "load_ticket_facts", "relevant_condition"]
+__all__ = ["ReportTables", "Resolution", "TicketFacts", "load_ticket_facts", "relevant_condition"]
 
 _STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 _OPEN_VALUES = sorted(s.value for s in TicketStatus if s not in _STOPPED)
@@ -66,6 +66,17 @@ class ReportTables:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """One resolution: its instant, how many status changes of the history it ends (so the
+    SLA clock can be run on the history up to and including it), and whether a reopening
+    came before it (earlier in the history, even at the same instant)."""
+
+    at: datetime
+    changes: int
+    after_reopen: bool
+
+
+@dataclass(frozen=True)
 class TicketFacts:
     ticket_id: str
     number: int | None
@@ -84,7 +95,7 @@ class TicketFacts:
     first_response_at: datetime | None
     #: (start, end or None) of each period the ticket was open (not resolved/closed).
     open_periods: tuple[tuple[datetime, datetime | None], ...]
-    resolutions: tuple[datetime, ...]
+    resolutions: tuple[Resolution, ...]
     reopens: tuple[datetime, ...]
     #: (at, author id) of each public agent reply, in time order.
     replies: tuple[tuple[datetime, str | None], ...]
@@ -99,10 +110,14 @@ class TicketFacts:
         """Was the ticket open (created, not resolved/closed) at ``moment``?"""
         return any(start <= moment and (end is None or moment < end) for start, end in self.open_periods)
 
-    def last_resolution_in(self, start: datetime, end: datetime) -> datetime | None:
+    def resolution_in(self, start: datetime, end: datetime) -> Resolution | None:
         """The latest resolution within [start, end), if any."""
-        found = [at for at in self.resolutions if start <= at < end]
+        found = [r for r in self.resolutions if start <= r.at < end]
         return found[-1] if found else None
+
+    def last_resolution_in(self, start: datetime, end: datetime) -> datetime | None:
+        found = self.resolution_in(start, end)
+        return None if found is None else found.at
 
     def replies_before(self, moment: datetime) -> int:
         return sum(1 for at, _author in self.replies if at <= moment)
@@ -276,19 +291,19 @@ def _build(
 
 def _status_periods(
     sla: TicketSlaFacts,
-) -> tuple[tuple[tuple[datetime, datetime | None], ...], tuple[datetime, ...], tuple[datetime, ...]]:
+) -> tuple[tuple[tuple[datetime, datetime | None], ...], tuple[Resolution, ...], tuple[datetime, ...]]:
     """Open periods, resolutions and reopens from the status history (clock's consistency rule)."""
     floor = sla.created_at
     stopped = sla.initial_status in _STOPPED
     periods: list[tuple[datetime, datetime | None]] = []
-    resolutions: list[datetime] = []
+    resolutions: list[Resolution] = []
     reopens: list[datetime] = []
     opened: datetime | None = None if stopped else floor
-    for at, status in sla.status_changes:
+    for index, (at, status) in enumerate(sla.status_changes):
         floor = max(floor, at)
         now_stopped = status in _STOPPED
         if now_stopped and not stopped:
-            resolutions.append(floor)
+            resolutions.append(Resolution(floor, index + 1, bool(reopens)))
             assert opened is not None
             periods.append((opened, floor))
             opened = None

@@ -25,7 +25,7 @@ from starlette.routing import Match
 
 from sync import protocol
 from sync.errors import OutpostError
-from sync.server import migration, routes_admin, routes_blobs, routes_session, routes_sync
+from sync.server import migration, routes_admin, routes_blobs, routes_reports, routes_session, routes_sync
 from sync.server.database import Database, open_database
 from sync.server.error_responses import DESCRIPTIONS
 from sync.server.errors import ApiError, from_core_error
@@ -46,7 +46,13 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db or open_database(settings.database_url, pool_size=settings.pool_size)
-    for router in (routes_session.router, routes_sync.router, routes_blobs.router, routes_admin.router):
+    for router in (
+        routes_session.router,
+        routes_sync.router,
+        routes_blobs.router,
+        routes_admin.router,
+        routes_reports.router,
+    ):
         app.include_router(router)
     app.add_api_route(
         "/healthz",

@@ -95,3 +95,13 @@ def test_buckets_follow_the_local_calendar_across_dst() -> None:
         ("2026-02", 1, 28),
         ("2026-03", 1, 2),
     ]
+
+
+def test_dashboard_is_the_four_reports_from_one_read(demo_replica: Replica) -> None:
+    weekly = reports.ReportRequest(MONTH.start, MONTH.end, interval="week", by="priority", tz=PARIS)
+    with demo_replica.read() as s:
+        board = reports.dashboard(s, weekly, now=DEMO_NOW).to_json()
+        assert board == {
+            name: reports.run_report(s, weekly, name, now=DEMO_NOW).to_json()
+            for name in ("summary", "volume", "backlog", "sla")
+        }

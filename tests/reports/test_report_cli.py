@@ -60,3 +60,17 @@ def test_bad_input_exits_2_with_a_reason(
         assert code == 0
     else:
         assert code == 2 and message in err
+
+
+def test_summary_json_fields_are_the_documented_ones(
+    demo_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli.test_cli_json_docs import documented_fields
+
+    capsys.readouterr()
+    assert run(["--data-dir", str(demo_dir), "report", "summary", *RANGE, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == documented_fields("ReportSummary")
+    assert set(doc["range"]) == documented_fields("ReportRange")
+    assert set(doc["previous"]) == documented_fields("ReportSummary") - {"report", "csat_note", "previous"}
+    assert set(doc["first_response_minutes"]["business"]) == {"count", "median", "p90", "mean"}
