@@ -4,6 +4,7 @@ missing data reads as words, bad filters are shown inline, stale ranges are drop
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -236,3 +237,27 @@ def test_an_export_that_cannot_be_written_says_so(qtbot: QtBot, make_view: MakeV
     assert "cards.csv" in box.text() and "another folder" in box.text()
     assert view.last_export is None
     box.close()
+
+
+def test_every_number_shown_has_as_many_distinct_tickets_behind_it(qtbot: QtBot, make_view: MakeView) -> None:
+    """What a click lists is as long as the number on screen: the value of a count card, the
+    count its basis line names for a median or rate card, a bar's value, an SLA part's count."""
+    view = make_view()
+    show_range(qtbot, view, DEMO_MONTH)
+    dashboard = view.dashboard
+    assert dashboard is not None
+    for figure in dashboard.cards:
+        if figure.ticket_ids is None:
+            assert figure.key == "csat"
+            continue
+        card = view.cards.cards[figure.key]
+        value = card.value.text()  # a count, else the basis line names what is listed
+        shown = value if re.fullmatch(r"[\d,]+", value) else card.basis.text()
+        number = int(re.search(r"\d[\d,]*", shown).group().replace(",", ""))  # type: ignore[union-attr]
+        assert number == len(set(figure.ticket_ids)) == len(figure.ticket_ids), figure.key
+    for chart in dashboard.bar_charts:
+        for bar in chart.bars:
+            assert bar.ticket_ids is not None
+            assert bar.value == len(set(bar.ticket_ids)) == len(bar.ticket_ids), (chart.key, bar.label)
+    for row in dashboard.sla.rows:
+        assert row.met == len(set(row.met_ids or ())) and row.breached == len(set(row.breached_ids or ()))
