@@ -144,10 +144,8 @@ class Dashboard:
                 ("target", "met", "breached"),
                 tuple((r.label, r.met, r.breached) for r in self.sla.rows),
             )
-        chart = self.bar_chart(key)
-        return CsvTable(
-            (chart.title, chart.value_label), tuple((b.label, _plain(b.value)) for b in chart.bars)
-        )
+        bars = self.bar_chart(key)
+        return CsvTable((bars.title, bars.value_label), tuple((b.label, _plain(b.value)) for b in bars.bars))
 
     def csv_keys(self) -> tuple[tuple[str, str], ...]:
         """(key, title) of every part that exports as CSV."""

@@ -23,8 +23,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QDateTime, QMargins, QPointF, Qt, QTime, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from desktop.reports.dashboard_data import BarChartData, LineChartData, SlaChartData
 from desktop.theme import is_dark
@@ -144,6 +144,8 @@ class GroupBarChart(_ChartBase):
         for bar in bars:
             bar_set.append(bar.value)
         bar_set.clicked.connect(lambda i: self.bar_clicked.emit(self.key, self.bar_count - 1 - i))
+        names = [f"{b.label}: {b.value:,.0f} {data.value_label.lower()}" for b in bars]
+        bar_set.hovered.connect(lambda on, i: _tip(on, f"{names[i]} — click to list these tickets"))
         self.bar_set = bar_set
         series = QHorizontalBarSeries()
         series.append(bar_set)
@@ -166,7 +168,6 @@ class GroupBarChart(_ChartBase):
         series.attachAxis(axis_x)
         chart.legend().setVisible(False)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Click a bar to list its tickets")
 
     def bar_center(self, index: int) -> QPointF:
         """Where bar ``index`` (top bar first) is drawn, in view coordinates (tests click there)."""
@@ -200,6 +201,8 @@ class SlaChart(_ChartBase):
             for row in rows:
                 bar_set.append(row.met if part == "met" else row.breached)
             bar_set.clicked.connect(lambda i, p=part: self.segment_clicked.emit(self.row_count - 1 - i, p))
+            counts = [f"{r.label}: {r.met if part == 'met' else r.breached:,} {name.lower()}" for r in rows]
+            bar_set.hovered.connect(lambda on, i, c=counts: _tip(on, f"{c[i]} — click to list these tickets"))
             series.append(bar_set)
             self.sets[part] = bar_set
         series.setBarWidth(0.6)
@@ -221,7 +224,6 @@ class SlaChart(_ChartBase):
         chart.legend().setVisible(True)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Click a part to list its tickets")
 
     def segment_center(self, row: int, part: str) -> QPointF:
         """Where the ``part`` of target ``row`` (top first) is drawn, in view coordinates."""
@@ -230,6 +232,14 @@ class SlaChart(_ChartBase):
         x = met / 2 if part == "met" else met + self.sets["breached"].at(i) / 2
         point = self.chart().mapToPosition(QPointF(x, i))
         return self.mapFromScene(self.chart().mapToScene(point)).toPointF()
+
+
+def _tip(shown: bool, text: str) -> None:
+    """A bar's tooltip while the pointer is over it."""
+    if shown:
+        QToolTip.showText(QCursor.pos(), text)
+    else:
+        QToolTip.hideText()
 
 
 def _short(label: str, limit: int = 22) -> str:

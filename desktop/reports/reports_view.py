@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -84,6 +85,7 @@ class ReportsView(QWidget):
         self._closed = False
         self._started = False
         self.file_dialog: QFileDialog | None = None
+        self.error_box: QMessageBox | None = None
         self.last_export: Path | None = None
 
         self.title = QLabel("Reports", self)
@@ -147,18 +149,18 @@ class ReportsView(QWidget):
         body_layout.setSpacing(10)
         body_layout.addWidget(self.cards)
         body_layout.addLayout(charts, 1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.range_bar)
         layout.addWidget(self.error)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.range_bar.request_changed.connect(self.recompute)
         self.cards.drill_requested.connect(self._card_drill)
@@ -178,6 +180,15 @@ class ReportsView(QWidget):
         """Stop computing (the window is closing)."""
         self._closed = True
         self._after_changes.cancel()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch: the charts take the new chart theme and the cards their colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for chart in (self.volume_chart, self.backlog_chart, self.sla_chart, *self.bar_charts.values()):
+                chart.apply_theme()
+            if self.dashboard is not None:
+                self.show_dashboard(self.dashboard)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -306,7 +317,10 @@ class ReportsView(QWidget):
         if dashboard is None:
             return
         for key, title in dashboard.csv_keys():
-            self.csv_menu.addAction(f"{title}…", lambda k=key: self.export_csv(k))
+            self.csv_menu.addAction(f"{title}…", self._csv_exporter(key))
+
+    def _csv_exporter(self, key: str) -> Callable[[], None]:
+        return lambda: self.export_csv(key)
 
     def _ask_path(self, caption: str, name: str, pattern: str, write: Callable[[Path], None]) -> None:
         dialog = QFileDialog(self, caption, str(Path.home() / name), pattern)
@@ -325,8 +339,7 @@ class ReportsView(QWidget):
             name = f"outpost-{key}-{dashboard.range.file_stem()}.csv"
             self._ask_path("Export CSV", name, "CSV files (*.csv)", lambda p: self.export_csv(key, p))
             return
-        write_csv(path, dashboard.csv_table(key))
-        self._exported(path)
+        self._write(path, lambda: write_csv(path, dashboard.csv_table(key)))
 
     def export_pdf(self, path: Path | None = None) -> None:
         """Write the whole dashboard (figures and charts) as a PDF to ``path``, or ask where."""
@@ -337,9 +350,24 @@ class ReportsView(QWidget):
             name = f"outpost-report-{dashboard.range.file_stem()}.pdf"
             self._ask_path("Export PDF report", name, "PDF files (*.pdf)", lambda p: self.export_pdf(p))
             return
-        write_dashboard_pdf(path, dashboard)
-        self._exported(path)
+        self._write(path, lambda: write_dashboard_pdf(path, dashboard))
 
-    def _exported(self, path: Path) -> None:
+    def _write(self, path: Path, write: Callable[[], None]) -> None:
+        """Run an export; a file that cannot be written is a message, not a crash."""
+        try:
+            write()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Export failed",
+                f"Could not save {path.name}: {reason}.\nChoose another folder or name and export again.",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.error_box = box
+            box.open()
+            return
         self.last_export = path
         self.status.setText(f"saved {path.name}")

@@ -4,10 +4,11 @@ missing data reads as words, bad filters are shown inline, stale ranges are drop
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from desktop_reports.conftest import DEMO_MONTH, TODAY, WAIT_MS, ZONE, pinned_loader
@@ -26,6 +27,7 @@ from desktop.reports.report_range import ReportRange, preset_range
 from desktop.reports.summary_cards import CARD_LABELS
 from sync.replica.replica import Replica
 from sync.reports import ReportRequest, backlog, sla, summary, volume
+from sync.services.ticket_service import NewTicket
 
 MakeView = Callable[..., ReportsView]
 
@@ -209,3 +211,53 @@ def test_pdf_export_writes_a_report_with_the_headline_figures(
     for title in ("Created and resolved per day", "Created by queue", "SLA met vs breached"):
         assert title in text, title  # the charts are drawn in, their text kept as text
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_write_recomputes_the_dashboard_once_the_notices_pause(
+    qtbot: QtBot, make_view: MakeView, demo_ctx: AppContext
+) -> None:
+    view = make_view()
+    today = date.today()  # the new ticket is created now, on the replica's real clock
+    show_range(qtbot, view, ReportRange(today - timedelta(days=6), today + timedelta(days=1)))
+    before = int(card_text(view, "created"))
+    queue = demo_ctx.directory.queues()[0].id
+    tickets = demo_ctx.tickets
+    with qtbot.waitSignal(view.computed, timeout=WAIT_MS):
+        demo_ctx.write(
+            lambda: tickets.create_ticket(NewTicket(subject="Badge reader dead at gate 2", queue_id=queue))
+        )
+    assert card_text(view, "created") == f"{before + 1:,}"
+
+
+def test_an_export_that_cannot_be_written_says_so(qtbot: QtBot, make_view: MakeView, tmp_path: Path) -> None:
+    view = make_view()
+    view.export_csv("cards", tmp_path / "no-such-folder" / "cards.csv")
+    box = view.error_box
+    assert box is not None and box.isVisible()
+    assert "cards.csv" in box.text() and "another folder" in box.text()
+    assert view.last_export is None
+    box.close()
+
+
+def test_every_number_shown_has_as_many_distinct_tickets_behind_it(qtbot: QtBot, make_view: MakeView) -> None:
+    """What a click lists is as long as the number on screen: the value of a count card, the
+    count its basis line names for a median or rate card, a bar's value, an SLA part's count."""
+    view = make_view()
+    show_range(qtbot, view, DEMO_MONTH)
+    dashboard = view.dashboard
+    assert dashboard is not None
+    for figure in dashboard.cards:
+        if figure.ticket_ids is None:
+            assert figure.key == "csat"
+            continue
+        card = view.cards.cards[figure.key]
+        value = card.value.text()  # a count, else the basis line names what is listed
+        shown = value if re.fullmatch(r"[\d,]+", value) else card.basis.text()
+        number = int(re.search(r"\d[\d,]*", shown).group().replace(",", ""))  # type: ignore[union-attr]
+        assert number == len(set(figure.ticket_ids)) == len(figure.ticket_ids), figure.key
+    for chart in dashboard.bar_charts:
+        for bar in chart.bars:
+            assert bar.ticket_ids is not None
+            assert bar.value == len(set(bar.ticket_ids)) == len(bar.ticket_ids), (chart.key, bar.label)
+    for row in dashboard.sla.rows:
+        assert row.met == len(set(row.met_ids or ())) and row.breached == len(set(row.breached_ids or ()))
