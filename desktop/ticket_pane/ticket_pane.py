@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.assets.ticket_assets_panel import TicketAssetsPanel
 from desktop.automation.pane_automation import PaneAutomation
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
@@ -67,6 +68,8 @@ WIDE_LAYOUT_MIN_WIDTH = 900
 
 class TicketPane(QWidget):
     ticket_opened = Signal(str)
+    asset_page_requested = Signal(str)  # an asset id, from the Assets tab
+    location_page_requested = Signal(str)  # a location id, from the Assets tab
     article_link_activated = Signal(str)
     article_created = Signal(str)
 
@@ -102,12 +105,17 @@ class TicketPane(QWidget):
         self.suggestions.insert_link_requested.connect(self._insert_article_link)
         self.suggestions.counted.connect(self._suggestions_counted)
         self.activity = ActivityPanel()
+        self.assets_panel = TicketAssetsPanel(ctx)
+        self.assets_panel.asset_requested.connect(self.asset_page_requested)
+        self.assets_panel.location_requested.connect(self.location_page_requested)
+        self.assets_panel.counted.connect(self._assets_counted)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("ticketTabs")
         for widget, title in (
             (self.work_log, "Work log"),
             (self.attachments, "Attachments"),
             (self.links, "Links"),
+            (self.assets_panel, "Assets"),
             (self.suggestions, "Suggestions"),
             (self.activity, "History"),
         ):
@@ -205,6 +213,9 @@ class TicketPane(QWidget):
         dialog.open()
         return dialog
 
+    def _assets_counted(self, n: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.assets_panel), f"Assets ({n})" if n else "Assets")
+
     # -- loading ---------------------------------------------------------------------
     def _loaded(self, load: int, data: TicketPaneData) -> None:
         if load != self._loads or data.detail.id != self._ticket_id:
@@ -218,6 +229,8 @@ class TicketPane(QWidget):
         self.work_log.set_detail(d)
         self.attachments.set_detail(d)
         self.links.set_detail(d)
+        if self.assets_panel.ticket_id != d.id:
+            self.assets_panel.set_ticket(d.id)
         self.suggestions.set_ticket(d.id)
         self.automation.show_detail(d)
         self.activity.set_data(data)
