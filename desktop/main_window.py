@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from desktop.app_context import AppContext
+from desktop.assets.window_assets import ASSET_ACTIONS, WindowAssets
 from desktop.automation.window_automation import AUTOMATION_ACTIONS, WindowAutomation
 from desktop.command_palette import CommandPalette, PaletteEntry
 from desktop.crash_log import write_crash_log
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.search_indexing.progress.connect(self._index_progress)
         self.sync_ui = WindowSync(self)
         self.automation = WindowAutomation(ctx, self, self.status)  # macros, rules, breach notices
+        self.assets_ui = WindowAssets(ctx, self)  # asset and location pages, Today
 
     # -- building ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
         ]
         actions = [
             PaletteEntry("action", a, title, shortcut)
-            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS)
+            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS, *ASSET_ACTIONS)
         ]
         self.palette_dialog.set_fixed_entries(actions + views)
         label = self.sidebar.model.label_of(self.sidebar.current_key or "")
@@ -393,7 +395,11 @@ class MainWindow(QMainWindow):
         self.sidebar.ask_to_save(query)
 
     def run_action(self, action_id: str) -> None:
-        if self.sync_ui.run_action(action_id) or self.automation.run_action(action_id):
+        if (
+            self.sync_ui.run_action(action_id)
+            or self.automation.run_action(action_id)
+            or self.assets_ui.run_action(action_id)
+        ):
             return
         if action_id == "new_ticket":
             self.new_ticket()

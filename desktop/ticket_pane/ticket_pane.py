@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.assets.ticket_assets_panel import TicketAssetsPanel
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
@@ -76,6 +77,8 @@ _CHECKLIST = "Checklist"
 
 class TicketPane(QWidget):
     ticket_opened = Signal(str)
+    asset_page_requested = Signal(str)  # an asset id, from the Assets tab
+    location_page_requested = Signal(str)  # a location id, from the Assets tab
     article_link_activated = Signal(str)
     article_created = Signal(str)
 
@@ -117,12 +120,17 @@ class TicketPane(QWidget):
         self.macros.set_ticket(None)
         self.checklist = ChecklistPanel(ctx)
         self.checklist.counts_changed.connect(self._checklist_counted)
+        self.assets_panel = TicketAssetsPanel(ctx)
+        self.assets_panel.asset_requested.connect(self.asset_page_requested)
+        self.assets_panel.location_requested.connect(self.location_page_requested)
+        self.assets_panel.counted.connect(self._assets_counted)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("ticketTabs")
         for widget, title in (
             (self.work_log, "Work log"),
             (self.attachments, "Attachments"),
             (self.links, "Links"),
+            (self.assets_panel, "Assets"),
             (self.suggestions, "Suggestions"),
             (self.activity, "History"),
             (self.checklist, _CHECKLIST),
@@ -222,6 +230,9 @@ class TicketPane(QWidget):
         dialog.open()
         return dialog
 
+    def _assets_counted(self, n: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.assets_panel), f"Assets ({n})" if n else "Assets")
+
     # -- loading ---------------------------------------------------------------------
     def _loaded(self, load: int, data: TicketPaneData) -> None:
         if load != self._loads or data.detail.id != self._ticket_id:
@@ -236,6 +247,8 @@ class TicketPane(QWidget):
         self.work_log.set_detail(d)
         self.attachments.set_detail(d)
         self.links.set_detail(d)
+        if self.assets_panel.ticket_id != d.id:
+            self.assets_panel.set_ticket(d.id)
         self.suggestions.set_ticket(d.id)
         self.sla.set_detail(d)
         self.macros.set_ticket(d.id, allowed=open_)

@@ -52,12 +52,14 @@ __all__ = [
     "ActivityRecord",
     "ArticleRecord",
     "ArticleRevisionRecord",
+    "AssetRecord",
     "AttachmentRecord",
     "ChangesRequest",
     "ChangesResponse",
     "CommentRecord",
     "ErrorBody",
     "FieldConflict",
+    "LocationRecord",
     "MutationIn",
     "MutationOutcome",
     "Op",
@@ -75,7 +77,9 @@ __all__ = [
     "ServerInfo",
     "SignInRequest",
     "SignInResponse",
+    "TicketAssetRecord",
     "TicketLinkRecord",
+    "TicketLocationRecord",
     "TicketRecord",
     "UploadStatus",
     "UserInfo",
@@ -205,6 +209,8 @@ class UserInfo(_Response):
     role: Literal["agent", "knowledge_manager", "manager", "admin"]
     knowledge_manager: bool
     queue_ids: list[str]
+    #: May create and edit assets and locations (managers, admins, agents an admin flagged).
+    asset_manager: bool = False
 
 
 class SignInResponse(_Response):
@@ -461,6 +467,52 @@ class ArticleRevisionRecord(_Record):
     base_revision: int | None
 
 
+class LocationRecord(_Record):
+    """A place; ``parent_id`` the place it is in (None: a top-level site)."""
+
+    parent_id: str | None
+    name: str
+    kind: str
+    address: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssetRecord(_Record):
+    """``purchase_date``/``warranty_end``: ``YYYY-MM-DD`` or None."""
+
+    tag: str
+    name: str
+    type: str
+    manufacturer: str
+    model: str
+    serial: str
+    status: str
+    location_id: str | None
+    assigned_to_id: str | None
+    purchase_date: str | None
+    warranty_end: str | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketAssetRecord(_Record):
+    ticket_id: str
+    asset_id: str
+    created_at: datetime
+
+
+class TicketLocationRecord(_Record):
+    """``location_id`` None with a ``location_name``: the place was deleted; the name stays."""
+
+    ticket_id: str
+    location_id: str | None
+    location_name: str
+    updated_at: datetime
+
+
 class PullRecords(_Response):
     """Changed records of one page, by type. Apply in this field order (parents first)."""
 
@@ -475,6 +527,10 @@ class PullRecords(_Response):
     activity: list[ActivityRecord] = Field(default_factory=list)
     articles: list[ArticleRecord] = Field(default_factory=list)
     article_revisions: list[ArticleRevisionRecord] = Field(default_factory=list)
+    locations: list[LocationRecord] = Field(default_factory=list)
+    assets: list[AssetRecord] = Field(default_factory=list)
+    ticket_assets: list[TicketAssetRecord] = Field(default_factory=list)
+    ticket_locations: list[TicketLocationRecord] = Field(default_factory=list)
 
 
 class RecordRef(_Response):

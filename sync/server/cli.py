@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["agent", "manager", "admin", "knowledge_manager"])
     add.add_argument("--knowledge-manager", action="store_true", help="may curate knowledge articles")
+    add.add_argument("--asset-manager", action="store_true", help="may create and edit assets and locations")
     add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     add.add_argument("--queues", default="", help="comma-separated queue names")
     add.add_argument("--full-name", default=None)
@@ -157,6 +158,7 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
             name=args.full_name,
             knowledge_manager=args.knowledge_manager,
             email=args.email,
+            asset_manager=args.asset_manager,
         )
         print(f"Added {args.role} {args.name.lower()}" + (f" to {', '.join(queues)}." if queues else "."))
     elif args.command == "user" and args.action == "disable":

@@ -63,6 +63,7 @@ class Person(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(32), default="requester")
     knowledge_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    asset_manager: Mapped[bool] = mapped_column(Boolean, default=False)  # may edit assets/locations
     tier: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
