@@ -278,6 +278,10 @@ def period(tickets: list[History], sla: Sla, start: datetime, end: datetime) -> 
         "first_contact_resolution_rate": pct(len(fcr), n),
         "csat": None,
         "_resolved_at": {h.id: r for h, r in resolved.values()},
+        "_sla_counts": {
+            "first_response": (len(fr_met), len(fr_stopped) - len(fr_met)),
+            "resolution": (len(res_met), n - len(res_met)),
+        },
     }
 
 

@@ -71,6 +71,9 @@ def check(
     ]
     assert [(r["bucket"], r["open"]) for r in backlog["rows"]] == [(d["bucket"], d["open"]) for d in days]
     assert set(summary.tickets["resolved"]) == set(expected["_resolved_at"])
+    with replica.read() as s:
+        sla_rows = reports.sla(s, request, now=now).to_json()["rows"]
+    assert {r["clock"]: (r["met"], r["breached"]) for r in sla_rows} == expected["_sla_counts"]
 
 
 @pytest.mark.parametrize(
