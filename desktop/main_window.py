@@ -315,6 +315,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.tickets.model.refresh()
         self.sidebar.reload()
+        if self.stack.currentWidget() is self.reports and hasattr(self.reports, "recompute"):
+            self.reports.recompute()  # the dashboard on screen
 
     def open_ticket(self, ticket_id: str) -> None:
         """Show a ticket in the pane; select it in the list if the list holds it."""
