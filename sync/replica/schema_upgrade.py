@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -154,11 +154,24 @@ def _upgrade_to_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- schema 5: how a request arrived --------------------------------------------------------
+# ``tickets.channel`` (phone, walk_in, email, portal, agent). Tickets from before it get
+# ``phone``, the desk's usual way in (the column's default, as in a new file's model).
+_CHANNEL_V5 = ("ALTER TABLE tickets ADD COLUMN channel VARCHAR(16) DEFAULT 'phone' NOT NULL",)
+
+
+def _upgrade_add_ticket_channel(conn: sqlite3.Connection) -> None:
+    """Add ``tickets.channel``; every existing ticket (and its unsynced create) reads ``phone``."""
+    for statement in _CHANNEL_V5:
+        conn.execute(statement)
+
+
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
 UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
     3: create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
     4: _upgrade_to_4,
+    5: _upgrade_add_ticket_channel,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

@@ -29,6 +29,7 @@ ignored (`zurich` finds *Zürich*).
 | `priority:1`, `priority:p2`, `priority:<=2` | by priority; 1 is critical, 4 is low |
 | `tag:hvac`, `category:printers` | by tag or category |
 | `type:incident` | `incident`, `service_request` or `question` |
+| `channel:email`, `channel:phone,walk_in` | how it came in: `phone`, `walk_in`, `email`, `portal`, `agent` |
 | `#123`, `number:123` | the ticket with this number |
 | `kind:article`, `kind:ticket` | only articles or only tickets |
 
