@@ -120,6 +120,7 @@ class Ticket(Base):
     due_at: Mapped[datetime | None]  # earliest pending SLA deadline, for sorting
     sla_state: Mapped[str] = mapped_column(String(16), default="")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = ticket_column("channel")  # last: schema 5 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status_updated", "queue_id", "status", "updated_at"),

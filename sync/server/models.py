@@ -110,6 +110,7 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None] = ticket_column("first_response_at")
     resolved_at: Mapped[datetime | None] = ticket_column("resolved_at")
     closed_at: Mapped[datetime | None] = ticket_column("closed_at")
+    channel: Mapped[str] = ticket_column("channel")  # last: revision 0007 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status", "queue_id", "status"),
