@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from mail.mail_support import load
 
 from sync.mail.automatic_mail import MailKind
 from sync.mail.message_parse import UnreadableMail, content_hash, parse_mail
-
-CORPUS = Path(__file__).parent / "corpus"
-
-
-def load(name: str) -> bytes:
-    return (CORPUS / name).read_bytes()
 
 
 def test_outlook_reply_windows_1252_quoted_history_collapsed() -> None:
