@@ -43,6 +43,7 @@ class ImapMailbox:
         self._password = password
         self._timeout = timeout
         self._imap: imaplib.IMAP4 | None = None
+        self._caps: frozenset[str] = frozenset()
 
     def __enter__(self) -> ImapMailbox:
         self.open()
@@ -71,6 +72,10 @@ class ImapMailbox:
                 if ep.starttls:
                     self._imap.starttls(ssl_context=ep.ssl_context())
             self._imap.login(self._username, self._password)
+            # Servers announce more after sign-in (MOVE, UIDPLUS); imaplib keeps the greeting's list.
+            data = _check(self._imap.capability(), "asking for capabilities")
+            first = data[0] if data and isinstance(data[0], bytes) else b""
+            self._caps = frozenset(first.decode("ascii", "replace").upper().split())
         except imaplib.IMAP4.error as exc:
             self.close()
             raise ImapError(f"cannot sign in to {ep.host}:{ep.port} as {self._username} ({exc})") from None
@@ -103,7 +108,7 @@ class ImapMailbox:
         """Flag (``flag``) or move (``move:FOLDER``) a filed message."""
         if processed.startswith("move:"):
             folder = _quote(processed[5:])
-            caps = self.imap.capabilities
+            caps = self._caps
             if "MOVE" in caps:
                 _check(self.imap.uid("MOVE", str(uid), folder), f"moving message {uid}")
                 return

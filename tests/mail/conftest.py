@@ -41,3 +41,6 @@ def any_mail_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Data
     else:
         url = request.getfixturevalue("postgres_db_url")
     yield from _migrated(url)
+
+
+from support.dovecot_server import dovecot_server  # noqa: E402, F401  (the session's Dovecot)
