@@ -99,7 +99,13 @@ def compose(out: Outgoing, template: MailTemplate | None = None) -> EmailMessage
     if out.kind in AUTOMATIC_KINDS:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-    msg.set_content(Template(tpl.text).safe_substitute(values))
+    text = Template(tpl.text).safe_substitute(values)
+    # Quoted-printable keeps the message 7-bit: any relay accepts it, 8BITMIME or not.
+    msg.set_content(text, cte="quoted-printable")
     escaped = {k: html.escape(v) for k, v in values.items()}
-    msg.add_alternative(Template(tpl.html).safe_substitute(escaped), subtype="html")
+    if tpl.html:
+        html_body = Template(tpl.html).safe_substitute(escaped)
+    else:  # a template without HTML: the text, escaped, keeping its lines
+        html_body = f'<div style="white-space: pre-wrap">{html.escape(text)}</div>'
+    msg.add_alternative(html_body, subtype="html", cte="quoted-printable")
     return msg

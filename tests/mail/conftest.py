@@ -44,3 +44,4 @@ def any_mail_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Data
 
 
 from support.dovecot_server import dovecot_server  # noqa: E402, F401  (the session's Dovecot)
+from support.smtp_receiver import smtp_receiver  # noqa: E402, F401  (an in-process SMTP server)

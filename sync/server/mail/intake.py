@@ -239,7 +239,9 @@ def _file(
         target = s.get(Ticket, ticket_id)
         assert target is not None
         target.number = number
+    row.outcome, row.ticket_id = outcome, ticket.id  # the thread the acknowledgement refers to
     if outcome == "ticketed" and mail.verdict.acknowledge:
+        s.flush()
         _queue_acknowledgement(s, ticket, mail, queue_id, now)
     return IntakeResult(outcome, mail.verdict.reason, ticket.id, ticket.number)
 

@@ -10,6 +10,8 @@
                                [--username U] [--password-stdin | --password-from env:NAME|file:PATH]
                                [--processed flag|move:FOLDER]
     outpost-server mailbox list | test ADDRESS | disable ADDRESS
+    outpost-server mailbox template --queue Q --kind ack|reply|resolved --subject S
+                                    --text-file F [--html-file F]
 
 ``mail deliver`` exits 0 whenever the message was taken care of (filed, ignored, recognised
 as a duplicate or quarantined): an MTA must not bounce or retry it. It exits 1 only when
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -61,6 +64,12 @@ def add_mail_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], 
     test.add_argument("address")
     disable = command("disable", "Stop fetching and sending for a mailbox.", box)
     disable.add_argument("address")
+    tpl = command("template", "Set a queue's wording of a mail (${name} placeholders).", box)
+    tpl.add_argument("--queue", required=True)
+    tpl.add_argument("--kind", required=True, choices=["ack", "reply", "resolved"])
+    tpl.add_argument("--subject", required=True)
+    tpl.add_argument("--text-file", type=Path, required=True)
+    tpl.add_argument("--html-file", type=Path)
 
 
 def run_mail_command(args: argparse.Namespace, db: Database, read_password: Callable[[bool], str]) -> int:
@@ -93,6 +102,16 @@ def run_mail_command(args: argparse.Namespace, db: Database, read_password: Call
     elif args.action == "test":
         for line in mailbox_service.check_mailbox(db, args.address):
             print(line)
+    elif args.action == "template":
+        mailbox_service.set_template(
+            db,
+            args.queue,
+            args.kind,
+            subject=args.subject,
+            text=args.text_file.read_text(encoding="utf-8"),
+            html=args.html_file.read_text(encoding="utf-8") if args.html_file else "",
+        )
+        print(f"The {args.kind} mail of {args.queue} now uses this template.")
     elif args.action == "disable":
         mailbox_service.disable_mailbox(db, args.address)
         print(f"Mailbox {args.address.strip().lower()} is disabled.")

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from sync.domain.names import find_same_name
 from sync.ids import new_id
+from sync.mail.compose import DEFAULT_TEMPLATES
 from sync.mail.imap_session import ImapMailbox
 from sync.mail.mail_url import parse_mail_url
 from sync.server.database import Database
 from sync.server.errors import BadRequest, Conflict, NotFound
-from sync.server.mail.mail_models import Mailbox
+from sync.server.mail.mail_models import Mailbox, MailTemplateRow
 from sync.server.mail.mail_secrets import resolve_password, seal_secret
 from sync.server.models import Queue
 
@@ -29,6 +30,7 @@ __all__ = [
     "list_mailboxes",
     "mailbox_password",
     "queue_id_by_name",
+    "set_template",
 ]
 
 
@@ -155,3 +157,19 @@ def check_mailbox(db: Database, address: str) -> list[str]:
         endpoint = parse_mail_url(row.smtp_url, "smtp")
         lines.append(f"SMTP {endpoint.host}:{endpoint.port}: signed in")
     return lines
+
+
+def set_template(db: Database, queue: str, kind: str, *, subject: str, text: str, html: str) -> None:
+    """Give a queue its own wording of ``ack``, ``reply`` or ``resolved`` mail (``${name}``
+    placeholders as in :mod:`sync.mail.compose`)."""
+    if kind not in DEFAULT_TEMPLATES:
+        raise BadRequest(f"A template is one of {', '.join(sorted(DEFAULT_TEMPLATES))}, not {kind!r}.")
+    if not subject.strip() or not text.strip():
+        raise BadRequest("A template needs a subject and a plain-text body.")
+    queue_id = queue_id_by_name(db, queue)
+    with db.write_session() as s:
+        row = s.get(MailTemplateRow, (queue_id, kind), with_for_update=True)
+        if row is None:
+            row = MailTemplateRow(queue_id=queue_id, kind=kind)
+            s.add(row)
+        row.subject, row.text, row.html = subject.strip()[:300], text, html or ""

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import policy
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -125,7 +126,8 @@ def _enqueue(
         references=tuple(thread),
         date=now,
     )
-    raw = compose(out, _template(s, ticket.queue_id, kind)).as_bytes()
+    # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
+    raw = compose(out, _template(s, ticket.queue_id, kind)).as_bytes(policy=policy.SMTP)
     try:
         with s.begin_nested():
             s.add(
