@@ -73,3 +73,17 @@ def test_mailbox_admin_and_mta_delivery(
     assert main(["mailbox", "disable", "it-help@desk.example.com"]) == 0
     assert main(["mailbox", "list"]) == 0
     assert "\tdisabled\t" in capsys.readouterr().out
+
+
+def test_the_mail_key_in_an_existing_shared_folder_leaves_the_folder_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.server.mail.mail_secrets import KEY_ENV, open_secret, seal_secret
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    monkeypatch.setenv(KEY_ENV, str(shared / "mail.key"))
+    assert open_secret(seal_secret("pw")) == "pw"
+    assert oct(shared.stat().st_mode & 0o7777) == "0o1777"
+    assert oct((shared / "mail.key").stat().st_mode & 0o777) == "0o600"

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-__all__ = ["DovecotServer", "dovecot_server"]
+__all__ = ["PASSWORD", "DovecotServer", "dovecot_server", "start_dovecot", "stop_dovecot"]
 
 PASSWORD = "imap-test-password"
 
@@ -174,7 +174,8 @@ service imap-login {{
 """
 
 
-def _start(root: Path) -> DovecotServer:
+def start_dovecot(root: Path) -> DovecotServer:
+    """Start Dovecot in ``root`` (an empty directory others can traverse); see the module docstring."""
     for sub in ("run", "state", "log", "mail"):
         (root / sub).mkdir()
     shutil.chown(root / "mail", "dovecot", "dovecot")
@@ -205,7 +206,7 @@ def _start(root: Path) -> DovecotServer:
     raise RuntimeError(f"Dovecot did not start; its log says:\n{log[-2000:]}")
 
 
-def _stop(root: Path) -> None:
+def stop_dovecot(root: Path) -> None:
     pid_file = root / "run" / "master.pid"
     if not pid_file.exists():
         return
@@ -229,8 +230,8 @@ def dovecot_server() -> Iterator[DovecotServer]:
     root = Path(tempfile.mkdtemp(prefix="outpost-dovecot-"))
     root.chmod(0o755)  # the dovecot user must reach its mail below
     try:
-        server = _start(root)
+        server = start_dovecot(root)
         yield server
     finally:
-        _stop(root)
+        stop_dovecot(root)
         shutil.rmtree(root, ignore_errors=True)

@@ -377,7 +377,7 @@ def _queue_acknowledgement(
 ) -> None:
     from sync.server.mail.outbox import queue_notice
 
-    queue_notice(s, ticket, "ack", now, in_reply_to=mail.message_id)
+    queue_notice(s, ticket, "ack", now)
 
 
 def _clean(text: str) -> str:

@@ -46,7 +46,8 @@ def _key(create: bool) -> Fernet:
             raise MailSecretError(
                 f"the mail key file {path} is missing; stored mailbox passwords cannot be read"
             )
-        make_private_dir(path.parent, log)
+        if not path.parent.exists():  # an existing folder (even /tmp) is never re-moded
+            make_private_dir(path.parent, log)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(Fernet.generate_key())

@@ -5,8 +5,10 @@ Queuing
     (agents' public replies on mail tickets, however late they were synced) add one row per
     ``dedup_key`` (``ack:<ticket>``, ``reply:<comment>``, ``resolved:<ticket>:<time>``),
     unique in the database: queuing twice, or from two processes, adds one row. The
-    message is composed when queued, with its own Message-ID, so every retry sends the
-    very same message. Internal notes are never queued: only ``reply`` comments by agents.
+    Message-ID is fixed when queued; the message is composed (threaded to the mail before
+    it) at its first attempt and stored, so every retry sends the very same bytes, and
+    queuing inside intake's transaction stays cheap. Internal notes are never queued: only
+    ``reply`` comments by agents.
 
 Sending (:func:`send_due`)
     A due row is *claimed* first (attempts + 1, next attempt pushed past a lease) in its own
@@ -67,7 +69,7 @@ class SendReport:
     failed: int
 
 
-def _thread(s: Session, ticket_id: str) -> list[str]:
+def _thread_times(s: Session, ticket_id: str) -> list[tuple[datetime, str]]:
     inbound = s.execute(
         select(MailMessage.received_at, MailMessage.message_id).where(
             MailMessage.ticket_id == ticket_id, MailMessage.message_id != ""
@@ -76,7 +78,7 @@ def _thread(s: Session, ticket_id: str) -> list[str]:
     outbound = s.execute(
         select(MailOutbox.created_at, MailOutbox.message_id).where(MailOutbox.ticket_id == ticket_id)
     ).all()
-    return [m for _t, m in sorted([*inbound, *outbound], key=lambda r: r[0])]
+    return sorted([(t, m) for t, m in [*inbound, *outbound]], key=lambda r: r[0])
 
 
 def _template(s: Session, queue_id: str, kind: str) -> MailTemplate:
@@ -86,10 +88,8 @@ def _template(s: Session, queue_id: str, kind: str) -> MailTemplate:
     return MailTemplate(subject=row.subject, text=row.text, html=row.html)
 
 
-def _enqueue(
-    s: Session, ticket: Ticket, kind: str, dedup_key: str, now: datetime, *, body: str = "",
-    agent_name: str = "", in_reply_to: str = "",
-) -> bool:  # fmt: skip
+def _enqueue(s: Session, ticket: Ticket, kind: str, dedup_key: str, now: datetime) -> bool:
+    """Record one mail to send (its Message-ID fixed now; composed when first sent)."""
     if s.execute(select(MailOutbox.id).where(MailOutbox.dedup_key == dedup_key)).first():
         return False
     mailbox = s.execute(
@@ -98,36 +98,7 @@ def _enqueue(
     requester = s.get(Person, ticket.requester_id) if ticket.requester_id else None
     if mailbox is None or requester is None or "@" not in requester.email or ticket.number is None:
         return False
-    queue = s.get(Queue, ticket.queue_id)
-    thread = _thread(s, ticket.id)
-    inbound = s.execute(
-        select(MailMessage.message_id)
-        .where(MailMessage.ticket_id == ticket.id, MailMessage.message_id != "")
-        .order_by(MailMessage.received_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
     message_id = new_message_id(mailbox.address, ticket.number)
-    out = Outgoing(
-        kind=kind,
-        from_name=queue.name if queue else "",
-        from_address=mailbox.address,
-        to_name=requester.name,
-        to_address=requester.email,
-        ticket_number=ticket.number,
-        subject=ticket.subject,
-        values={
-            "requester_name": requester.name,
-            "queue_name": queue.name if queue else "",
-            "body": body,
-            "agent_name": agent_name,
-        },
-        message_id=message_id,
-        in_reply_to=in_reply_to or inbound or "",
-        references=tuple(thread),
-        date=now,
-    )
-    # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
-    raw = compose(out, _template(s, ticket.queue_id, kind)).as_bytes(policy=policy.SMTP)
     try:
         with s.begin_nested():
             s.add(
@@ -139,7 +110,7 @@ def _enqueue(
                     mailbox_id=mailbox.id,
                     to_address=requester.email,
                     message_id=message_id,
-                    raw=raw,
+                    raw=b"",
                     status="pending",
                     attempts=0,
                     next_attempt_at=now,
@@ -155,12 +126,61 @@ def _enqueue(
     return True
 
 
-def queue_notice(s: Session, ticket: Ticket, kind: str, now: datetime, *, in_reply_to: str = "") -> bool:
+def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox) -> bytes:
+    """The message of an outbox row, as of its queuing: threaded to the mail before it."""
+    ticket = s.get(Ticket, row.ticket_id)
+    if ticket is None or ticket.number is None:
+        raise ValueError("the ticket of this mail is gone")
+    requester = s.get(Person, ticket.requester_id) if ticket.requester_id else None
+    queue = s.get(Queue, ticket.queue_id)
+    body = agent_name = ""
+    if row.kind == "reply":
+        comment = s.get(Comment, row.dedup_key.removeprefix("reply:"))
+        author = s.get(Person, comment.author_id) if comment and comment.author_id else None
+        body, agent_name = (comment.body if comment else ""), (author.name if author else "")
+    elif row.kind == "resolved":
+        body = ticket.resolution
+    earlier = [(t, m) for t, m in _thread_times(s, ticket.id) if t <= row.created_at and m != row.message_id]
+    inbound = s.execute(
+        select(MailMessage.message_id)
+        .where(
+            MailMessage.ticket_id == ticket.id,
+            MailMessage.message_id != "",
+            MailMessage.received_at <= row.created_at,
+        )
+        .order_by(MailMessage.received_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    name = requester.name if requester else ""
+    out = Outgoing(
+        kind=row.kind,
+        from_name=queue.name if queue else "",
+        from_address=mailbox.address,
+        to_name=name,
+        to_address=row.to_address,
+        ticket_number=ticket.number,
+        subject=ticket.subject,
+        values={
+            "requester_name": name,
+            "queue_name": queue.name if queue else "",
+            "body": body,
+            "agent_name": agent_name,
+        },
+        message_id=row.message_id,
+        in_reply_to=inbound or "",
+        references=tuple(m for _t, m in earlier),
+        date=row.created_at,
+    )
+    # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
+    return compose(out, _template(s, ticket.queue_id, row.kind)).as_bytes(policy=policy.SMTP)
+
+
+def queue_notice(s: Session, ticket: Ticket, kind: str, now: datetime) -> bool:
     """Queue the acknowledgement (``ack``) or resolution notice (``resolved``) of a ticket."""
     if kind == "resolved":
         stamp_text = ticket.resolved_at.isoformat() if ticket.resolved_at else ""
-        return _enqueue(s, ticket, kind, f"resolved:{ticket.id}:{stamp_text}", now, body=ticket.resolution)
-    return _enqueue(s, ticket, kind, f"ack:{ticket.id}", now, in_reply_to=in_reply_to)
+        return _enqueue(s, ticket, kind, f"resolved:{ticket.id}:{stamp_text}", now)
+    return _enqueue(s, ticket, kind, f"ack:{ticket.id}", now)
 
 
 def _mail_ticket() -> object:
@@ -192,9 +212,7 @@ def queue_pending_replies(db: Database, now: datetime | None = None) -> int:
             author = s.get(Person, comment.author_id) if comment.author_id else None
             if author is None or author.role == "requester":
                 continue
-            queued += _enqueue(
-                s, ticket, "reply", f"reply:{comment.id}", now, body=comment.body, agent_name=author.name
-            )
+            queued += _enqueue(s, ticket, "reply", f"reply:{comment.id}", now)
         resolved = s.execute(
             select(Ticket).where(
                 Ticket.status == "resolved",
@@ -262,6 +280,12 @@ def _claim(db: Database, row_id: str, now: datetime) -> tuple[MailOutbox, Mailbo
         if mailbox is None:
             row.status, row.last_error = "failed", "the queue's mailbox was removed"
             return None
+        if not row.raw:
+            try:
+                row.raw = _compose_row(s, row, mailbox)
+            except ValueError as exc:
+                row.status, row.last_error = "failed", str(exc)
+                return None
         row.attempts += 1
         row.next_attempt_at = now + _LEASE
         s.flush()
