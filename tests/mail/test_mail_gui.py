@@ -47,7 +47,8 @@ def test_an_email_ticket_shows_its_requester_and_thread_in_the_app(
         b"From: Chris Doe <chris@example.net>\r\nTo: it-help@desk.example.com\r\n"
         b"Subject: Re: Screen shows error after update\r\nMessage-ID: <20261210120000.2@example.net>\r\n"
         b"In-Reply-To: <20261210110000.1@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-        b"It happens again after a restart.\r\n\r\nOn Thu, 10 Dec 2026 Chris Doe wrote:\r\n> After the update\r\n"
+        b"It happens again after a restart.\r\n\r\n"
+        b"On Thu, 10 Dec 2026 Chris Doe wrote:\r\n> After the update\r\n"
     )
     assert deliver(server.db, follow_up, queue_id).outcome == "replied"
 
