@@ -24,13 +24,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from sync.server.database import Database
-from sync.server.mail import mailbox_service
-from sync.server.mail.intake import deliver, retry_quarantined
-from sync.server.mail.mail_models import MailMessage
+if TYPE_CHECKING:
+    from sync.server.database import Database
 
 __all__ = ["add_mail_commands", "run_mail_command"]
 
@@ -73,6 +70,9 @@ def add_mail_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 
 def run_mail_command(args: argparse.Namespace, db: Database, read_password: Callable[[bool], str]) -> int:
+    # Imported here: every outpost-server command builds the parser, only these use the channel.
+    from sync.server.mail import mailbox_service
+
     if args.command == "mail":
         return _mail(args, db)
     if args.action == "add":
@@ -119,6 +119,11 @@ def run_mail_command(args: argparse.Namespace, db: Database, read_password: Call
 
 
 def _mail(args: argparse.Namespace, db: Database) -> int:
+    from sqlalchemy import select
+
+    from sync.server.mail.intake import deliver, retry_quarantined
+    from sync.server.mail.mail_models import MailMessage
+
     if args.action == "deliver":
         from sync.server.mail.mailbox_service import queue_id_by_name
 
