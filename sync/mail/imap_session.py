@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
+import select
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -121,6 +122,41 @@ class ImapMailbox:
 
     def noop(self) -> None:
         _check(self.imap.noop(), "checking the connection")
+
+    @property
+    def supports_idle(self) -> bool:
+        return "IDLE" in self._caps
+
+    def wait_for_new_mail(self, timeout: float) -> bool:
+        """IMAP IDLE (RFC 2177) for up to ``timeout`` seconds; True when the server announced
+        new mail (``EXISTS``/``RECENT``). Returns False at once if the server offers no IDLE
+        (the caller then polls). imaplib has no IDLE, so the exchange is spoken here."""
+        if not self.supports_idle:
+            return False
+        imap = self.imap
+        tag = imap._new_tag()  # imaplib's own tag sequence
+        imap.send(tag + b" IDLE\r\n")
+        first = imap.readline()
+        if not first.startswith(b"+"):
+            raise ImapError(f"IDLE refused: {first.decode('utf-8', 'replace').strip()[:200]}")
+        news = False
+        sock = imap.socket()
+        pending = getattr(sock, "pending", lambda: 0)
+        if pending() or select.select([sock], [], [], timeout)[0]:
+            news = _announces_mail(imap.readline())
+        imap.send(b"DONE\r\n")
+        while True:
+            line = imap.readline()
+            if not line:
+                raise ImapError("the server closed the connection during IDLE")
+            if line.startswith(tag):
+                break
+            news = news or _announces_mail(line)
+        return news
+
+
+def _announces_mail(line: bytes) -> bool:
+    return line.startswith(b"*") and (b" EXISTS" in line.upper() or b" RECENT" in line.upper())
 
 
 def _quote(folder: str) -> str:

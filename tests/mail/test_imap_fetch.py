@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -191,3 +192,47 @@ def test_a_worker_killed_mid_fetch_files_everything_exactly_once_on_restart(
         assert dovecot_server.count(address, f"KEYWORD {FILED_KEYWORD}") == total
     finally:
         db.dispose()
+
+
+def test_imap_idle_wakes_when_mail_arrives(dovecot_server: DovecotServer) -> None:
+    from sync.mail.imap_session import ImapMailbox
+    from sync.mail.mail_url import parse_mail_url
+
+    address = dovecot_server.add_user()
+    dovecot_server.append(address, _numbered(1, "before")[0])  # makes the mailbox exist
+    woke: list[bool] = []
+    with ImapMailbox(parse_mail_url(dovecot_server.url(), "imap"), address, PASSWORD) as box:
+        assert box.supports_idle
+        waiter = threading.Thread(target=lambda: woke.append(box.wait_for_new_mail(120)))
+        waiter.start()
+        while waiter.is_alive() and not woke:
+            dovecot_server.append(address, _numbered(1, f"during{time.monotonic_ns()}")[0])
+            waiter.join(timeout=1)
+        waiter.join()
+        assert woke == [True]  # woken by the new mail, not by the 120 s timeout
+        assert len(box.unfiled_uids()) >= 2  # the connection is usable after IDLE
+
+
+def test_the_idle_watcher_files_mail_as_it_arrives(mail_db: Database, dovecot_server: DovecotServer) -> None:
+    from sync.server.mail.mail_runner import watch_mailbox
+
+    mailbox_id, address = _mailbox(mail_db, dovecot_server)
+    dovecot_server.append(address, _numbered(1, "first")[0])
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch_mailbox,
+        args=(mail_db, mailbox_id, stop),
+        kwargs={"idle_seconds": 600, "poll_seconds": 600},
+    )
+    watcher.start()
+    try:
+        while _tickets(mail_db) < 1:
+            time.sleep(0.05)
+        dovecot_server.append(address, _numbered(1, "second")[0])
+        while _tickets(mail_db) < 2:  # only IDLE can wake it: the next pass is 600 s away
+            assert watcher.is_alive()
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    assert not watcher.is_alive()

@@ -3,7 +3,7 @@
 ::
 
     outpost-server mail deliver --queue Q < message.eml     # from an MTA pipe; prints the outcome
-    outpost-server mail run [--interval 60] [--once]        # the fetch/send worker
+    outpost-server mail run [--interval 60] [--once] [--no-idle]   # the fetch/send worker
     outpost-server mail quarantine                          # list quarantined messages
     outpost-server mail retry ID                            # file a quarantined message again
     outpost-server mailbox add --queue Q --address A --imap URL --smtp URL
@@ -41,6 +41,7 @@ def add_mail_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], 
     run = command("run", "Fetch mailboxes and send replies, repeatedly.", mail)
     run.add_argument("--interval", type=float, default=60.0)
     run.add_argument("--once", action="store_true")
+    run.add_argument("--no-idle", action="store_true", help="poll every interval instead of IMAP IDLE")
     command("quarantine", "List quarantined messages.", mail)
     retry = command("retry", "File a quarantined message again.", mail)
     retry.add_argument("id")
@@ -143,7 +144,7 @@ def _mail(args: argparse.Namespace, db: Database) -> int:
                 print(f"outbox: {report.queued} queued, {report.sent.sent} sent, "
                       f"{report.sent.retrying} to retry, {report.sent.failed} failed")  # fmt: skip
         else:
-            run_forever(db, args.interval)
+            run_forever(db, args.interval, idle=not args.no_idle)
     elif args.action == "quarantine":
         with db.read_session() as s:
             rows = s.execute(
