@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sync.server.database import Database
 from sync.server.mail.intake import IntakeLimits, deliver, retry_quarantined
 from sync.server.mail.mail_models import MailMessage, MailOutbox
-from sync.server.models import Attachment, Comment, Person, Ticket
+from sync.server.models import Activity, Attachment, Comment, Person, Ticket
 from sync.server.state_models import ChangeLog
 
 
@@ -238,6 +238,8 @@ def test_a_bounce_is_recorded_on_the_ticket_it_refers_to(mail_db: Database) -> N
     assert len(notes) == 1 and "nobody@example.org" in notes[0] and "User unknown" in notes[0]
     with mail_db.read_session() as s:
         assert s.execute(select(MailOutbox.status)).scalar_one() == "failed"
+        actors = s.execute(select(Activity.actor_id).where(Activity.field == "mail_bounced")).scalars().all()
+    assert actors == [None]  # the channel's own line, not a person's
 
 
 def test_poison_mail_is_quarantined_with_its_reason_and_the_next_message_is_filed(mail_db: Database) -> None:

@@ -365,7 +365,7 @@ def _record_bounce(s: Session, mail: ParsedMail, now: datetime) -> IntakeResult:
         MAIL_CLIENT_ID,
         now,
     )  # fmt: skip
-    ctx.activity("ticket", ticket.id, "mail_bounced", None, who, note=reason[:300])
+    mail_store.system_activity(ctx, ticket.id, "mail_bounced", who, reason[:300], now)
     mail_store.add_note(ctx, ticket.id, reason, now)
     mark_bounced(s, bounce.returned_ids, reason)
     stamp(s, ctx.touched)

@@ -16,10 +16,10 @@ from sync.ids import new_id
 from sync.mail.message_parse import MailPart
 from sync.server.apply_context import ApplyContext
 from sync.server.mail.mail_models import MailThreadRef
-from sync.server.models import Attachment, Comment, Person
+from sync.server.models import Activity, Attachment, Comment, Person
 from sync.server.state_models import Blob, BlobChunk
 
-__all__ = ["add_note", "find_or_create_requester", "remember_thread_ids", "store_part"]
+__all__ = ["add_note", "find_or_create_requester", "remember_thread_ids", "store_part", "system_activity"]
 
 _CHUNK = 1024 * 1024
 _MAX_REF = 500
@@ -100,6 +100,25 @@ def add_note(ctx: ApplyContext, ticket_id: str, body: str, now: datetime) -> Non
         )
     )
     ctx.touched.add("comments", comment_id, ticket_id)
+
+
+def system_activity(
+    ctx: ApplyContext, ticket_id: str, name: str, value: str, note: str, now: datetime
+) -> None:
+    """An activity line by the mail channel itself (no person: ``actor_id`` null)."""
+    row = Activity(
+        id=new_id(),
+        entity_type="ticket",
+        entity_id=ticket_id,
+        actor_id=None,
+        field=name,
+        old_value=None,
+        new_value=value,
+        note=note,
+        at=now,
+    )
+    ctx.session.add(row)
+    ctx.touched.add("activity", row.id, ticket_id)
 
 
 def remember_thread_ids(s: Session, ticket_id: str, ids: list[str]) -> None:
