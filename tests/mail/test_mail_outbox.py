@@ -6,13 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from mail.mail_support import DESK, make_queue
 from sqlalchemy import select
+from support.dovecot_server import PASSWORD, DovecotServer
 from support.smtp_receiver import SmtpReceiver
 
 from sync.ids import new_id
 from sync.server.database import Database
 from sync.server.mail import mailbox_service
 from sync.server.mail.intake import deliver
-from sync.server.mail.mail_models import MailOutbox
+from sync.server.mail.mail_models import Mailbox, MailOutbox
+from sync.server.mail.mail_secrets import seal_secret
 from sync.server.mail.outbox import MAX_ATTEMPTS, queue_pending_replies, send_due
 from sync.server.mail.smtp_send import smtp_sender
 from sync.server.models import Comment, Person, Ticket
@@ -146,3 +148,16 @@ def test_a_resolution_notice_and_a_queue_template(mail_db: Database, smtp_receiv
     assert notice["Subject"].endswith("Done: Printer jams") and notice["Auto-Submitted"] == "auto-replied"
     assert "Dear Anna Meyer, #" in notice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "<p>New &lt;roller&gt;.</p>" in notice.get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+
+def test_mailbox_test_signs_in_to_imap_and_smtp(
+    mail_db: Database, smtp_receiver: SmtpReceiver, dovecot_server: DovecotServer
+) -> None:
+    address = dovecot_server.add_user()
+    make_queue(mail_db, address=address, imap=dovecot_server.url("implicit"), smtp=smtp_receiver.url)
+    with mail_db.write_session() as s:
+        s.execute(select(Mailbox)).scalar_one().secret = seal_secret(PASSWORD)
+    dovecot_server.append(address, REQUEST)
+    lines = mailbox_service.check_mailbox(mail_db, address)
+    assert lines[0].startswith("IMAP localhost:") and lines[0].endswith("1 message(s) to file")
+    assert lines[1].startswith("SMTP 127.0.0.1:") and lines[1].endswith("signed in")
