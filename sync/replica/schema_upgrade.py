@@ -20,9 +20,9 @@ import sync.replica.asset_models
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
-from sync.replica.file_modes import create_private_file
 from sync.replica.models import Base
 from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
+from sync.storage.file_modes import create_private_file
 
 __all__ = [
     "MIN_UPGRADABLE_VERSION",

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import UTCDateTime
-from sync.replica.ticket_columns import ticket_column
+from sync.storage.column_types import UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",

@@ -20,7 +20,7 @@ from pathlib import Path
 import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 
-from sync.replica.file_modes import make_private_dir
+from sync.storage.file_modes import make_private_dir
 
 __all__ = ["KEY_ENV", "MailSecretError", "mail_key_path", "open_secret", "resolve_password", "seal_secret"]
 
