@@ -73,7 +73,7 @@ def test_an_email_ticket_shows_its_requester_and_thread_in_the_app(
         names = {a.filename for a in detail.attachments}
         assert names == {"screenshot.png", "Rechnung_März.pdf"}
         assert detail.channel == "email"
-        assert "via email" in pane.header.state_label.text()
+        assert "via e-mail" in pane.header.state_label.text()
     finally:
         pane.close()
         ctx.close()

@@ -78,6 +78,10 @@ def watch_mailbox(
                 if not box.supports_idle:
                     stop.wait(poll_seconds)
                     continue
+                # Mail that arrived between the pass and this connection's SELECT is counted in
+                # the SELECT and never announced by IDLE: look for it before idling.
+                if box.unfiled_uids():
+                    continue
                 # IDLE in short slices so a stop request is seen within seconds.
                 deadline = time.monotonic() + idle_seconds
                 while not stop.is_set() and time.monotonic() < deadline:
