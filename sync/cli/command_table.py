@@ -60,6 +60,10 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("ticket", "list, show, create and work tickets", "sync.cli.ticket_commands"),
     Command("kb", "knowledge-base articles", "sync.cli.kb_commands"),
+    Command("asset", "the asset register: import, list, show, add, edit, link", "sync.cli.asset_commands"),
+    Command(
+        "location", "locations (site, building, floor, room): list, show, add", "sync.cli.asset_commands"
+    ),
     Command(
         "search", "search tickets and articles (the search box's query language)", "sync.cli.search_command"
     ),
@@ -86,6 +90,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("conflicts", "list what needs your decision, and resolve it", "sync.cli.sync_commands"),
     Command("signout", "sign out of the server and forget the stored sign-in", "sync.cli.sync_commands"),
     Command("sla", "SLA configuration, recompute, and what is due", "sync.cli.sla_commands"),
+    Command(
+        "report",
+        "the desk's reports: summary, volume, backlog, sla, agents, work, knowledge, csat",
+        "sync.cli.report_commands",
+    ),
     Command(
         "rule", "automation rules: list, add, enable, disable, delete, run-due", "sync.cli.rule_commands"
     ),

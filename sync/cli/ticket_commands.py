@@ -245,7 +245,8 @@ def _run(replica: Replica, args: argparse.Namespace) -> int:
 
 
 def _automation(replica: Replica, queries: TicketQueries, ticket_id: str, args: argparse.Namespace) -> int:
-    from sync.automation import Assignment, Checklists, Strategy
+    from sync.automation.assignment import Assignment, Strategy
+    from sync.automation.checklists import Checklists
 
     checklists = Checklists(replica)
     if args.ticket_command == "assign-next":

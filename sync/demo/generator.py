@@ -30,6 +30,7 @@ from sync.demo.bulk_insert import COLUMNS, insert_rows, sqlite_timestamp, ticket
 from sync.demo.content_people import AGENTS, LOCATIONS, QUEUES, REQUESTERS, Location, Requester
 from sync.demo.content_tickets import TICKET_TEMPLATES, TicketTemplate
 from sync.demo.demo_articles import article_rows
+from sync.demo.demo_assets import register_tag, write_register
 from sync.domain.priority import priority_for
 from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_type import TicketType
@@ -116,6 +117,7 @@ def populate_demo(replica: Replica, spec: DemoSpec) -> DemoSummary:
         articles = article_rows(gen.rng, spec.articles, now, gen.agent_ids)
         insert_rows(conn, "articles", articles["articles"])
         insert_rows(conn, "article_revisions", articles["revisions"])
+        write_register(conn, spec.seed, now, list(gen.agent_ids.values()), gen.requester_ids, me)
         conn.exec_driver_sql(  # the office's own configuration: stored, not journaled
             "INSERT OR REPLACE INTO replica_settings (key, value) VALUES (?, ?)",
             ("config.sla", canonical_json(sla_config.to_dict())),
@@ -472,7 +474,7 @@ class _Generator:
             "building": loc.building.name,
             "room": loc.room.name,
             "location": loc.label,
-            "asset": tpl.asset_pattern.format(n=rng.randint(1, 9999)) if tpl.asset_pattern else "",
+            "asset": register_tag(tpl.asset_pattern, rng.randint(1, 9999)) if tpl.asset_pattern else "",
             "device": rng.choice(tpl.devices) if tpl.devices else "device",
             "agent_first": agent_name.split()[0],
             "agent_name": agent_name,

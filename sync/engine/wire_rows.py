@@ -184,6 +184,39 @@ SPECS: dict[str, TableSpec] = {
         ("created_at", _T),
         versioned=False,
     ),
+    "locations": _spec(
+        "locations",
+        "id",
+        "parent_id",
+        "name",
+        "kind",
+        "address",
+        "notes",
+        ("created_at", _T),
+        ("updated_at", _T),
+    ),
+    "assets": _spec(
+        "assets",
+        "id",
+        "tag",
+        "name",
+        "type",
+        "manufacturer",
+        "model",
+        "serial",
+        "status",
+        "location_id",
+        "assigned_to_id",
+        "purchase_date",
+        "warranty_end",
+        "notes",
+        ("created_at", _T),
+        ("updated_at", _T),
+    ),
+    "ticket_assets": _spec("ticket_assets", "id", "ticket_id", "asset_id", ("created_at", _T)),
+    "ticket_locations": _spec(
+        "ticket_locations", "id", "ticket_id", "location_id", "location_name", ("updated_at", _T)
+    ),
 }
 
 #: Per table, the fields a record may lack (sent by a server older than the field), with the

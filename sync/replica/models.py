@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import JSONText, UTCDateTime
-from sync.replica.ticket_columns import ticket_column
+from sync.storage.column_types import JSONText, UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",

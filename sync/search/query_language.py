@@ -81,7 +81,8 @@ _KIND_WORDS = {
 #: Every field name the language knows, for completion in the search box.
 FIELD_NAMES: tuple[str, ...] = (
     "is", "status", "queue", "assignee", "requester", "priority", "tag", "category", "type",
-    "created", "updated", "due", "resolved", "number", "kind", *CHOICE_FIELDS,
+    "created", "updated", "due", "resolved", "number", "kind", "asset", "location", "warranty",
+    *CHOICE_FIELDS,
 )  # fmt: skip
 
 
@@ -178,11 +179,13 @@ class _Parser:
             return StatusFilter(frozenset(_enum_list(value, pos, TicketStatus, "status")), negated)
         if field == "type":
             return TypeFilter(frozenset(_enum_list(value, pos, TicketType, "type")), negated)
+        if field == "warranty" and value.casefold() not in ("expired", "active"):
+            raise QuerySyntaxError(f"warranty: is 'expired' or 'active', not '{value}'", pos)
         if field in CHOICE_FIELDS:
             chosen = _enum_list(value, pos, CHOICE_FIELDS[field], field)
             return ChoiceFilter(field, frozenset(member.value for member in chosen), negated)
         if field in _TEXT_FIELDS:
-            return TextFilter(TextField(field), value, negated)
+            return TextFilter(TextField(field), value.casefold() if field == "warranty" else value, negated)
         if field == "assignee":
             keyword = value.casefold()
             return AssigneeFilter(Assignee(keyword) if keyword in ("me", "none") else value, negated)

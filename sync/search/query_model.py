@@ -88,6 +88,9 @@ class TextField(StrEnum):
     REQUESTER = "requester"
     TAG = "tag"
     CATEGORY = "category"
+    ASSET = "asset"  # a linked asset's tag (or the ticket's free-text asset)
+    LOCATION = "location"  # a location's name or path, and every place below it
+    WARRANTY = "warranty"  # expired | active: of a linked asset
 
 
 class DateField(StrEnum):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import OPEN_STATUSES
 from sync.replica.models import Article, Person, Queue, Ticket, TicketTag
+from sync.search.asset_filters import PLACE_FIELDS, asset_condition
 from sync.search.query_model import (
     Assignee,
     AssigneeFilter,
@@ -141,6 +142,8 @@ def _ticket_condition(session: Session, item: Filter, ctx: FilterContext) -> Col
             return Ticket.status.in_(sorted(s.value for s in statuses))
         case TypeFilter(types=types):
             return Ticket.type.in_(sorted(t.value for t in types))
+        case TextFilter(field=field, value=value) if field in PLACE_FIELDS:
+            return asset_condition(session, field, value, ctx.now.date())
         case ChoiceFilter(field=name, values=values):
             return getattr(Ticket, name).in_(sorted(values))  # type: ignore[no-any-return]
         case TextFilter(field=field, value=value):

@@ -27,8 +27,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from sync.replica.file_modes import make_private_dir, secure_sqlite_file, tighten
-from sync.replica.sqlite_settings import install_sqlite_settings
+from sync.server.change_board import STAMPS_INFO, ChangeBoard
+from sync.storage.file_modes import make_private_dir, secure_sqlite_file, tighten
+from sync.storage.sqlite_settings import install_sqlite_settings
 
 __all__ = ["Database", "open_database"]
 
@@ -46,6 +47,9 @@ class Database:
         else:
             self._write_engine = engine
         self._read_engine = engine
+        #: what this process knows has changed since (see :mod:`sync.server.change_board`);
+        #: made live by the change listener (PostgreSQL) or the feed on first use (SQLite)
+        self.board = ChangeBoard()
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
@@ -55,7 +59,11 @@ class Database:
                 session.commit()
             except BaseException:
                 session.rollback()
+                session.info.pop(STAMPS_INFO, None)
                 raise
+            # After the commit, so a waiter woken now finds the change when it pulls.
+            for version, keys in session.info.pop(STAMPS_INFO, ()):
+                self.board.note(version, keys)
 
     @contextmanager
     def snapshot_session(self) -> Iterator[Session]:

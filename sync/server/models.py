@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import UTCDateTime
-from sync.replica.ticket_columns import ticket_column
+from sync.storage.column_types import UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",
@@ -63,6 +63,7 @@ class Person(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(32), default="requester")
     knowledge_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    asset_manager: Mapped[bool] = mapped_column(Boolean, default=False)  # may edit assets/locations
     tier: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))

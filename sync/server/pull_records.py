@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerc
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sync.domain.ticket_schema import SCALAR_FIELDS
+from sync.server.asset_models import Asset, Location, TicketAsset, TicketLocation
 from sync.server.models import (
     Activity,
     Article,
@@ -130,6 +131,43 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         ArticleRevision.created_at,
         ArticleRevision.conflict,
         ArticleRevision.base_revision,
+    ),
+    "locations": _cols(
+        Location.id,
+        Location.parent_id,
+        Location.name,
+        Location.kind,
+        Location.address,
+        Location.notes,
+        Location.created_at,
+        Location.updated_at,
+    ),
+    "assets": _cols(
+        Asset.id,
+        Asset.tag,
+        Asset.name,
+        Asset.type,
+        Asset.manufacturer,
+        Asset.model,
+        Asset.serial,
+        Asset.status,
+        Asset.location_id,
+        Asset.assigned_to_id,
+        Asset.purchase_date,
+        Asset.warranty_end,
+        Asset.notes,
+        Asset.created_at,
+        Asset.updated_at,
+    ),
+    "ticket_assets": _cols(
+        TicketAsset.id, TicketAsset.ticket_id, TicketAsset.asset_id, TicketAsset.created_at
+    ),
+    "ticket_locations": _cols(
+        TicketLocation.id,
+        TicketLocation.ticket_id,
+        TicketLocation.location_id,
+        TicketLocation.location_name,
+        TicketLocation.updated_at,
     ),
 }
 

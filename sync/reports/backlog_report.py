@@ -1,0 +1,91 @@
+"""Backlog: tickets open at the end of each bucket, and the age of those open at the end.
+
+Open at an instant: created at or before it and not resolved or closed at it (a reopened
+ticket is open again from its reopening). Age: from creation to the end of the range, in
+the bands 0–1 d, 1–3 d, 3–7 d, 7–30 d and over 30 d (lower bound included: a ticket
+exactly 1 day old is in "1-3d").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sync.reports.grouping import group_label
+from sync.reports.report_data import ReportData
+from sync.reports.request import ReportRequest
+from sync.reports.summary_report import range_json
+
+__all__ = ["AGE_BANDS", "Backlog", "BacklogRow", "backlog_of"]
+
+#: (label, lower bound in days, upper bound in days or None).
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-1d", 0, 1),
+    ("1-3d", 1, 3),
+    ("3-7d", 3, 7),
+    ("7-30d", 7, 30),
+    ("30d+", 30, None),
+)
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    bucket: str
+    group: str
+    open: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"bucket": self.bucket, "group": self.group, "open": self.open}
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """``tickets``: ``open:<bucket>:<group>`` per row, ``open_at_end`` and ``age:<band>``."""
+
+    request: ReportRequest
+    rows_: tuple[BacklogRow, ...]
+    ages: tuple[tuple[str, int], ...]
+    tickets: Mapping[str, tuple[str, ...]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": "backlog",
+            "range": range_json(self.request),
+            "open_at_end": len(self.tickets["open_at_end"]),
+            "age": {label: count for label, count in self.ages},
+            "rows": [r.to_json() for r in self.rows_],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [r.to_json() for r in self.rows_]
+
+
+def backlog_of(data: ReportData) -> Backlog:
+    request = data.request
+    end = request.end_at
+    tickets: dict[str, tuple[str, ...]] = {}
+    rows: list[BacklogRow] = []
+    for bucket in request.buckets():
+        groups: dict[str, list[str]] = {}
+        for t in data.tickets:
+            if t.created_at < bucket.end_at and t.open_at(bucket.end_at):
+                groups.setdefault(group_label(data, t, request.by), []).append(t.ticket_id)
+        for group in sorted(groups) if request.by else [""]:
+            ids = tuple(groups.get(group, ()))
+            rows.append(BacklogRow(bucket.label, group, len(ids)))
+            tickets[f"open:{bucket.label}:{group}"] = ids
+    at_end = [t for t in data.tickets if t.created_at < end and t.open_at(end)]
+    tickets["open_at_end"] = tuple(t.ticket_id for t in at_end)
+    ages = []
+    for label, low, high in AGE_BANDS:
+        ids = tuple(
+            t.ticket_id
+            for t in at_end
+            if end - t.created_at >= timedelta(days=low)
+            and (high is None or end - t.created_at < timedelta(days=high))
+        )
+        tickets[f"age:{label}"] = ids
+        ages.append((label, len(ids)))
+    return Backlog(request, tuple(rows), tuple(ages), tickets)

@@ -1,0 +1,156 @@
+"""The tickets one report is computed from, loaded once from one side (replica or server).
+
+A :class:`ReportSide` says where the records are (:class:`ReportTables`), how the report's
+query becomes SQL conditions there, and which SLA configuration counts business time. The
+replica's side is :data:`REPLICA`; the server builds its own (``sync.server.report_routes``)
+with the caller's scope as one more condition. Everything downstream of
+:func:`load_report_data` is the same code for both.
+
+Business time is the SLA clock's (:func:`sync.sla.compute_sla_status`): the ticket's
+policy, the calendar of the priority in force, pending statuses and resolved periods not
+counted. :meth:`ReportData.clock_at` runs that clock up to an instant, memoised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from sync.replica import models as replica_models
+from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
+from sync.replica.models import ReplicaSetting
+from sync.reports.report_filter import replica_conditions
+from sync.reports.request import ReportRequest
+from sync.reports.ticket_facts import (
+    ReportTables,
+    Resolution,
+    TicketFacts,
+    load_ticket_facts,
+    relevant_condition,
+)
+from sync.services.sla_facts import compute_ticket_sla
+from sync.services.sla_service import load_sla_config
+from sync.sla import SlaConfig, SlaStatus
+
+__all__ = ["REPLICA", "ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
+
+Conditions = Callable[[Session, ReportRequest, datetime], list[ColumnElement[bool]]]
+
+
+@dataclass(frozen=True)
+class ReportSide:
+    tables: ReportTables
+    conditions: Conditions
+    sla_config: Callable[[Session], SlaConfig]
+
+
+def _replica_conditions(session: Session, request: ReportRequest, now: datetime) -> list[ColumnElement[bool]]:
+    me = session.execute(select(ReplicaSetting.value).where(ReplicaSetting.key == "current_user_id")).scalar()
+    return replica_conditions(session, request.query, me=me, now=now, tz=request.tz)
+
+
+REPLICA = ReportSide(
+    tables=ReportTables(
+        ticket=replica_models.Ticket,
+        activity=replica_models.Activity,
+        comment=replica_models.Comment,
+        person=replica_models.Person,
+        queue=replica_models.Queue,
+        work_log=replica_models.WorkLog,
+        has_groups=True,
+        article=replica_models.Article,
+        article_link=ArticleTicketLink,
+        article_feedback=ArticleFeedback,
+    ),
+    conditions=_replica_conditions,
+    sla_config=load_sla_config,
+)
+
+
+@dataclass
+class ReportData:
+    """The facts of every ticket that can count in the request's window, plus what is needed
+    to name things (queue and people names) and to run SLA clocks."""
+
+    request: ReportRequest
+    tickets: list[TicketFacts]
+    config: SlaConfig
+    now: datetime
+    queue_names: dict[str, str]
+    people_names: dict[str, str]
+    session: Session
+    side: ReportSide
+    #: The condition that selected ``tickets`` (for reading their work logs and links).
+    selected: ColumnElement[bool]
+    _clocks: dict[tuple[str, datetime], SlaStatus] = field(default_factory=dict)
+    _resolution_clocks: dict[tuple[str, datetime, int], SlaStatus] = field(default_factory=dict)
+
+    def selected_ids(self) -> Any:
+        """A scalar subquery of the ids of :attr:`tickets` (for reading their other records)."""
+        t = self.side.tables.ticket
+        return select(t.id).where(self.selected).scalar_subquery()
+
+    def by_id(self) -> dict[str, TicketFacts]:
+        return {t.ticket_id: t for t in self.tickets}
+
+    def clock_at_resolution(self, ticket: TicketFacts, resolution: Resolution) -> SlaStatus:
+        """The ticket's SLA clocks just after ``resolution``: its history up to and including
+        that change (a reopening at the same instant, listed after it, not yet applied)."""
+        key = (ticket.ticket_id, resolution.at, resolution.changes)
+        found = self._resolution_clocks.get(key)
+        if found is None:
+            facts = replace(ticket.sla, status_changes=ticket.sla.status_changes[: resolution.changes])
+            found = compute_ticket_sla(facts, self.config, min(resolution.at, self.now))
+            self._resolution_clocks[key] = found
+        return found
+
+    def clock_at(self, ticket: TicketFacts, moment: datetime) -> SlaStatus:
+        """The ticket's SLA clocks as they stood at ``moment`` (never later than now)."""
+        moment = min(moment, self.now)
+        key = (ticket.ticket_id, moment)
+        found = self._clocks.get(key)
+        if found is None:
+            found = self._clocks[key] = compute_ticket_sla(ticket.sla, self.config, moment)
+        return found
+
+
+def load_report_data(
+    session: Session,
+    request: ReportRequest,
+    *,
+    side: ReportSide = REPLICA,
+    extra_conditions: Sequence[ColumnElement[bool]] = (),
+    with_previous: bool = False,
+    now: datetime | None = None,
+) -> ReportData:
+    """Read the request's tickets (and, ``with_previous``, those of the period before it)."""
+    now = now or datetime.now(UTC)
+    start = request.previous().start_at if with_previous else request.start_at
+    conditions = [*side.conditions(session, request, now), *extra_conditions]
+    tickets = load_ticket_facts(session, side.tables, conditions, start, request.end_at)
+    tables = side.tables
+    queue_names = {str(i): str(n) for i, n in session.execute(select(tables.queue.id, tables.queue.name))}
+    person = tables.person
+    people = {
+        str(i): str(n)
+        for i, n in session.execute(select(person.id, person.name).where(person.role != "requester"))
+    }
+    selected = relevant_condition(tables, conditions, start, request.end_at)
+    config = side.sla_config(session)
+    return ReportData(request, tickets, config, now, queue_names, people, session, side, selected)
+
+
+def desk_time_zone(config: SlaConfig) -> str:
+    """The desk's time zone: that of the first SLA calendar not in UTC, else "UTC".
+
+    Reports count days in it unless told otherwise (the built-in 24/7 calendar is UTC;
+    the office-hours calendar carries the desk's zone)."""
+    for calendar in config.calendars.values():
+        if calendar.time_zone != "UTC":
+            return calendar.time_zone
+    return "UTC"

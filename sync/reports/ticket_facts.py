@@ -1,0 +1,323 @@
+"""Per-ticket facts a report aggregates, read in bulk from the replica or the server.
+
+The replica and the server keep tickets, activity, comments, work logs, people and queues
+in tables of the same names and columns (``sync.replica.models`` and
+``sync.server.models``), so one loader reads both: :class:`ReportTables` names the mapped
+classes of one side, and the SQL (SQLAlchemy Core, run on SQLite and PostgreSQL) is the
+same. Everything after the rows are read is plain Python shared by both sides, which is
+why the server's figures and the replica's are the same figures.
+
+What a ticket contributes (all instants aware UTC, device times of the actions):
+
+* its row: created, status, priority, queue, category, type, channel, assignee, tier,
+  asset, location, the first public agent reply (``first_response_at``);
+* its status history from the activity log, made consistent exactly as the SLA clock does
+  (:mod:`sync.sla.clock`, "Messy timestamps"): a change stamped before the creation counts
+  at the creation, one stamped before the change listed before it counts at that time;
+  the log ends in the current status (:func:`sync.services.sla_facts.facts_from_rows`);
+* from that history, its **resolutions** (entering resolved or closed from an open status;
+  resolved → closed is not a second resolution) and **reopens** (leaving them), and the
+  intervals during which it was open;
+* its public agent replies (comments of kind ``reply`` not from the requester), its
+  assignee changes and its tier changes (escalations), from the same logs;
+* the facts its SLA clocks are computed from (:class:`~sync.services.sla_facts.TicketSlaFacts`).
+
+Activity rows are read in the order of their device time (``at``), ties broken by the
+table's insertion order where the engine has one (SQLite's rowid) and by id otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from sync.domain.ticket_status import TicketStatus
+from sync.reports.ticket_fields import channel_column
+from sync.services.sla_facts import TicketSlaFacts, facts_from_rows
+
+__all__ = ["ReportTables", "Resolution", "TicketFacts", "load_ticket_facts", "relevant_condition"]
+
+_STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+_OPEN_VALUES = sorted(s.value for s in TicketStatus if s not in _STOPPED)
+_HISTORY_FIELDS = ("status", "priority", "assignee_id", "tier", "queue_id")
+
+
+@dataclass(frozen=True)
+class ReportTables:
+    """The mapped classes one side keeps its records in (replica or server)."""
+
+    ticket: Any
+    activity: Any
+    comment: Any
+    person: Any
+    queue: Any
+    work_log: Any
+    #: Whether ``person`` has ``group_name`` (the replica's SLA rules can select on it).
+    has_groups: bool
+    #: Article records (None on a side that does not keep links and feedback).
+    article: Any = None
+    article_link: Any = None
+    article_feedback: Any = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One resolution: its instant, how many status changes of the history it ends (so the
+    SLA clock can be run on the history up to and including it), and whether a reopening
+    came before it (earlier in the history, even at the same instant)."""
+
+    at: datetime
+    changes: int
+    after_reopen: bool
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    ticket_id: str
+    number: int | None
+    local_number: int | None
+    created_at: datetime
+    status: str
+    priority: int
+    queue_id: str
+    category: str
+    type: str
+    channel: str
+    assignee_id: str | None
+    tier: int
+    asset: str
+    location: str
+    first_response_at: datetime | None
+    #: (start, end or None) of each period the ticket was open (not resolved/closed).
+    open_periods: tuple[tuple[datetime, datetime | None], ...]
+    resolutions: tuple[Resolution, ...]
+    reopens: tuple[datetime, ...]
+    #: (at, author id) of each public agent reply, in time order.
+    replies: tuple[tuple[datetime, str | None], ...]
+    #: (at, assignee id or None): the assignee at creation first, then each change.
+    assignees: tuple[tuple[datetime, str | None], ...]
+    #: (at, old tier, new tier) of each tier change.
+    tier_changes: tuple[tuple[datetime, int, int], ...]
+    queue_changes: tuple[datetime, ...]
+    sla: TicketSlaFacts
+
+    def open_at(self, moment: datetime) -> bool:
+        """Was the ticket open (created, not resolved/closed) at ``moment``?"""
+        return any(start <= moment and (end is None or moment < end) for start, end in self.open_periods)
+
+    def resolution_in(self, start: datetime, end: datetime) -> Resolution | None:
+        """The latest resolution within [start, end), if any."""
+        found = [r for r in self.resolutions if start <= r.at < end]
+        return found[-1] if found else None
+
+    def last_resolution_in(self, start: datetime, end: datetime) -> datetime | None:
+        found = self.resolution_in(start, end)
+        return None if found is None else found.at
+
+    def replies_before(self, moment: datetime) -> int:
+        return sum(1 for at, _author in self.replies if at <= moment)
+
+    def assignee_at(self, moment: datetime) -> str | None:
+        current = None
+        for at, who in self.assignees:
+            if at > moment:
+                break
+            current = who
+        return current
+
+
+def load_ticket_facts(
+    session: Session,
+    tables: ReportTables,
+    conditions: Sequence[ColumnElement[bool]],
+    window_start: datetime,
+    window_end: datetime,
+) -> list[TicketFacts]:
+    """Facts of the tickets matching ``conditions`` that can count in [window_start, window_end):
+    created before its end, not merged into another ticket, and either open now or changed
+    since its start (a ticket whose every event is older is neither in the range's backlog
+    nor resolved in it: every event bumps ``updated_at``)."""
+    t = tables.ticket
+    relevant = relevant_condition(tables, conditions, window_start, window_end)
+    group = tables.person.group_name if tables.has_groups else None
+    columns = [
+        t.id,
+        t.created_at,
+        t.priority,
+        t.status,
+        t.queue_id,
+        t.category,
+        t.type,
+        t.first_response_at,
+        t.updated_at,
+        t.number,
+        t.local_number,
+        t.assignee_id,
+        t.tier,
+        t.asset,
+        t.location,
+        channel_column(t),
+    ]
+    if group is not None:
+        stmt = select(*columns, group).outerjoin(tables.person, tables.person.id == t.requester_id)
+    else:
+        stmt = select(*columns)
+    ticket_rows = session.execute(stmt.where(relevant)).all()
+    if not ticket_rows:
+        return []
+    ids = select(t.id).where(relevant).scalar_subquery()
+    a = tables.activity
+    order = [a.at, _insertion_order(session, a)]
+    history = session.execute(
+        select(a.entity_id, a.field, a.old_value, a.new_value, a.at)
+        .where(a.entity_type == "ticket", a.field.in_(_HISTORY_FIELDS), a.entity_id.in_(ids))
+        .order_by(*order)
+    ).all()
+    c = tables.comment
+    replies = session.execute(
+        select(c.ticket_id, c.created_at, c.author_id)
+        .where(c.kind == "reply", c.from_requester.is_(False), c.ticket_id.in_(ids))
+        .order_by(c.created_at, c.id)
+    ).all()
+    return _build(ticket_rows, history, replies, has_group=group is not None)
+
+
+def relevant_condition(
+    tables: ReportTables,
+    conditions: Sequence[ColumnElement[bool]],
+    window_start: datetime,
+    window_end: datetime,
+) -> ColumnElement[bool]:
+    """The condition :func:`load_ticket_facts` selects tickets with."""
+    t = tables.ticket
+    return and_(
+        t.created_at < window_end,
+        t.merged_into_id.is_(None),  # a duplicate merged into another is not a request of its own
+        or_(t.status.in_(_OPEN_VALUES), t.updated_at >= window_start),
+        *conditions,
+    )
+
+
+def _insertion_order(session: Session, activity: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy import literal_column
+
+        return literal_column("activity.rowid")
+    return activity.id
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _build(
+    ticket_rows: Sequence[Any], history: Sequence[Any], replies: Sequence[Any], *, has_group: bool
+) -> list[TicketFacts]:
+    by_ticket: dict[str, list[Any]] = {}
+    for row in history:
+        by_ticket.setdefault(row[0], []).append(row)
+    replies_by: dict[str, list[tuple[datetime, str | None]]] = {}
+    for tid, at, author in replies:
+        replies_by.setdefault(tid, []).append((at, author))
+    sla_rows = []
+    for r in ticket_rows:
+        group = r[16] if has_group else None
+        sla_rows.append(
+            (r[0], _iso(r[1]), r[2], r[3], r[4], r[5], r[6], _iso(r[7]), group, None, "", _iso(r[8]))
+        )
+    sla_changes = [
+        (tid, field, old, new, _iso(at))
+        for tid, field, old, new, at in history
+        if field in ("status", "priority")
+    ]
+    sla_facts = {f.ticket_id: f for f in facts_from_rows(sla_rows, sla_changes)}
+    out = []
+    for r in ticket_rows:
+        tid = r[0]
+        sla = sla_facts[tid]
+        created = sla.created_at
+        periods, resolutions, reopens = _status_periods(sla)
+        rows = by_ticket.get(tid, [])
+        assignees: list[tuple[datetime, str | None]] = []
+        tiers: list[tuple[datetime, int, int]] = []
+        queues: list[datetime] = []
+        floor = created
+        for _tid, field, old, new, at in rows:
+            floor = max(floor, at)
+            if field == "assignee_id":
+                if not assignees:
+                    assignees.append((created, old or None))
+                assignees.append((floor, new or None))
+            elif field == "tier":
+                tiers.append((floor, _int(old, 1), _int(new, 1)))
+            elif field == "queue_id":
+                queues.append(floor)
+        if not assignees:
+            assignees.append((created, r[11]))
+        out.append(
+            TicketFacts(
+                ticket_id=tid,
+                number=r[9],
+                local_number=r[10],
+                created_at=created,
+                status=r[3],
+                priority=int(r[2]),
+                queue_id=r[4],
+                category=r[5] or "",
+                type=r[6] or "",
+                channel=r[15] or "",
+                assignee_id=r[11],
+                tier=int(r[12] or 1),
+                asset=r[13] or "",
+                location=r[14] or "",
+                first_response_at=sla.first_response_at,
+                open_periods=periods,
+                resolutions=resolutions,
+                reopens=reopens,
+                replies=tuple(replies_by.get(tid, ())),
+                assignees=tuple(assignees),
+                tier_changes=tuple(tiers),
+                queue_changes=tuple(queues),
+                sla=sla,
+            )
+        )
+    return out
+
+
+def _status_periods(
+    sla: TicketSlaFacts,
+) -> tuple[tuple[tuple[datetime, datetime | None], ...], tuple[Resolution, ...], tuple[datetime, ...]]:
+    """Open periods, resolutions and reopens from the status history (clock's consistency rule)."""
+    floor = sla.created_at
+    stopped = sla.initial_status in _STOPPED
+    periods: list[tuple[datetime, datetime | None]] = []
+    resolutions: list[Resolution] = []
+    reopens: list[datetime] = []
+    opened: datetime | None = None if stopped else floor
+    for index, (at, status) in enumerate(sla.status_changes):
+        floor = max(floor, at)
+        now_stopped = status in _STOPPED
+        if now_stopped and not stopped:
+            resolutions.append(Resolution(floor, index + 1, bool(reopens)))
+            assert opened is not None
+            periods.append((opened, floor))
+            opened = None
+        elif stopped and not now_stopped:
+            reopens.append(floor)
+            opened = floor
+        stopped = now_stopped
+    if opened is not None:
+        periods.append((opened, None))
+    return tuple(periods), tuple(resolutions), tuple(reopens)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default

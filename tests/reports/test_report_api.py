@@ -1,0 +1,107 @@
+"""The report API on the demo replica: shapes, drill-down counts, filters, bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from sync import reports
+from sync.errors import ValidationError
+from sync.replica.models import Queue, Ticket
+from sync.replica.replica import Replica
+from tests.reports.conftest import DEMO_NOW
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTH = reports.ReportRequest(date(2026, 10, 21), date(2026, 11, 19), tz=PARIS)
+
+
+def test_summary_figures_equal_their_drill_down(demo_replica: Replica) -> None:
+    with demo_replica.read() as s:
+        result = reports.summary(s, MONTH, now=DEMO_NOW)
+        doc = result.to_json()
+        assert doc["created"] == len(result.tickets["created"]) > 0
+        assert doc["resolved"] == len(result.tickets["resolved"]) > 0
+        assert doc["open_at_end"] == len(result.tickets["open_at_end"]) > 0
+        assert doc["first_response_minutes"]["business"]["count"] == len(result.tickets["first_response"])
+        assert doc["csat"] is None and doc["csat_note"] == "no ratings yet"
+        assert doc["previous"]["range"] == {**doc["range"], "from": "2026-09-21", "to": "2026-10-20"}
+        for key, ids in result.tickets.items():
+            assert reports.drill(s, MONTH, "summary", key, now=DEMO_NOW) == ids
+        met, late = result.tickets["sla_resolution_met"], result.tickets["sla_resolution_breached"]
+        assert sorted(met + late) == sorted(result.tickets["resolved"])
+        assert doc["sla_resolution_met_pct"] == round(100 * len(met) / doc["resolved"], 1)
+
+
+def test_volume_buckets_add_up_to_the_summary(demo_replica: Replica) -> None:
+    weekly = reports.ReportRequest(MONTH.start, MONTH.end, interval="week", by="queue", tz=PARIS)
+    with demo_replica.read() as s:
+        head = reports.summary(s, weekly, now=DEMO_NOW).to_json()
+        vol = reports.volume(s, weekly, now=DEMO_NOW)
+    rows = vol.to_json()["rows"]
+    assert {r["group"] for r in rows} == {"IT", "Facilities", "HR"}
+    assert sum(r["created"] for r in rows) == head["created"]
+    assert sum(r["resolved"] for r in rows) == head["resolved"]
+    assert rows[0]["bucket"] == "2026-W43" and rows[-1]["bucket"] == "2026-W47"
+    for r in rows:
+        assert len(vol.tickets[f"created:{r['bucket']}:{r['group']}"]) == r["created"]
+
+
+def test_backlog_ends_with_the_open_at_end_and_its_ages(demo_replica: Replica) -> None:
+    with demo_replica.read() as s:
+        head = reports.summary(s, MONTH, now=DEMO_NOW).to_json()
+        back = reports.backlog(s, MONTH, now=DEMO_NOW).to_json()
+    assert len(back["rows"]) == 30
+    assert back["rows"][-1]["open"] == back["open_at_end"] == head["open_at_end"]
+    assert sum(back["age"].values()) == back["open_at_end"]
+
+
+def test_query_filters_like_the_search(demo_replica: Replica) -> None:
+    it = reports.ReportRequest(MONTH.start, MONTH.end, query="queue:it priority:<=2", tz=PARIS)
+    with demo_replica.read() as s:
+        everything = reports.summary(s, MONTH, now=DEMO_NOW)
+        some = reports.summary(s, it, now=DEMO_NOW)
+        queues = {q.id: q.name for q in s.execute(select(Queue)).scalars()}
+        rows = {t.id: (queues[t.queue_id], t.priority) for t in s.execute(select(Ticket)).scalars()}
+    assert 0 < some.current.created < everything.current.created
+    assert {rows[tid] for tid in some.tickets["created"]} <= {("IT", 1), ("IT", 2)}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("printer", "free text"), ("kind:article", "kind:article"), ("queue:", "not valid")],
+)
+def test_bad_queries_are_refused_with_a_reason(demo_replica: Replica, query: str, message: str) -> None:
+    with demo_replica.read() as s, pytest.raises(ValidationError, match=message):
+        reports.summary(s, reports.ReportRequest(MONTH.start, MONTH.end, query=query), now=DEMO_NOW)
+
+
+def test_bad_requests_are_refused() -> None:
+    with pytest.raises(ValidationError, match="before it starts"):
+        reports.ReportRequest(date(2026, 2, 2), date(2026, 2, 1))
+    with pytest.raises(ValidationError, match="split by"):
+        reports.ReportRequest(date(2026, 2, 1), date(2026, 2, 1), by="colour")
+
+
+def test_buckets_follow_the_local_calendar_across_dst() -> None:
+    request = reports.ReportRequest(date(2026, 10, 24), date(2026, 10, 26), tz=PARIS)
+    hours = [(b.end_at - b.start_at).total_seconds() / 3600 for b in request.buckets()]
+    assert hours == [24, 25, 24]  # clocks go back on 25 October 2026 in Paris
+    months = reports.ReportRequest(date(2026, 1, 15), date(2026, 3, 2), interval="month").buckets()
+    assert [(b.label, b.first.day, b.last.day) for b in months] == [
+        ("2026-01", 15, 31),
+        ("2026-02", 1, 28),
+        ("2026-03", 1, 2),
+    ]
+
+
+def test_dashboard_is_the_four_reports_from_one_read(demo_replica: Replica) -> None:
+    weekly = reports.ReportRequest(MONTH.start, MONTH.end, interval="week", by="priority", tz=PARIS)
+    with demo_replica.read() as s:
+        board = reports.dashboard(s, weekly, now=DEMO_NOW).to_json()
+        assert board == {
+            name: reports.run_report(s, weekly, name, now=DEMO_NOW).to_json()
+            for name in ("summary", "volume", "backlog", "sla")
+        }
