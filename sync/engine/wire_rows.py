@@ -219,6 +219,12 @@ SPECS: dict[str, TableSpec] = {
     ),
 }
 
+#: Per table, the fields a record may lack (sent by a server older than the field), with the
+#: value such a record means: the one the server's own upgrade gives its stored rows.
+_BACKFILL: dict[str, dict[str, Any]] = {
+    "tickets": {f.name: f.backfill for f in TICKET_FIELDS if f.backfill is not None},
+}
+
 #: PullRecords field (also the ``entity_type`` of RecordRef/RecordVersion) -> replica table.
 TABLE_FOR: dict[str, str] = {name: spec.table for name, spec in SPECS.items()}
 
@@ -241,6 +247,9 @@ def rows_for(spec: TableSpec, records: Sequence[dict[str, Any]]) -> list[tuple[A
             rows.append(tuple(row))
         return rows
     except KeyError as exc:
+        backfill = _BACKFILL.get(spec.table, {})
+        if exc.args[0] in backfill:  # a server from before the field: its value for old records
+            return rows_for(spec, [{**backfill, **rec} for rec in records])
         raise SyncProtocolError(
             f"The server sent a {spec.table} record without {exc.args[0]!r}; this Outpost cannot apply it."
         ) from exc

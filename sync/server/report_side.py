@@ -33,6 +33,7 @@ from sync.reports.ticket_facts import ReportTables
 from sync.search.query_model import (
     Assignee,
     AssigneeFilter,
+    ChoiceFilter,
     DateField,
     DateFilter,
     Filter,
@@ -101,6 +102,8 @@ def _condition(session: Session, item: Filter, caller: Caller) -> ColumnElement[
             return _T.status.in_(sorted(s.value for s in statuses))
         case TypeFilter(types=types):
             return _T.type.in_(sorted(t.value for t in types))
+        case ChoiceFilter(field=name, values=values):  # channel:, any code field of the schema
+            return getattr(_T, name).in_(sorted(values))  # type: ignore[no-any-return]
         case PriorityFilter():
             return _T.priority.in_(sorted(int(p) for p in item.matching))
         case AssigneeFilter(assignee=Assignee.NONE):

@@ -66,7 +66,19 @@ def test_server_reports_equal_the_replicas(server: ServerUnderTest, tmp_path: Pa
             s, reports.ReportRequest(request.start, request.end, "queue:it priority:<=2", tz=request.tz)
         )
     assert filtered.json() == local.to_json() and local.current.created > 0
+    written = "channel:email,portal"  # requests that came in writing (the demo mixes channels)
+    by_channel = boss.http.get("/v1/reports/summary", params={**PARAMS, "query": written})
+    with replica.read() as s:
+        local = reports.summary(s, reports.ReportRequest(request.start, request.end, written, tz=request.tz))
+    assert by_channel.status_code == 200, by_channel.text
+    assert by_channel.json() == local.to_json() and 0 < local.current.created < filtered_all(replica, request)
     replica.close()
+
+
+def filtered_all(replica: Any, request: reports.ReportRequest) -> int:
+    """Tickets created in the period without a filter (a channel filter must select fewer)."""
+    with replica.read() as s:
+        return int(reports.summary(s, request).current.created)
 
 
 def test_reports_are_for_managers_of_their_queues_and_admins(server: ServerUnderTest) -> None:

@@ -10,6 +10,9 @@ from server.server_harness import ServerUnderTest
 from sqlalchemy import text
 from sync_engine.support_sync import Desk, server_snapshot
 
+from sync.engine.errors import SyncProtocolError
+from sync.engine.wire_rows import SPECS, rows_for
+
 EXPECTED = {"Mailbox full": "email", "Badge broken": "walk_in", "Printer jammed": "phone"}
 
 
@@ -36,3 +39,16 @@ def test_channel_is_pushed_stored_and_pulled(
     bob.sync()
     assert {subject: bob.ticket(tid)["channel"] for subject, tid in made.items()} == EXPECTED
     assert server_snapshot(srv)["tickets"] == bob.snapshot()["tickets"]  # channel among the fields compared
+
+
+def test_a_ticket_pulled_from_a_server_without_channels_reads_phone() -> None:
+    record = {name: None for name in SPECS["tickets"].names} | {
+        "id": "t1",
+        "created_at": "2026-03-02T08:00:00Z",
+    }
+    del record["channel"]
+    [row] = rows_for(SPECS["tickets"], [record])
+    assert dict(zip(SPECS["tickets"].names, row, strict=True))["channel"] == "phone"
+    del record["subject"]  # a field every server sends: still refused
+    with pytest.raises(SyncProtocolError, match="without 'subject'"):
+        rows_for(SPECS["tickets"], [record])
