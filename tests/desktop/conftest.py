@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from support.shared_build import build_once
 
 from desktop.app_context import AppContext
 from desktop.settings import AppSettings
@@ -39,7 +40,12 @@ SUBJECTS = (
 
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("template") / "data"
+    """Built once per run, shared read-only by the xdist workers (support.shared_build)."""
+    return build_once(tmp_path_factory, "desktop-template", _build_template) / "data"
+
+
+def _build_template(folder: Path) -> None:
+    data = folder / "data"
     replica = open_replica(data)
     set_up_standalone(replica, name="Ana Admin", username="ana")
     me = replica.current_user_id
@@ -82,7 +88,6 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # Pretend the first half of the journal was pushed, so only newer tickets are "unsynced".
         s.execute(update(Mutation).where(Mutation.seq <= TEMPLATE_TICKETS // 2).values(state="applied"))
     replica.close()
-    return data
 
 
 @pytest.fixture

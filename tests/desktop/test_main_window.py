@@ -110,9 +110,12 @@ def test_saved_views_save_rename_delete(qtbot: QtBot, window: MainWindow) -> Non
     dialog.setTextValue("Payroll")
     with qtbot.waitSignal(window.tickets.model.query_applied, timeout=10_000):
         dialog.accept()
+    # On a busy machine the answer to the search typed above can be the query_applied caught
+    # here (seen in a loaded parallel run): wait for the saved view itself to be shown.
+    qtbot.waitUntil(lambda: (sidebar.current_key or "").startswith("saved:"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.tickets.title.text() == "Payroll", timeout=10_000)
     key = sidebar.current_key
     assert key is not None and key.startswith("saved:")
-    assert window.tickets.title.text() == "Payroll"
     model = window.tickets.model
     assert sidebar.data_for(key, Qt.ItemDataRole.DisplayRole) == "Payroll"
     assert window.sidebar_count(key) == model.total > 0

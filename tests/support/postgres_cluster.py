@@ -95,6 +95,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _describe(path: Path) -> str:
+    """Owner and mode of ``path``, for an error message (a failed initdb is often about rights)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"{path}: {exc}"
+    return f"{path}: uid {st.st_uid}, gid {st.st_gid}, mode {st.st_mode & 0o7777:o}, umask {_umask()}"
+
+
+def _umask() -> str:
+    """The process umask, read without changing it (os.umask would, for every thread)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return line.split()[1]
+    return "unknown"
+
+
 def _traversable_by_others(path: Path) -> bool:
     return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents])
 
@@ -139,6 +157,7 @@ class PostgresCluster:
             parent = Path("/tmp")
         base = Path(tempfile.mkdtemp(prefix="outpost-pg-", dir=parent))
         os.chown(base, pg_user.pw_uid, pg_user.pw_gid)
+        os.chmod(base, 0o700)  # whatever the process umask: initdb (as postgres) must enter it
         self._run_as = ["runuser", "-u", "postgres", "--"]
         return base
 
@@ -151,8 +170,9 @@ class PostgresCluster:
             "-E", "UTF8", "--locale=C", "--no-sync",
         )  # fmt: skip
         if result.returncode != 0:
+            where = _describe(self._base)
             self.stop()
-            raise PostgresStartError(f"initdb failed:\n{result.stdout}\n{result.stderr}")
+            raise PostgresStartError(f"initdb failed ({where}):\n{result.stdout}\n{result.stderr}")
         # Appending keeps the file's owner (postgres), even when this process is root.
         conf = data / "postgresql.conf"
         settings = {**_SERVER_SETTINGS, "unix_socket_directories": f"'{self._base}'"}
