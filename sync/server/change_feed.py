@@ -149,6 +149,12 @@ class ChangeFeed:
                     self.board.rebase(newest.version)
         return newest, ident
 
+    def _heard_of_everything(self) -> bool:
+        """SQLite, after a quiet wait: did every commit up to the newest reach this board
+        (False: another process committed, and the caller should pull to be sure)."""
+        newest = self._newest()
+        return self.board.live and self.board.known == newest.version
+
     def start_local(self) -> None:
         """SQLite: make the board live at startup (a database not yet migrated waits for the
         first pull instead)."""
@@ -212,7 +218,7 @@ class ChangeFeed:
             return True
         if not self.board.live:
             raise FeedUnavailable()
-        future = self.board.wait(cursor.version, caller_keys(caller))
+        future = self.board.wait(cursor.version, caller_keys(caller), caller.client_id)
         try:
             changed = await asyncio.wait_for(future, timeout=min(max(wait, 0.0), MAX_WAIT))
         except TimeoutError:
@@ -223,9 +229,7 @@ class ChangeFeed:
             raise FeedUnavailable()
         if not changed and self.db.is_sqlite:
             # Another process on the same file may have committed: it cannot wake us.
-            await run_in_threadpool(self._align)
-            answer = self.board.changed_since(cursor.version, caller_keys(caller))
-            changed = answer is None or answer[0]
+            changed = not await run_in_threadpool(self._heard_of_everything)
         return changed
 
 

@@ -37,6 +37,7 @@ from sync.protocol.payloads import PAYLOAD_MODELS, check_time, describe_errors
 from sync.server.access import Caller
 from sync.server.apply_context import ApplyContext, Deferred
 from sync.server.article_ops import apply_article_create, apply_article_set_state, apply_article_update
+from sync.server.change_board import ORIGIN_INFO
 from sync.server.database import Database
 from sync.server.directory_ops import apply_person_create, apply_queue_create
 from sync.server.errors import Conflict
@@ -121,6 +122,7 @@ def _decide(
 ) -> protocol.MutationOutcome | protocol.PushStopped | _Gap:
     deferred: Deferred | None = None
     with db.write_session() as s:
+        s.info[ORIGIN_INFO] = client_id  # the change feed does not wake this device for it
         client = s.execute(
             select(SyncClient).where(SyncClient.client_id == client_id).with_for_update()
         ).scalar()
@@ -226,5 +228,3 @@ def _apply(
         ticket_number=number,
         versions=versions,
     )
-
-
