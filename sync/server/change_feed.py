@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +102,8 @@ class ChangeFeed:
         self.board: ChangeBoard = db.board
         self._identity: _Identity | None = None
         self._lock = threading.Lock()
+        #: off only for benchmarks (bench/bench_feed.py's same-run baseline: the old pull)
+        self.quick_pulls = os.environ.get("OUTPOST_NO_QUICK_PULL") != "1"
 
     # -- identity ---------------------------------------------------------------------------
     def _newest(self) -> _Newest:
@@ -181,7 +184,7 @@ class ChangeFeed:
     # -- the empty pull ---------------------------------------------------------------------
     def quick_pull(self, caller: Caller, request: protocol.PullRequest) -> dict[str, Any] | None:
         """The page for a pull that can find nothing new, or None (run the real pull)."""
-        if request.cursor is None or request.only is not None:
+        if request.cursor is None or request.only is not None or not self.quick_pulls:
             return None
         newest, ident = self._align()
         high = newest.version

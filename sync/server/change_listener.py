@@ -27,11 +27,12 @@ from sync.server.change_board import ChangeBoard
 from sync.server.database import Database
 from sync.server.versioning import NOTIFY_CHANNEL
 
-__all__ = ["GAP_LIMIT", "ChangeListener", "parse_notice"]
+__all__ = ["APPLICATION_NAME", "GAP_LIMIT", "ChangeListener", "parse_notice"]
 
 log = logging.getLogger("outpost.server.feed")
 
 GAP_LIMIT = 2.0
+APPLICATION_NAME = "outpost-change-listener"
 _POLL = 0.5  # seconds between checks of the stop flag and of gaps
 
 
@@ -71,7 +72,8 @@ class ChangeListener:
 
     def _connect(self) -> psycopg.Connection[Any]:
         cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.engine.url)
-        return psycopg.connect(*cargs, **cparams, autocommit=True, connect_timeout=10)
+        params = {**cparams, "application_name": APPLICATION_NAME}  # visible in pg_stat_activity
+        return psycopg.connect(*cargs, **params, autocommit=True, connect_timeout=10)
 
     def _run(self) -> None:
         delay = 0.2
