@@ -241,7 +241,6 @@ class TemplateService:
         )
         return self._create(template, draft)
 
-
     def create_from_draft(
         self, template: TicketTemplate | str, draft: NewTicket, *, new_requester: NewRequester | None = None
     ) -> WriteResult:

@@ -197,4 +197,3 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
     else:
         store.clear(agent.id)
     return 0
-

@@ -33,12 +33,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["EVERYONE", "STAMPS_INFO", "ChangeBoard", "Keys", "queue_key", "user_key"]
+__all__ = ["EVERYONE", "ORIGIN_INFO", "STAMPS_INFO", "ChangeBoard", "Keys", "queue_key", "user_key"]
 
 EVERYONE = "*"
-#: ``session.info`` key: the (version, scope keys) stamped in a write session, noted on the
-#: process's board once the transaction commits (``Database.write_session``)
+#: ``session.info`` key: the (version, scope keys, origin) stamped in a write session, noted
+#: on the process's board once the transaction commits (``Database.write_session``)
 STAMPS_INFO = "outpost_stamps"
+#: ``session.info`` key: the client id of the device whose push this session applies
+ORIGIN_INFO = "outpost_origin"
 
 #: the keys a caller watches; ``None`` means every key (an admin sees every queue)
 Keys = frozenset[str] | None
@@ -58,6 +60,7 @@ class _Waiter:
     after: int
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[bool | None]
+    client_id: str | None = None
 
 
 class ChangeBoard:
@@ -69,7 +72,7 @@ class ChangeBoard:
         self._floor = 0
         self._known = 0
         self._last: dict[str, int] = {}
-        self._pending: dict[int, frozenset[str]] = {}
+        self._pending: dict[int, tuple[frozenset[str], str | None]] = {}
         self._gap_since: float | None = None
         self._waiters: set[_Waiter] = set()
         self._closed = False
@@ -125,12 +128,14 @@ class ChangeBoard:
             woken = list(self._waiters)
         self._wake(woken, None)
 
-    def note(self, version: int, keys: Iterable[str]) -> None:
-        """Version ``version`` committed, touching ``keys`` (idempotent, any order)."""
+    def note(self, version: int, keys: Iterable[str], origin: str | None = None) -> None:
+        """Version ``version`` committed, touching ``keys`` (idempotent, any order).
+        ``origin``: the device whose push made it — its own waiter is not woken by it (the
+        round that pushed pulls it anyway; waking it would only cost another round)."""
         with self._lock:
             if not self._live or version <= self._known:
                 return
-            self._pending[version] = frozenset(keys)
+            self._pending[version] = (frozenset(keys), origin)
             woken = self._drain()
             if self._pending and self._gap_since is None:
                 self._gap_since = time.monotonic()
@@ -140,11 +145,17 @@ class ChangeBoard:
         """Move contiguous pending versions into the known run; the waiters they wake."""
         woken: list[_Waiter] = []
         while self._known + 1 in self._pending:
-            keys = self._pending.pop(self._known + 1)
+            keys, origin = self._pending.pop(self._known + 1)
             self._known += 1
             for key in keys:
                 self._last[key] = self._known
-            woken += [w for w in self._waiters if w.after < self._known and _touches(w.keys, keys)]
+            woken += [
+                w
+                for w in self._waiters
+                if w.after < self._known
+                and _touches(w.keys, keys)
+                and (origin is None or origin != w.client_id)
+            ]
         if not self._pending:
             self._gap_since = None
         return woken
@@ -163,7 +174,7 @@ class ChangeBoard:
             return self._known > after, self._known
         return any(self._last.get(k, 0) > after for k in keys), self._known
 
-    def wait(self, after: int, keys: Keys) -> asyncio.Future[bool | None]:
+    def wait(self, after: int, keys: Keys, client_id: str | None = None) -> asyncio.Future[bool | None]:
         """A future (of the running loop) resolved with True when one of ``keys`` changes
         after ``after`` (at once if it already has or the board cannot tell), or None when
         the board stops being live. The caller cancels it (e.g. on timeout) with :meth:`forget`."""
@@ -180,7 +191,7 @@ class ChangeBoard:
             elif answer[0]:
                 future.set_result(True)
             else:
-                self._waiters.add(_Waiter(keys, after, loop, future))
+                self._waiters.add(_Waiter(keys, after, loop, future, client_id))
         return future
 
     def forget(self, future: asyncio.Future[bool | None]) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +102,8 @@ class ChangeFeed:
         self.board: ChangeBoard = db.board
         self._identity: _Identity | None = None
         self._lock = threading.Lock()
+        #: off only for benchmarks (bench/bench_feed.py's same-run baseline: the old pull)
+        self.quick_pulls = os.environ.get("OUTPOST_NO_QUICK_PULL") != "1"
 
     # -- identity ---------------------------------------------------------------------------
     def _newest(self) -> _Newest:
@@ -149,6 +152,12 @@ class ChangeFeed:
                     self.board.rebase(newest.version)
         return newest, ident
 
+    def _heard_of_everything(self) -> bool:
+        """SQLite, after a quiet wait: did every commit up to the newest reach this board
+        (False: another process committed, and the caller should pull to be sure)."""
+        newest = self._newest()
+        return self.board.live and self.board.known == newest.version
+
     def start_local(self) -> None:
         """SQLite: make the board live at startup (a database not yet migrated waits for the
         first pull instead)."""
@@ -175,7 +184,7 @@ class ChangeFeed:
     # -- the empty pull ---------------------------------------------------------------------
     def quick_pull(self, caller: Caller, request: protocol.PullRequest) -> dict[str, Any] | None:
         """The page for a pull that can find nothing new, or None (run the real pull)."""
-        if request.cursor is None or request.only is not None:
+        if request.cursor is None or request.only is not None or not self.quick_pulls:
             return None
         newest, ident = self._align()
         high = newest.version
@@ -212,7 +221,7 @@ class ChangeFeed:
             return True
         if not self.board.live:
             raise FeedUnavailable()
-        future = self.board.wait(cursor.version, caller_keys(caller))
+        future = self.board.wait(cursor.version, caller_keys(caller), caller.client_id)
         try:
             changed = await asyncio.wait_for(future, timeout=min(max(wait, 0.0), MAX_WAIT))
         except TimeoutError:
@@ -223,9 +232,7 @@ class ChangeFeed:
             raise FeedUnavailable()
         if not changed and self.db.is_sqlite:
             # Another process on the same file may have committed: it cannot wake us.
-            await run_in_threadpool(self._align)
-            answer = self.board.changed_since(cursor.version, caller_keys(caller))
-            changed = answer is None or answer[0]
+            changed = not await run_in_threadpool(self._heard_of_everything)
         return changed
 
 

@@ -1,6 +1,6 @@
 """PostgreSQL ``LISTEN/NOTIFY``: every server process learns every commit of every other.
 
-Each stamped write transaction sends ``NOTIFY outpost_changes, '<version> <keys…>'`` in
+Each stamped write transaction sends ``NOTIFY outpost_changes, '<version> <origin> <keys…>'`` in
 the transaction itself (:func:`sync.server.versioning.stamp`), so PostgreSQL delivers it
 exactly when — and only if — the transaction commits, in commit order. No broker of our
 own: the database that orders the versions also carries the news.
@@ -27,22 +27,25 @@ from sync.server.change_board import ChangeBoard
 from sync.server.database import Database
 from sync.server.versioning import NOTIFY_CHANNEL
 
-__all__ = ["GAP_LIMIT", "ChangeListener", "parse_notice"]
+__all__ = ["APPLICATION_NAME", "GAP_LIMIT", "ChangeListener", "parse_notice"]
 
 log = logging.getLogger("outpost.server.feed")
 
 GAP_LIMIT = 2.0
+APPLICATION_NAME = "outpost-change-listener"
 _POLL = 0.5  # seconds between checks of the stop flag and of gaps
 
 
-def parse_notice(payload: str) -> tuple[int, frozenset[str]] | None:
-    """``"<version> <key> <key>…"`` -> (version, keys); None for anything else."""
-    head, _sep, rest = payload.partition(" ")
+def parse_notice(payload: str) -> tuple[int, frozenset[str], str | None] | None:
+    """``"<version> <origin client id or -> <key> <key>…"`` -> (version, keys, origin);
+    None for anything else."""
+    parts = payload.split()
     try:
-        version = int(head)
-    except ValueError:
+        version = int(parts[0])
+        origin = parts[1]
+    except (ValueError, IndexError):
         return None
-    return version, frozenset(rest.split())
+    return version, frozenset(parts[2:]), None if origin == "-" else origin
 
 
 class ChangeListener:
@@ -69,7 +72,8 @@ class ChangeListener:
 
     def _connect(self) -> psycopg.Connection[Any]:
         cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.engine.url)
-        return psycopg.connect(*cargs, **cparams, autocommit=True, connect_timeout=10)
+        params = {**cparams, "application_name": APPLICATION_NAME}  # visible in pg_stat_activity
+        return psycopg.connect(*cargs, **params, autocommit=True, connect_timeout=10)
 
     def _run(self) -> None:
         delay = 0.2

@@ -44,13 +44,20 @@ def touched_keys(
         return frozenset({EVERYONE})
     for old_queue, old_assignee in moved.values():
         keys.update(_ticket_keys(old_queue, old_assignee))
-    if ticket_ids:
+    missing = []
+    for tid in sorted(ticket_ids):  # the tickets the transaction loaded: no query
+        loaded = session.identity_map.get(session.identity_key(Ticket, tid))
+        if isinstance(loaded, Ticket):
+            keys.update(_ticket_keys(loaded.queue_id, loaded.assignee_id))
+        else:
+            missing.append(tid)
+    if missing:
         rows = session.execute(
-            select(Ticket.id, Ticket.queue_id, Ticket.assignee_id).where(Ticket.id.in_(sorted(ticket_ids)))
+            select(Ticket.id, Ticket.queue_id, Ticket.assignee_id).where(Ticket.id.in_(missing))
         ).all()
         for _id, queue_id, assignee_id in rows:
             keys.update(_ticket_keys(queue_id, assignee_id))
-        if len(rows) < len(ticket_ids):  # a ticket already gone: its place is unknown
+        if len(rows) < len(missing):  # a ticket already gone: its place is unknown
             keys.add(EVERYONE)
     return frozenset(keys)
 

@@ -62,8 +62,8 @@ class Database:
                 session.info.pop(STAMPS_INFO, None)
                 raise
             # After the commit, so a waiter woken now finds the change when it pulls.
-            for version, keys in session.info.pop(STAMPS_INFO, ()):
-                self.board.note(version, keys)
+            for version, keys, origin in session.info.pop(STAMPS_INFO, ()):
+                self.board.note(version, keys, origin)
 
     @contextmanager
     def snapshot_session(self) -> Iterator[Session]:

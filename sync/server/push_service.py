@@ -46,6 +46,7 @@ from sync.server.asset_ops import (
     apply_ticket_link_asset,
     apply_ticket_set_location,
 )
+from sync.server.change_board import ORIGIN_INFO
 from sync.server.database import Database
 from sync.server.directory_ops import apply_person_create, apply_queue_create
 from sync.server.errors import Conflict
@@ -137,6 +138,7 @@ def _decide(
 ) -> protocol.MutationOutcome | protocol.PushStopped | _Gap:
     deferred: Deferred | None = None
     with db.write_session() as s:
+        s.info[ORIGIN_INFO] = client_id  # the change feed does not wake this device for it
         client = s.execute(
             select(SyncClient).where(SyncClient.client_id == client_id).with_for_update()
         ).scalar()

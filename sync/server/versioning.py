@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from sync.server.change_board import STAMPS_INFO
+from sync.server.change_board import ORIGIN_INFO, STAMPS_INFO
 from sync.server.change_scope import touched_keys
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
@@ -125,9 +125,11 @@ def stamp(session: Session, touched: Touched) -> Stamp:
 def _announce(session: Session, version: int, keys: frozenset[str]) -> None:
     """Queue the change for this process's board and, on PostgreSQL, NOTIFY the others:
     ``pg_notify`` inside the transaction is delivered only if (and when) it commits."""
-    session.info.setdefault(STAMPS_INFO, []).append((version, keys))
+    origin = session.info.get(ORIGIN_INFO)
+    session.info.setdefault(STAMPS_INFO, []).append((version, keys, origin))
     if session.get_bind().dialect.name == "postgresql":
-        payload = f"{version} {' '.join(sorted(keys))}"
+        head = f"{version} {origin or '-'}"
+        payload = f"{head} {' '.join(sorted(keys))}"
         if len(payload.encode()) > _NOTIFY_MAX:
-            payload = f"{version} *"
+            payload = f"{head} *"
         session.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))

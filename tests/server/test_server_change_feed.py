@@ -151,3 +151,19 @@ def test_a_pull_with_nothing_new_reads_no_change_log_and_a_real_change_is_never_
     assert create["entity_id"] in {t["id"] for p in pages for t in p["records"]["tickets"]}
     pages = alice.pull_all()
     assert create["entity_id"] not in {t["id"] for p in pages for t in p["records"]["tickets"]}
+
+
+def test_a_devices_own_push_does_not_wake_it_but_a_colleagues_does(
+    team: tuple[ServerUnderTest, dict[str, Device]],
+) -> None:
+    server, devs = team
+    alice = devs["alice"]
+    waiter = _Waiter(alice, wait=1.0)
+    _until_waiting(server, 1)
+    alice.push_ok(alice.new_ticket(server.queues["IT"]))  # the round that pushed pulls it anyway
+    assert waiter.result() == {"changed": False}
+    alice.pull_all()
+    waiter = _Waiter(alice)
+    _until_waiting(server, 1)
+    devs["bob"].push_ok(devs["bob"].new_ticket(server.queues["IT"]))
+    assert waiter.result() == {"changed": True}

@@ -494,7 +494,7 @@ def test_a_lost_listening_connection_hides_nothing_and_the_feed_comes_back(pair:
     with pair.db.engine.connect() as conn:  # cut every process's LISTEN connection
         cut = conn.exec_driver_sql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND left(query, 6) = 'LISTEN'"
+            "WHERE datname = current_database() AND application_name = 'outpost-change-listener'"
         ).all()
     assert len(cut) >= 2
     create = writer.new_ticket(it)
