@@ -108,7 +108,7 @@ def agents_of(data: ReportData) -> AgentsReport:
             who = t.assignee_at(found.at) or ""
             resolved_by.setdefault(who, []).append(t.ticket_id)
             wall.setdefault(who, []).append(max(0.0, (found.at - t.created_at).total_seconds()))
-            clock = data.clock_at_resolution(t, found).resolution
+            clock = data.resolution_clock(t, found)
             business.setdefault(who, []).append(float(clock.elapsed_seconds))
         for changed, old, new in t.tier_changes:
             if start <= changed < end and new > old:

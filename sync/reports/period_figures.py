@@ -83,9 +83,9 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
         if reply is not None and start <= reply < end:
             responded.append(tid)
             fr_wall.append(max(0.0, (reply - t.created_at).total_seconds()))
-            fr_business.append(float(data.clock_at(t, reply).first_response.elapsed_seconds))
+            fr_business.append(float(data.response_business_seconds(t, reply)))
         if t.created_at < end:
-            clock = data.clock_at(t, end).first_response
+            clock = data.final_clock(t).first_response  # stopped clocks never change
             if clock.met_at is not None and start <= clock.met_at < end:
                 sla_fr.append(tid)
                 (sla_fr_met if clock.state is SlaState.MET else sla_fr_late).append(tid)
@@ -95,9 +95,9 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
         at = found.at
         resolved.append(tid)
         res_wall.append(max(0.0, (at - t.created_at).total_seconds()))
-        status = data.clock_at_resolution(t, found)
-        res_business.append(float(status.resolution.elapsed_seconds))
-        (sla_res_met if status.resolution.state is SlaState.MET else sla_res_late).append(tid)
+        stopped = data.resolution_clock(t, found)
+        res_business.append(float(stopped.elapsed_seconds))
+        (sla_res_met if stopped.state is SlaState.MET else sla_res_late).append(tid)
         if found.after_reopen:
             reopened.append(tid)
         elif _first_contact(t, at):

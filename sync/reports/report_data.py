@@ -35,7 +35,7 @@ from sync.reports.ticket_facts import (
 )
 from sync.services.sla_facts import compute_ticket_sla
 from sync.services.sla_service import load_sla_config
-from sync.sla import SlaConfig, SlaStatus
+from sync.sla import SlaClock, SlaConfig, SlaStatus
 
 __all__ = ["REPLICA", "ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
 
@@ -97,6 +97,30 @@ class ReportData:
 
     def by_id(self) -> dict[str, TicketFacts]:
         return {t.ticket_id: t for t in self.tickets}
+
+    def final_clock(self, ticket: TicketFacts) -> SlaStatus:
+        """The clocks at the end of the request's range. A stopped clock never changes
+        afterwards, so this one also answers for any earlier moment after its stop."""
+        return self.clock_at(ticket, self.request.end_at)
+
+    def response_business_seconds(self, ticket: TicketFacts, reply: datetime) -> int:
+        """What the first-response clock counted until ``reply`` (or until an earlier stop)."""
+        final = self.final_clock(ticket).first_response
+        if final.met_at is not None and final.met_at.timestamp() <= int(reply.timestamp()):
+            return final.elapsed_seconds
+        return self.clock_at(ticket, reply).first_response.elapsed_seconds
+
+    def resolution_clock(self, ticket: TicketFacts, resolution: Resolution) -> SlaClock:
+        """The resolution clock as it stopped at ``resolution`` (the final clock when that is
+        the stop it still holds; otherwise run on the history up to the resolution)."""
+        final = self.final_clock(ticket).resolution
+        if (
+            resolution is ticket.resolutions[-1]
+            and final.met_at is not None
+            and final.met_at.timestamp() == int(resolution.at.timestamp())
+        ):
+            return final
+        return self.clock_at_resolution(ticket, resolution).resolution
 
     def clock_at_resolution(self, ticket: TicketFacts, resolution: Resolution) -> SlaStatus:
         """The ticket's SLA clocks just after ``resolution``: its history up to and including

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 from typing import Literal, get_args
 
 from sync.errors import ValidationError
@@ -88,11 +89,11 @@ class ReportRequest:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    @property
+    @cached_property
     def start_at(self) -> datetime:
         return local_midnight(self.start, self.tz)
 
-    @property
+    @cached_property
     def end_at(self) -> datetime:
         """The instant just after the range: local midnight after its last day."""
         return local_midnight(self.end + timedelta(days=1), self.tz)

@@ -113,7 +113,7 @@ def sla_of(data: ReportData) -> SlaReport:
         if t.created_at >= end:
             continue
         group = group_label(data, t, request.by)
-        at_end = data.clock_at(t, end)
+        at_end = data.final_clock(t)
         fr = at_end.first_response
         if fr.met_at is not None and start <= fr.met_at < end:
             late = fr.state is not SlaState.MET
@@ -130,7 +130,7 @@ def sla_of(data: ReportData) -> SlaReport:
         found = t.resolution_in(start, end)
         if found is not None:
             resolved_at = found.at
-            res = data.clock_at_resolution(t, found).resolution
+            res = data.resolution_clock(t, found)
             late = res.state is not SlaState.MET
             add("resolution", "breached" if late else "met", group, t.ticket_id)
             if late:
