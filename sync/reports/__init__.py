@@ -218,7 +218,7 @@ def drill(
 ) -> tuple[str, ...]:
     """The ids of the tickets behind figure ``key`` of ``report`` (see each result's ``tickets``)."""
     result = run_report(session, request, report, side=side, now=now)
-    tickets: dict[str, tuple[str, ...]] = dict(result.tickets)
-    if key not in tickets:
+    if key not in result.tickets:
         raise ValidationError(f"The {report} report has no figure '{key}'.")
-    return tickets[key]
+    ids: tuple[str, ...] = result.tickets[key]  # computed on demand for some reports
+    return ids

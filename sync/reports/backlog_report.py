@@ -1,14 +1,15 @@
 """Backlog: tickets open at the end of each bucket, and the age of those open at the end.
 
-Open at an instant: created at or before it and not resolved or closed at it (a reopened
-ticket is open again from its reopening). Age: from creation to the end of the range, in
-the bands 0–1 d, 1–3 d, 3–7 d, 7–30 d and over 30 d (lower bound included: a ticket
-exactly 1 day old is in "1-3d").
+Open at the end of a bucket: during its last instant — created (or reopened) before the
+end and not resolved or closed before it (periods are half-open: a ticket created at
+00:00 belongs to the new day, one resolved at 00:00 was open at the end of the day
+before). Age: from creation to the end of the range, in the bands 0–1 d, 1–3 d, 3–7 d,
+7–30 d and over 30 d (lower bound included: a ticket exactly 1 day old is in "1-3d").
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -74,8 +75,8 @@ def backlog_of(data: ReportData) -> Backlog:
     counts: dict[str, list[int]] = {}
     for t in data.tickets:
         for opened, closed in t.open_periods:
-            first = bisect_left(ends, opened)  # the first bucket whose end is at/after the opening
-            last = len(ends) if closed is None else bisect_left(ends, closed)  # ends before the closing
+            first = bisect_right(ends, opened)  # the first bucket ending after the opening
+            last = len(ends) if closed is None else bisect_right(ends, closed)  # ends up to the closing
             if first < last:
                 row = counts.setdefault(group_label(data, t, request.by), [0] * (len(ends) + 1))
                 row[first] += 1
@@ -90,7 +91,7 @@ def backlog_of(data: ReportData) -> Backlog:
             rows.append(BacklogRow(bucket.label, group, running))
             keys.append(f"open:{bucket.label}:{group}")
     rows.sort(key=lambda r: (r.bucket, r.group))  # bucket by bucket, as volume lists them
-    at_end = [t for t in data.tickets if t.created_at < end and t.open_at(end)]
+    at_end = [t for t in data.tickets if t.open_at_end(end)]
     eager: dict[str, tuple[str, ...]] = {"open_at_end": tuple(t.ticket_id for t in at_end)}
     ages = []
     for label, low, high in AGE_BANDS:
@@ -112,7 +113,7 @@ def backlog_of(data: ReportData) -> Backlog:
         return tuple(
             t.ticket_id
             for t in data.tickets
-            if t.open_at(moment) and group_label(data, t, request.by) == group
+            if t.open_at_end(moment) and group_label(data, t, request.by) == group
         )
 
     return Backlog(request, tuple(rows), tuple(ages), LazyIds([*keys, *eager], open_ids))

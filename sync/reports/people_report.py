@@ -101,7 +101,7 @@ def agents_of(data: ReportData) -> AgentsReport:
     tier_in: dict[int, list[str]] = {1: [], 2: [], 3: []}
     tier_out: dict[int, list[str]] = {1: [], 2: [], 3: []}
     for t in data.tickets:
-        if t.created_at < end and t.open_at(end):
+        if t.open_at_end(end):
             open_by.setdefault(t.assignee_at(end) or "", []).append(t.ticket_id)
         found = t.resolution_in(start, end)
         if found is not None:

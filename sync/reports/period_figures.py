@@ -6,7 +6,8 @@ For a period [start, end) (instants; a report's range or its previous period):
 * **resolved**: resolved at least once in the period; a ticket's *resolution instant* is
   its last resolution in the period (a ticket resolved, reopened and resolved again in
   the period counts once, at the second).
-* **open at end**: open (created, not resolved or closed) at ``end``.
+* **open at end**: open during the period's last instant: created (or reopened) before
+  ``end`` and not resolved or closed before it.
 * **first response**: tickets whose first public agent reply is in the period; wall-clock
   time from creation to it, business time as the SLA first-response clock counted it.
 * **resolution time**: the resolved tickets, from creation to the resolution instant;
@@ -77,7 +78,7 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
         tid = t.ticket_id
         if start <= t.created_at < end:
             created.append(tid)
-        if t.created_at < end and t.open_at(end):
+        if t.open_at_end(end):
             open_end.append(tid)
         reply = t.first_response_at
         if reply is not None and start <= reply < end:

@@ -137,7 +137,7 @@ def sla_of(data: ReportData) -> SlaReport:
                 breaches.append(
                     Breach(t.ticket_id, t.number, "resolution", res.due_at, resolved_at, t.priority, group)
                 )
-        elif t.open_at(end) and at_end.resolution.state is SlaState.BREACHED:
+        elif t.open_at_end(end) and at_end.resolution.state is SlaState.BREACHED:
             res = at_end.resolution
             add("resolution", "open_breached", group, t.ticket_id)
             breaches.append(Breach(t.ticket_id, t.number, "resolution", res.due_at, None, t.priority, group))

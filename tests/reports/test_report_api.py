@@ -105,3 +105,15 @@ def test_dashboard_is_the_four_reports_from_one_read(demo_replica: Replica) -> N
             name: reports.run_report(s, weekly, name, now=DEMO_NOW).to_json()
             for name in ("summary", "volume", "backlog", "sla")
         }
+
+
+def test_backlog_cells_drill_to_the_tickets_open_then(demo_replica: Replica) -> None:
+    split = reports.ReportRequest(MONTH.start, MONTH.end, interval="week", by="queue", tz=PARIS)
+    with demo_replica.read() as s:
+        back = reports.backlog(s, split, now=DEMO_NOW)
+        for row in back.rows():
+            key = f"open:{row['bucket']}:{row['group']}"
+            assert len(back.tickets[key]) == row["open"], key
+            assert reports.drill(s, split, "backlog", key, now=DEMO_NOW) == back.tickets[key]
+        with pytest.raises(ValidationError, match="no figure"):
+            reports.drill(s, split, "backlog", "open:1999-01-01:IT", now=DEMO_NOW)
