@@ -52,7 +52,8 @@ from figures import (  # noqa: E402
 )
 
 import sync.demo.generator as generator  # noqa: E402
-from sync.automation import RuleStore, run_due_rules  # noqa: E402
+from sync.automation.due_rules import run_due_rules  # noqa: E402
+from sync.automation.rule_store import RuleStore  # noqa: E402
 from sync.demo.generator import DemoSpec, build_demo_replica  # noqa: E402
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica  # noqa: E402
 from sync.services import sla_recompute  # noqa: E402

@@ -34,7 +34,7 @@ from desktop.theme import ThemeController
 from desktop.welcome_screen import WelcomeScreen
 from resources import resource_path
 from sync.cli.data_dir import demo_data_dir, resolve_data_dir
-from sync.errors import OutpostError, ReplicaLockedError, WrongKeyError
+from sync.errors import ErrorKind, OutpostError, ReplicaLockedError, WrongKeyError
 from sync.replica.encryption import read_info, unlock_with_passphrase
 from sync.replica.encryption_switch import decrypt_replica, encrypt_replica
 from sync.replica.replica import Replica, open_replica
@@ -56,7 +56,7 @@ DemoBuilder = Callable[[Path], None]
 
 
 class DemoUnavailableError(OutpostError):
-    kind = "demo_unavailable"
+    kind = ErrorKind.DEMO_UNAVAILABLE
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:

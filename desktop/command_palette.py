@@ -26,7 +26,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from desktop.app_context import AppContext
+from desktop.assets.palette_places import palette_places
 from desktop.ticket_table.columns import status_text
+from sync.services.asset_reader import AssetReader
 from sync.services.ticket_queries import TicketFilter, TicketSort
 from sync.services.ticket_views import TicketRow
 
@@ -180,9 +182,14 @@ class CommandPalette(QDialog):
         def find() -> list[TicketRow]:
             return queries.rows(TicketFilter(text=text), TicketSort("updated", True), 0, _TICKET_LIMIT)
 
-        self._ctx.read(find, lambda rows: self._found(text, rows), lambda _e: self._found(text, []))
+        places = AssetReader(self._ctx.replica)
 
-    def _found(self, text: str, rows: list[TicketRow]) -> None:
+        def find_all() -> tuple[list[TicketRow], list[PaletteEntry]]:
+            return find(), palette_places(places, text)
+
+        self._ctx.read(find_all, lambda found: self._found(text, *found), lambda _e: self._found(text, []))
+
+    def _found(self, text: str, rows: list[TicketRow], places: list[PaletteEntry] | None = None) -> None:
         self._lookup_text = None
         if text != self.edit.text().strip():
             self._lookup()
@@ -192,7 +199,7 @@ class CommandPalette(QDialog):
                 "ticket", r.id, f"{r.display_number} {r.subject}", f"{r.queue} · {status_text(r.status)}"
             )
             for r in rows
-        ]
+        ] + (places or [])
         self._rebuild()
 
     def _activate_index(self, index: QModelIndex) -> None:

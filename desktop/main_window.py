@@ -1,10 +1,11 @@
 """The main window of one open replica: sidebar | ticket list | ticket pane, or the knowledge base.
 
 Layout: an outer splitter holds the :class:`Sidebar` and a stack; the stack shows either
-the ticket page (an inner splitter of :class:`TicketListPanel` and the ticket pane) or
-the knowledge base. Global keys: Ctrl+K palette, Ctrl+N new ticket, Ctrl+F search, F5
-refresh. Window geometry, splitters, columns, sort and the last view are restored from
-:class:`AppSettings` and saved on close.
+the ticket page (an inner splitter of :class:`TicketListPanel` and the ticket pane), the
+knowledge base or Reports (whose drill-downs list their tickets on the ticket page). Global
+keys: Ctrl+K palette, Ctrl+N new ticket, Ctrl+F search, F5 refresh. Window geometry,
+splitters, columns, sort and the last view are restored from :class:`AppSettings` and
+saved on close.
 
 The ticket pane, new-ticket dialog and knowledge base are built by another part of the
 app; if their modules are missing this window shows a placeholder instead (see
@@ -16,26 +17,30 @@ Threading: UI thread only; all data work goes through ``ctx`` (database thread).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from desktop.app_context import AppContext
+from desktop.assets.window_assets import ASSET_ACTIONS, WindowAssets
 from desktop.automation.window_automation import AUTOMATION_ACTIONS, WindowAutomation
 from desktop.command_palette import CommandPalette, PaletteEntry
 from desktop.crash_log import write_crash_log
 from desktop.error_display import show_error
 from desktop.search_indexing import SearchIndexing
 from desktop.settings import AppSettings
-from desktop.sidebar import KB_KEY, Sidebar, SidebarRole
+from desktop.sidebar import KB_KEY, REPORTS_KEY, Sidebar, SidebarRole
 from desktop.status_bar import OutpostStatusBar
 from desktop.sync_ui import SYNC_ACTIONS, WindowSync
 from desktop.theme import ThemeController
 from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
 from sync.errors import OutpostError
 from sync.services.ticket_lists import BUILTIN_VIEWS, SidebarSnapshot
+
+if TYPE_CHECKING:
+    from desktop.reports import ReportsView
 from sync.services.ticket_queries import TicketSort
 
 __all__ = ["ACTIONS", "MainWindow"]
@@ -46,6 +51,7 @@ log = logging.getLogger(__name__)
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("new_ticket", "New ticket", "Ctrl+N"),
     ("knowledge_base", "Knowledge base", ""),
+    ("reports", "Reports", ""),
     ("focus_search", "Search tickets", "Ctrl+F"),
     ("save_view", "Save current search as a view", ""),
     ("refresh", "Refresh", "F5"),
@@ -101,6 +107,7 @@ class MainWindow(QMainWindow):
         self.pane: Any = pane_cls(ctx) if pane_cls else _Placeholder("Select a ticket to see it here.")
         self.pane.setObjectName("ticketPane")
         self.kb: Any = None
+        self.reports: ReportsView | None = None
         self.ticket_split = QSplitter(Qt.Orientation.Horizontal)
         self.ticket_split.setObjectName("ticketSplit")
         self.ticket_split.addWidget(self.tickets)
@@ -130,6 +137,7 @@ class MainWindow(QMainWindow):
         self.search_indexing.progress.connect(self._index_progress)
         self.sync_ui = WindowSync(self)
         self.automation = WindowAutomation(ctx, self, self.status)  # macros, rules, breach notices
+        self.assets_ui = WindowAssets(ctx, self)  # asset and location pages, Today
 
     # -- building ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -194,7 +202,7 @@ class MainWindow(QMainWindow):
         # The list's first page goes to the database thread before the sidebar's counts, so
         # the tickets show as soon as possible; the sidebar then selects the same view.
         last = s.last_view()
-        if last != KB_KEY:
+        if last not in (KB_KEY, REPORTS_KEY):
             self.tickets.set_title(dict(BUILTIN_VIEWS).get(last, ""))
             self.tickets.model.set_query(ListQuery(view_key=last, sort=sort))
         else:
@@ -211,6 +219,10 @@ class MainWindow(QMainWindow):
             for name, splitter in (("outer", self.outer_split), ("tickets", self.ticket_split)):
                 if (saved := self.settings.splitter_state(name)) is not None:
                     splitter.restoreState(saved)
+            if self.settings.table_header_state() is None:  # first start: fit the columns to the list
+                table = self.tickets.table  # its width less a vertical scroll bar, shown or not yet
+                scroll_bar = table.verticalScrollBar().sizeHint().width()
+                table.fit_columns(table.maximumViewportSize().width() - scroll_bar)
 
     def save_state(self) -> None:
         s = self.settings
@@ -230,6 +242,8 @@ class MainWindow(QMainWindow):
         self.tickets.model.shutdown()
         self.sidebar.shutdown()
         self.search_indexing.shutdown()
+        if self.reports is not None:
+            self.reports.shutdown()
         self.sync_ui.shutdown()
         self.automation.shutdown()
         super().closeEvent(event)
@@ -256,6 +270,9 @@ class MainWindow(QMainWindow):
         if key == KB_KEY:
             self.show_knowledge_base()
             return
+        if key == REPORTS_KEY:
+            self.show_reports()
+            return
         self.stack.setCurrentWidget(self.ticket_split)
         self.tickets.set_title(label)
         self.tickets.search.set_text("", settle=False)
@@ -267,15 +284,15 @@ class MainWindow(QMainWindow):
         views = [
             PaletteEntry("view", e.key, e.label, "" if e.count is None else f"{e.count:,}")
             for e in self.sidebar.model.entries()
-            if e.kind == "view" and e.key != KB_KEY
+            if e.kind == "view" and e.key not in (KB_KEY, REPORTS_KEY)
         ]
         actions = [
             PaletteEntry("action", a, title, shortcut)
-            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS)
+            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS, *ASSET_ACTIONS)
         ]
         self.palette_dialog.set_fixed_entries(actions + views)
         label = self.sidebar.model.label_of(self.sidebar.current_key or "")
-        if label is not None and self.sidebar.current_key != KB_KEY:
+        if label is not None and self.sidebar.current_key not in (KB_KEY, REPORTS_KEY):
             self.tickets.set_title(label)  # a renamed saved view
 
     def _ticket_selected(self, ticket_id: str | None) -> None:
@@ -301,6 +318,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.tickets.model.refresh()
         self.sidebar.reload()
+        if self.reports is not None and self.stack.currentWidget() is self.reports:
+            self.reports.recompute()  # the dashboard on screen
 
     def open_ticket(self, ticket_id: str) -> None:
         """Show a ticket in the pane; select it in the list if the list holds it."""
@@ -321,7 +340,7 @@ class MainWindow(QMainWindow):
             self.kb.open_article(article_id)
 
     def new_ticket(self) -> None:
-        dialog_cls = _optional("desktop.new_ticket_dialog", "NewTicketDialog")
+        dialog_cls = _optional("desktop.new_ticket.new_ticket_dialog", "NewTicketDialog")
         if dialog_cls is None:
             self.status.showMessage("Creating tickets is not available in this build.", 5000)
             return
@@ -346,6 +365,29 @@ class MainWindow(QMainWindow):
         if self.sidebar.current_key != KB_KEY:
             self.sidebar.select_view(KB_KEY)
 
+    def show_reports(self) -> None:
+        if self.reports is None:
+            from desktop.reports import ReportsView  # QtCharts loads when Reports first opens
+
+            self.reports = ReportsView(self.ctx)
+            self.reports.drill_requested.connect(self.show_ticket_set)
+            self.stack.addWidget(self.reports)
+        self.stack.setCurrentWidget(self.reports)
+        if self.sidebar.current_key != REPORTS_KEY:
+            self.sidebar.select_view(REPORTS_KEY)
+
+    def show_ticket_set(self, title: str, ticket_ids: tuple[str, ...]) -> None:
+        """List exactly ``ticket_ids`` in the ticket table (a report's drill-down); no view is selected."""
+        # Switch first, then deselect: the clicked card loses focus as the page hides, and the
+        # focus must not reach a sidebar without a current row (it would select the first view).
+        self.stack.setCurrentWidget(self.ticket_split)
+        self.sidebar.clear_current()
+        self.tickets.table.setFocus()
+        self.tickets.set_title(title)
+        self.tickets.search.set_text("", settle=False)
+        sort = self.tickets.model.query.sort
+        self.tickets.model.set_query(ListQuery(view_key=REPORTS_KEY, sort=sort, ticket_ids=tuple(ticket_ids)))
+
     def save_current_search(self, text: str | None = None) -> None:
         query = (text if text is not None else self.tickets.search.text()).strip()
         if not query:
@@ -355,12 +397,18 @@ class MainWindow(QMainWindow):
         self.sidebar.ask_to_save(query)
 
     def run_action(self, action_id: str) -> None:
-        if self.sync_ui.run_action(action_id) or self.automation.run_action(action_id):
+        if (
+            self.sync_ui.run_action(action_id)
+            or self.automation.run_action(action_id)
+            or self.assets_ui.run_action(action_id)
+        ):
             return
         if action_id == "new_ticket":
             self.new_ticket()
         elif action_id == "knowledge_base":
             self.show_knowledge_base()
+        elif action_id == "reports":
+            self.show_reports()
         elif action_id == "focus_search":
             self.focus_search()
         elif action_id == "save_view":

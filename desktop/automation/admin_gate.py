@@ -13,8 +13,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.error_display import show_error
+from desktop.live_callback import while_alive
 from sync.errors import PermissionDeniedError
 
 __all__ = ["NOT_ADMIN_MESSAGE", "open_rule_editor"]

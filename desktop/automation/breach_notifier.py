@@ -1,6 +1,6 @@
 """Desktop notifications for my tickets about to breach their SLA.
 
-What to say comes from :meth:`sync.automation.Notifications.about_to_breach` (my open tickets
+What to say comes from :meth:`sync.automation.notifications.Notifications.about_to_breach` (my open tickets
 overdue or due within :data:`~sync.services.sla_service.DUE_SOON`, read from the stored
 deadlines). :class:`BreachNotifier` asks for it on the database thread — once a minute, and
 shortly after a change notice (a ticket newly assigned to me may already be close) — and
@@ -21,9 +21,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
-from desktop.automation.sla_panel import span_text
-from sync.automation import Notifications
+from desktop.live_callback import while_alive
+from desktop.ticket_pane.sla_panel import span_text
+from sync.automation.notifications import Notifications
 from sync.services.changes import ChangeSet
 from sync.services.sla_service import DUE_SOON, BreachAlert
 

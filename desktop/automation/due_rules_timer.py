@@ -14,8 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
-from sync.automation import run_due_rules
+from desktop.live_callback import while_alive
+from sync.automation.due_rules import run_due_rules
 from sync.services.changes import ChangeSet
 
 __all__ = ["DUE_RULES_INTERVAL_MS", "FIRST_RUN_DELAY_MS", "DueRulesTimer"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from sync.automation import Macro
+from sync.automation.macros import Macro
 
 __all__ = ["MacroListModel", "macro_summary"]
 

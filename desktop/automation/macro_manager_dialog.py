@@ -3,7 +3,7 @@
 Left, the macros I can use (:class:`MacroListModel`); right, a form for the selected one:
 name, reply or internal note, the message (placeholders listed in the tooltip and a menu),
 a status to set, "assign to me", tags to add. Saving goes through
-:meth:`sync.automation.MacroService.save` (journaled ``config.macros``, so it syncs); the
+:meth:`sync.automation.macros.MacroService.save` (journaled ``config.macros``, so it syncs); the
 service refuses what the person may not do (someone else's macro, shared without the role)
 and the message says why. "Shared" is only offered to managers and admins. UI thread only.
 """
@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.automation.macro_list_model import MacroListModel
 from desktop.error_display import show_error
-from sync.automation import PLACEHOLDERS, Macro, MacroService
+from desktop.live_callback import while_alive
+from sync.automation.macros import Macro, MacroService
+from sync.automation.placeholders import PLACEHOLDERS
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import OutpostError
 from sync.services.changes import WriteResult

@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.automation.live_callback import while_alive
 from desktop.automation.rule_list_model import EVENT_LABELS, RuleListModel
 from desktop.automation.rule_rows import ActionRow, ConditionRow, RowList, RuleChoices
 from desktop.error_display import show_error
-from sync.automation import EventKind, Rule, RuleStore
+from desktop.live_callback import while_alive
 from sync.automation.rule_check import save_checked
+from sync.automation.rule_model import EventKind, Rule
+from sync.automation.rule_store import RuleStore
 from sync.errors import OutpostError
 from sync.services.changes import WriteResult
 

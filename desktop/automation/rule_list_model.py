@@ -1,6 +1,6 @@
 """The admins' list of automation rules: name, when it runs, what it does, on or off.
 
-Plain data in (``list[Rule]`` from :meth:`sync.automation.RuleStore.list`, read on the
+Plain data in (``list[Rule]`` from :meth:`sync.automation.rule_store.RuleStore.list`, read on the
 database thread); nothing queried here.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from sync.automation import ActionKind, EventKind, Rule
+from sync.automation.rule_model import ActionKind, EventKind, Rule
 
 __all__ = ["ACTION_LABELS", "EVENT_LABELS", "RuleListModel", "rule_actions_text", "rule_event_text"]
 

@@ -1,11 +1,11 @@
 """The rows of the rule form: one condition ("priority is at most 2"), one action ("notify the
 queue: …"), and the growing list that holds them.
 
-Rows turn the form into :class:`~sync.automation.Rule` data (``to_dict``) and back
+Rows turn the form into :class:`~sync.automation.rule_model.Rule` data (``to_dict``) and back
 (``set_condition`` / ``set_action``); choices that are ids (queues, agents) are offered by
 name from :class:`RuleChoices`, read once when the editor opens. A value that is not what the
 field needs (a word where a number goes) raises ValueError with a message for the admin;
-everything else is validated by :class:`~sync.automation.Rule` and the rule store. UI thread only.
+everything else is validated by :class:`~sync.automation.rule_model.Rule` and the rule store. UI thread only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.automation.rule_list_model import ACTION_LABELS
-from sync.automation import CONDITION_FIELDS, OPERATORS, SETTABLE_FIELDS, Action, ActionKind, Condition
+from sync.automation.rule_model import (
+    CONDITION_FIELDS,
+    OPERATORS,
+    SETTABLE_FIELDS,
+    Action,
+    ActionKind,
+    Condition,
+)
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import TicketType
 

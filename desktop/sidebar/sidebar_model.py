@@ -16,9 +16,10 @@ from PySide6.QtGui import QFont
 
 from sync.services.ticket_lists import BUILTIN_VIEWS, SidebarSnapshot
 
-__all__ = ["KB_KEY", "SidebarEntry", "SidebarModel", "SidebarRole"]
+__all__ = ["KB_KEY", "REPORTS_KEY", "SidebarEntry", "SidebarModel", "SidebarRole"]
 
 KB_KEY = "kb"
+REPORTS_KEY = "reports"
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -84,6 +85,7 @@ class SidebarModel(QAbstractListModel):
         out = [SidebarEntry("header", "h:views", "Views")]
         out += [SidebarEntry("view", key, label, by_key[key], tips[key]) for key, label in BUILTIN_VIEWS]
         out.append(SidebarEntry("view", KB_KEY, "Knowledge base", None, "Articles: how-tos, known errors"))
+        out.append(SidebarEntry("view", REPORTS_KEY, "Reports", None, "Volume, backlog, SLA, people"))
         out.append(SidebarEntry("header", "h:queues", "Queues"))
         if snapshot is not None:
             for q in snapshot.queues:

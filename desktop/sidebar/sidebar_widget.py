@@ -168,6 +168,13 @@ class Sidebar(QWidget):
         )
         return True
 
+    def clear_current(self) -> None:
+        """Select nothing (the list shows tickets no view names, e.g. a report's drill-down);
+        choosing any view afterwards, even the one selected before, selects it again."""
+        self._wanted_key = None
+        self._current_key = None
+        self.list.selectionModel().clear()
+
     def _reselect(self) -> None:
         if self._current_key is not None and not self.select_view(self._current_key):
             self.select_view("all_open")  # the selected saved view or queue was deleted

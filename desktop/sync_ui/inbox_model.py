@@ -27,7 +27,7 @@ class InboxEntry:
     detail: str
 
 
-_OPS = {
+_OPS: dict[str, str] = {
     Op.TICKET_CREATE: "New ticket",
     Op.TICKET_UPDATE: "Ticket change",
     Op.TICKET_COMMENT: "Reply or note",

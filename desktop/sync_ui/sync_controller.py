@@ -38,11 +38,13 @@ from desktop.sync_ui.network_watch import NetworkWatch
 from desktop.sync_ui.sync_state import SyncState, derive_state
 from desktop.task_runner import TaskRunner
 from sync.engine.backoff import Backoff
+from sync.engine.change_watch import ChangeWatcher
 from sync.engine.progress import SyncProgress
 from sync.engine.scheduler import SchedulerEvent, SyncScheduler
 from sync.engine.session import RoundRunner, sign_out
 from sync.engine.status import SyncStatus, read_status
 from sync.engine.sync_round import SyncReport
+from sync.errors import ErrorKind
 from sync.services.changes import ChangeSet
 
 __all__ = ["SyncController", "describe_progress"]
@@ -104,6 +106,7 @@ class SyncController(QObject):
         self.net = TaskRunner(self)  # network work other than rounds (sign out)
         self.scheduler: SyncScheduler | None = None
         self._runner: RoundRunner | None = None
+        self._watcher: ChangeWatcher | None = None
         self.status: SyncStatus | None = None
         self.last_event: SchedulerEvent | None = None
         self.progress_text = ""
@@ -137,10 +140,16 @@ class SyncController(QObject):
         )
         self.scheduler.network_changed(self.network.online)
         self.scheduler.start()
+        # A colleague's change arrives within a second: the feed asks for a round when the
+        # server signals one (the scheduler's timer stays the fallback).
+        self._watcher = ChangeWatcher(self.ctx.replica, self.scheduler)
+        self._watcher.start()
 
     def _stop_scheduler(self, wait: float) -> None:
-        scheduler, runner = self.scheduler, self._runner
-        self.scheduler = self._runner = None
+        scheduler, runner, watcher = self.scheduler, self._runner, self._watcher
+        self.scheduler = self._runner = self._watcher = None
+        if watcher is not None:
+            watcher.stop(timeout=0)  # a daemon thread; its long-poll is abandoned
         if scheduler is None:
             return
         scheduler.stop(timeout=wait)
@@ -234,7 +243,7 @@ class SyncController(QObject):
         if self._closing or event.state == "stopped":
             return
         self.last_event = event
-        if event.error is not None and event.error.kind == "device_revoked":
+        if event.error is not None and event.error.kind == ErrorKind.DEVICE_REVOKED:
             self._stop_scheduler(wait=0.0)
             self.device_revoked.emit(event.error)
             return

@@ -14,6 +14,7 @@ from typing import Literal
 
 from sync.engine.scheduler import SchedulerEvent
 from sync.engine.status import SyncStatus
+from sync.errors import ErrorKind
 
 __all__ = ["SyncMode", "SyncState", "derive_state"]
 
@@ -40,7 +41,8 @@ class SyncState:
     encryption_required: bool = False  # the server requires encrypted replicas; this one is plain
 
 
-_OFFLINE_KINDS = frozenset({"retry_later", "server_unavailable"})
+# ServerUnavailableError and RetryLaterError both have the kind retry_later.
+_OFFLINE_KINDS = frozenset({ErrorKind.RETRY_LATER})
 
 
 def derive_state(
@@ -66,7 +68,7 @@ def derive_state(
     error = event.error if event is not None else None
     if event is not None and event.state == "syncing":
         return replace(base, mode="syncing", progress=progress)
-    if status.needs_sign_in or (error is not None and error.kind == "sign_in"):
+    if status.needs_sign_in or (error is not None and error.kind == ErrorKind.SIGN_IN):
         message = error.message if error is not None else (status.last_error or "")
         return replace(base, mode="sign_in", message=message)
     if event is not None and event.state == "needs_person" and error is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from sync.domain.ticket_channel import channel_label
 from sync.domain.ticket_type import TicketType
 from sync.services.ticket_views import TicketDetail
 
@@ -41,16 +42,23 @@ class TicketHeader(QWidget):
             label.setFont(font)
         self.state_label.setStyleSheet("color: palette(placeholder-text);")
 
-        #: The number's row; the pane puts its ticket-wide buttons at its right end.
-        self.actions_row = QHBoxLayout()
-        self.actions_row.addWidget(self.number_label)
-        self.actions_row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.actions_row)
-        layout.addWidget(self.subject_label)  # a row of its own: the full width to wrap in
-        layout.addWidget(self.requester_label)
-        layout.addWidget(self.state_label)
+        self._actions_row = QHBoxLayout()  # the number, then the ticket-wide buttons at the right
+        self._actions_row.addWidget(self.number_label)
+        self._actions_row.addStretch(1)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(self._actions_row)
+        self._layout.addWidget(self.subject_label)  # a row of its own: the full width to wrap in
+        self._layout.addWidget(self.requester_label)
+        self._layout.addWidget(self.state_label)
+
+    def add_action(self, widget: QWidget) -> None:
+        """Put a ticket-wide button at the right end of the number's row (after earlier ones)."""
+        self._actions_row.addWidget(widget)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Put a full-width section (e.g. the SLA box) under the header's lines."""
+        self._layout.addWidget(widget)
 
     def set_detail(self, detail: TicketDetail) -> None:
         if detail.number_is_provisional:
@@ -66,7 +74,11 @@ class TicketHeader(QWidget):
             self.requester_label.setText(f"Requester: {detail.requester}{suffix}")
         else:
             self.requester_label.setText("No requester recorded")
-        state = [TicketType(detail.type).label, f"tier {detail.tier}"]
+        state = [
+            TicketType(detail.type).label,
+            f"via {channel_label(detail.channel).lower()}",
+            f"tier {detail.tier}",
+        ]
         if detail.location:
             state.append(f"at {detail.location}")
         if detail.asset:

@@ -51,6 +51,7 @@ __all__ = [
     "load_suggestions",
 ]
 
+
 @dataclass(frozen=True)
 class Suggestions:
     ticket_id: str

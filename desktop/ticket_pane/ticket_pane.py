@@ -19,6 +19,11 @@ Contract for the main window:
   recomputed after every load); :attr:`article_created` the id of an article made from
   this ticket's resolution.
 
+The pane owns its layout: every part (including the SLA box under the header, the "Macro…"
+button in the header's button row and the checklist tab titled with its progress, "Checklist
+2/6") is made and placed here, through the parts' own methods (e.g.
+:meth:`TicketHeader.add_action`); no other module edits the pane's widgets.
+
 Files dropped anywhere on the pane are attached to the shown ticket. UI thread only.
 """
 
@@ -37,19 +42,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
-from desktop.automation.pane_automation import PaneAutomation
+from desktop.assets.ticket_assets_panel import TicketAssetsPanel
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
 from desktop.ticket_pane.activity_panel import ActivityPanel
 from desktop.ticket_pane.attachments_panel import AttachmentsPanel, dropped_files
+from desktop.ticket_pane.checklist_panel import ChecklistPanel
 from desktop.ticket_pane.conversation_view import ConversationView
 from desktop.ticket_pane.fields_editor import TicketFieldsEditor
 from desktop.ticket_pane.header_view import TicketHeader
 from desktop.ticket_pane.links_panel import LinksPanel
+from desktop.ticket_pane.macro_button import MacroButton
 from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
 from desktop.ticket_pane.reply_composer import ReplyComposer
 from desktop.ticket_pane.resolution_article import article_from_resolution
+from desktop.ticket_pane.sla_panel import SlaPanel
 from desktop.ticket_pane.suggestions_panel import SuggestionsPanel
 from desktop.ticket_pane.work_log_panel import WorkLogPanel
 from desktop.ticket_pane.work_timer import WorkTimers
@@ -64,9 +72,13 @@ __all__ = ["WIDE_LAYOUT_MIN_WIDTH", "TicketPane"]
 #: Below this width the conversation and the fields share the tab widget instead of sitting side by side.
 WIDE_LAYOUT_MIN_WIDTH = 900
 
+_CHECKLIST = "Checklist"
+
 
 class TicketPane(QWidget):
     ticket_opened = Signal(str)
+    asset_page_requested = Signal(str)  # an asset id, from the Assets tab
+    location_page_requested = Signal(str)  # a location id, from the Assets tab
     article_link_activated = Signal(str)
     article_created = Signal(str)
 
@@ -102,24 +114,37 @@ class TicketPane(QWidget):
         self.suggestions.insert_link_requested.connect(self._insert_article_link)
         self.suggestions.counted.connect(self._suggestions_counted)
         self.activity = ActivityPanel()
+        self.sla = SlaPanel()  # policy, each clock's deadline and time left
+        self.macros = MacroButton(ctx, self.composer)  # canned replies into the composer
+        self.macros.applied.connect(self._bring_composer_forward)
+        self.macros.set_ticket(None)
+        self.checklist = ChecklistPanel(ctx)
+        self.checklist.counts_changed.connect(self._checklist_counted)
+        self.assets_panel = TicketAssetsPanel(ctx)
+        self.assets_panel.asset_requested.connect(self.asset_page_requested)
+        self.assets_panel.location_requested.connect(self.location_page_requested)
+        self.assets_panel.counted.connect(self._assets_counted)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("ticketTabs")
         for widget, title in (
             (self.work_log, "Work log"),
             (self.attachments, "Attachments"),
             (self.links, "Links"),
+            (self.assets_panel, "Assets"),
             (self.suggestions, "Suggestions"),
             (self.activity, "History"),
+            (self.checklist, _CHECKLIST),
         ):
             self.tabs.addTab(widget, title)
 
-        self.header.actions_row.addWidget(self.article_button)
+        self.header.add_action(self.article_button)
+        self.header.add_action(self.macros)
+        self.header.add_section(self.sla)
         self.talk = QSplitter(Qt.Orientation.Vertical)
         self.talk.addWidget(self.conversation)
         self.talk.addWidget(self.composer)
         self.talk.setStretchFactor(0, 1)
         self.talk.setSizes([600, 150])
-        self.automation = PaneAutomation(ctx, self)  # SLA box, macro button, checklist tab
         side = QWidget()
         self._side_layout = QVBoxLayout(side)
         self._side_layout.setContentsMargins(0, 0, 0, 0)
@@ -205,21 +230,29 @@ class TicketPane(QWidget):
         dialog.open()
         return dialog
 
+    def _assets_counted(self, n: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.assets_panel), f"Assets ({n})" if n else "Assets")
+
     # -- loading ---------------------------------------------------------------------
     def _loaded(self, load: int, data: TicketPaneData) -> None:
         if load != self._loads or data.detail.id != self._ticket_id:
             return
         self._data = data
         d = data.detail
+        open_ = d.status != TicketStatus.CLOSED.value and d.merged_into_id is None
         self.header.set_detail(d)
         self.fields.set_data(data)
         self.conversation.set_detail(d)
-        self.composer.set_reply_allowed(d.status != TicketStatus.CLOSED.value and d.merged_into_id is None)
+        self.composer.set_reply_allowed(open_)
         self.work_log.set_detail(d)
         self.attachments.set_detail(d)
         self.links.set_detail(d)
+        if self.assets_panel.ticket_id != d.id:
+            self.assets_panel.set_ticket(d.id)
         self.suggestions.set_ticket(d.id)
-        self.automation.show_detail(d)
+        self.sla.set_detail(d)
+        self.macros.set_ticket(d.id, allowed=open_)
+        self.checklist.set_ticket(d.id, editable=open_)
         self.activity.set_data(data)
         self.article_button.setEnabled(bool(d.resolution.strip()))
         for widget, title, count in (
@@ -248,13 +281,23 @@ class TicketPane(QWidget):
         self.work_log.clear()
         self.attachments.set_detail(None)
         self.links.set_detail(None)
-        self.automation.show_detail(None)
+        self.sla.set_detail(None)
+        self.macros.set_ticket(None)
+        self.checklist.set_ticket(None)
         self.suggestions.set_ticket(None)
 
     def _insert_article_link(self, article_id: str, title: str) -> None:
-        if self.tabs.indexOf(self.talk) >= 0:  # narrow: bring the composer into view
-            self.tabs.setCurrentWidget(self.talk)
+        self._bring_composer_forward()
         self.composer.insert_article_link(article_id, title)
+
+    def _bring_composer_forward(self, *_args: object) -> None:
+        if self.tabs.indexOf(self.talk) >= 0:  # narrow: the composer is in a tab
+            self.tabs.setCurrentWidget(self.talk)
+
+    def _checklist_counted(self, done: int, total: int) -> None:
+        index = self.tabs.indexOf(self.checklist)
+        if index >= 0:
+            self.tabs.setTabText(index, f"{_CHECKLIST} {done}/{total}" if total else _CHECKLIST)
 
     def _suggestions_counted(self, count: int) -> None:
         title = f"Suggestions ({count})" if count else "Suggestions"

@@ -26,6 +26,7 @@ __all__ = [
     "priority_text",
     "status_text",
     "when_text",
+    "widest_texts",
 ]
 
 
@@ -45,7 +46,7 @@ class Col(IntEnum):
 class ColumnSpec:
     title: str
     sort_key: str  # a key of sync.services.ticket_queries.SORT_KEYS
-    width: int  # default width in pixels
+    width: int  # default width in pixels; at least as wide as widest_texts(col) at the table's font
     first_sort_descending: bool  # newest / most urgent first on the first click
 
 
@@ -163,3 +164,22 @@ def cell_tooltip(row: TicketRow, col: Col, *, pending: bool) -> str | None:
     if col == Col.DUE and row.due_at is not None:
         return "Due " + row.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
     return None
+
+
+def widest_texts(col: Col) -> tuple[str, ...]:
+    """The widest texts a column with a fixed vocabulary can show (its default width must
+    fit them, see :meth:`TicketTable.fitted_width`); () for free-text columns (subject,
+    requester, assignee, queue), which elide and have a tooltip or a fixed list."""
+    match col:
+        case Col.NUMBER:
+            return ("#99999", "L9999")
+        case Col.PRIORITY:
+            return tuple(priority_text(p) for p in Priority)
+        case Col.STATUS:
+            return tuple(status_text(s.value) for s in TicketStatus)
+        case Col.DUE:  # relative within two days, then a date; "59 min overdue" is the widest
+            relative = ("59 min overdue", "in 59 min", "47 h overdue", "in 47 h", "999 d overdue")
+            return (*relative, "Sep 30", "2030-12-31")
+        case Col.UPDATED:
+            return ("23:59", "Sep 30", "2030-12-31")
+    return ()

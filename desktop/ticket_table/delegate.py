@@ -15,10 +15,13 @@ from desktop.theme import colors
 from desktop.ticket_table.columns import Col
 from desktop.ticket_table.table_model import Role
 
-__all__ = ["TicketCellDelegate"]
+__all__ = ["CHIP_PADDING", "MARKER_SPACE", "TicketCellDelegate"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _MARKER = 7  # diameter of the pending dot, px
+#: Room a cell needs beyond its text: the chip's own padding and its margins; the pending dot.
+CHIP_PADDING = 14 + 8
+MARKER_SPACE = _MARKER + 6
 
 
 class TicketCellDelegate(QStyledItemDelegate):

@@ -2,7 +2,7 @@
 
 Contract:
 
-* The list shown is *view* ∧ *search text* ∧ *column filters*, sorted by one
+* The list shown is *view* (or a given set of ticket ids) ∧ *search text* ∧ *column filters*, sorted by one
   :class:`TicketSort`; every query runs on the database thread (``ctx.read``) and the model
   never holds more rows than were scrolled to (``canFetchMore``/``fetchMore``, pages of
   :data:`PAGE_SIZE`). ``rowCount`` is the loaded rows; ``total`` is the full match count.
@@ -66,6 +66,8 @@ class ListQuery:
     search_text: str = ""
     columns: ColumnFilters = field(default_factory=ColumnFilters)
     sort: TicketSort = field(default_factory=TicketSort)
+    #: A given set of tickets (a report's drill-down) in place of the view's filter.
+    ticket_ids: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,11 @@ class TicketTableModel(QAbstractTableModel):
         def work() -> _Outcome:
             replica = ctx.replica
             me, now = replica.current_user_id, datetime.now(UTC)
-            view = view_filter(replica, query.view_key, me=me, now=now, tz=tz)
+            view = (
+                view_filter(replica, query.view_key, me=me, now=now, tz=tz)
+                if query.ticket_ids is None
+                else ResolvedSearch(TicketFilter(ticket_ids=query.ticket_ids))
+            )
             search = resolve_search(replica, query.search_text, me=me, now=now, tz=tz)
             if not search.ok and query.view_key == shown_view:
                 return _Outcome(generation, kind, query, view, search, None, None)

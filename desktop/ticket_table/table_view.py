@@ -12,14 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTableView, QWidget
 
 from desktop.ticket_table.column_filters import FILTERABLE, ColumnFilterMenu, ColumnFilters
-from desktop.ticket_table.columns import COLUMNS, VISUAL_ORDER, Col
-from desktop.ticket_table.delegate import TicketCellDelegate
+from desktop.ticket_table.columns import COLUMNS, VISUAL_ORDER, Col, widest_texts
+from desktop.ticket_table.delegate import CHIP_PADDING, MARKER_SPACE, TicketCellDelegate
 from desktop.ticket_table.table_model import TicketTableModel
 
-__all__ = ["TicketTableView"]
+__all__ = ["HIDE_FIRST", "SUBJECT_MIN_WIDTH", "TicketTableView"]
+
+
+#: Columns hidden first when the table is too narrow for all of them (least needed first:
+#: the sidebar already names the queue, and the list is sorted by update by default).
+HIDE_FIRST: tuple[Col, ...] = (Col.UPDATED, Col.QUEUE, Col.REQUESTER, Col.ASSIGNEE)
+#: The narrowest subject column :meth:`TicketTableView.fit_columns` leaves.
+SUBJECT_MIN_WIDTH = 180
 
 
 class TicketTableView(QTableView):
@@ -52,8 +60,8 @@ class TicketTableView(QTableView):
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for col, spec in COLUMNS.items():
-            self.setColumnWidth(col, spec.width)
+        for col in COLUMNS:
+            self.setColumnWidth(col, self.fitted_width(col))
         header.setMinimumSectionSize(40)
         for visual, col in enumerate(VISUAL_ORDER):
             header.moveSection(header.visualIndex(col), visual)
@@ -71,6 +79,51 @@ class TicketTableView(QTableView):
     @property
     def table_model(self) -> TicketTableModel:
         return self._model
+
+    def fitted_width(self, col: Col) -> int:
+        """The column's default width: its :data:`COLUMNS` width, widened until its header
+        (bold with a filter mark, plus the sort arrow) and its widest texts
+        (:func:`widest_texts`, bold when overdue, italic when provisional) fit this table's
+        font without eliding."""
+        style = self.style()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        header_extra = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + style.pixelMetric(
+            QStyle.PixelMetric.PM_HeaderMarkSize
+        )
+        title = COLUMNS[col].title + (" ▾" if col in FILTERABLE else "")  # bold with the mark when filtered
+        needed = QFontMetrics(bold).horizontalAdvance(title) + header_extra
+        texts = widest_texts(col)
+        if texts:
+            font = QFont(self.font())
+            font.setBold(col is Col.DUE)
+            font.setItalic(col is Col.NUMBER)
+            metrics = QFontMetrics(font)
+            text_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+            extra = {Col.PRIORITY: CHIP_PADDING, Col.NUMBER: MARKER_SPACE}.get(col, 0) + text_margin + 4
+            needed = max(needed, max(metrics.horizontalAdvance(text) for text in texts) + extra)
+        return max(COLUMNS[col].width, needed)
+
+    def fit_columns(self, width: int) -> None:
+        """Lay the columns out for a table ``width`` pixels wide (the first start, before the
+        person arranged them): every column at its :meth:`fitted_width`, the subject taking
+        what is left, and the least needed columns (:data:`HIDE_FIRST`) hidden while the
+        rest would not fit with a subject of :data:`SUBJECT_MIN_WIDTH`. Hidden columns stay
+        in the header menu's "Columns" list."""
+        header = self.horizontalHeader()
+        shown: list[Col] = [col for col in Col if col is not Col.SUBJECT]
+        for col in shown:
+            header.setSectionHidden(col, False)
+            self.setColumnWidth(col, self.fitted_width(col))
+        hideable = list(HIDE_FIRST)
+        while hideable and width - sum(self.columnWidth(c) for c in shown) < SUBJECT_MIN_WIDTH:
+            col = hideable.pop(0)
+            header.setSectionHidden(col, True)
+            shown.remove(col)
+        # What is left, even a little under the minimum when nothing more can be hidden
+        # (a horizontal scroll bar for a few pixels helps nobody).
+        left = width - sum(self.columnWidth(c) for c in shown)
+        self.setColumnWidth(Col.SUBJECT, max(SUBJECT_MIN_WIDTH // 2, left))
 
     def set_choices(self, queues: Sequence[tuple[str, str]], agents: Sequence[tuple[str, str]]) -> None:
         """(id, name) pairs for the queue and assignee filter menus."""

@@ -31,8 +31,9 @@ from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.config_documents import canonical_json
 from sync.services.journal import record_activity, record_mutation
+from sync.services.ticket_operations import TicketWrite
 from sync.services.ticket_state import acting_user, load_ticket
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = [
     "MAX_ITEMS",

@@ -33,10 +33,9 @@ from sync.replica.models import Person, TicketTag
 from sync.replica.replica import Replica
 from sync.services import config_documents
 from sync.services.changes import ChangeSet, WriteResult
-from sync.services.ticket_service import apply_update
+from sync.services.ticket_operations import MAX_COMMENT_CHARS, TicketWrite, add_comment_in, apply_update
 from sync.services.ticket_state import acting_user, load_ticket
-from sync.services.ticket_work import MAX_COMMENT_CHARS, add_comment_in
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = ["MACRO_FIELDS", "Macro", "MacroFill", "MacroService"]
 

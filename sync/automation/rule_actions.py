@@ -1,9 +1,9 @@
 """Applying a rule's actions to a ticket through the normal session-level services.
 
 Field actions (``set_field``, the ``assign_*`` kinds, ``add_tag``/``remove_tag``) become one
-:func:`~sync.services.ticket_service.apply_update` — one ``ticket.update`` mutation and an
+:func:`~sync.services.ticket_operations.apply_update` — one ``ticket.update`` mutation and an
 activity entry per field, noted with the rule's name; then each ``add_note`` becomes an
-internal note (:func:`~sync.services.ticket_work.add_comment_in`) and each ``notify`` a
+internal note (:func:`~sync.services.ticket_operations.add_comment_in`) and each ``notify`` a
 notification (:func:`~sync.automation.notifications.notify_in`). Every mutation carries the
 rule marker. Only the field update is returned as a write that raises further events: a
 rule's notes and notifications never trigger rules, so a rule that adds a note cannot
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.automation.assignment import Strategy, pick_agent
+from sync.automation.agent_picker import Strategy, pick_agent
 from sync.automation.markers import marker_fits
 from sync.automation.notifications import notify_in, recipients_for
 from sync.automation.placeholders import placeholder_values, render
@@ -33,10 +33,8 @@ from sync.domain.ticket_type import CommentKind
 from sync.errors import OutpostError
 from sync.protocol.ops import Op
 from sync.replica.models import Mutation, Ticket, TicketTag
-from sync.services.ticket_service import apply_update
+from sync.services.ticket_operations import MAX_COMMENT_CHARS, TicketWrite, add_comment_in, apply_update
 from sync.services.ticket_state import load_ticket, ticket_fields
-from sync.services.ticket_work import MAX_COMMENT_CHARS, add_comment_in
-from sync.services.ticket_writes import TicketWrite
 
 __all__ = ["AppliedRule", "apply_rule", "rule_label", "would_change"]
 

@@ -43,7 +43,7 @@ from sync.replica.models import Queue, Ticket
 from sync.replica.replica import Replica
 from sync.services import config_documents
 from sync.services.changes import WriteResult
-from sync.services.ticket_service import NewTicket, create_in
+from sync.services.ticket_operations import NewTicket, create_in
 from sync.services.ticket_state import acting_user, require_role
 
 __all__ = ["DEFAULT_SAMPLE", "RuleCheck", "save_checked"]

@@ -55,8 +55,8 @@ from sync.ids import new_id
 from sync.replica.models import Activity, Mutation, Person, Ticket, TicketTag
 from sync.services.journal import record_activity
 from sync.services.sla_service import refresh_ticket_sla
+from sync.services.ticket_operations import TicketWrite
 from sync.services.ticket_views import display_number
-from sync.services.ticket_writes import TicketWrite
 from sync.sla import SlaState, SlaStatus
 from sync.sla.local_time import epoch_seconds
 

@@ -14,7 +14,7 @@ Creating from a template is one unit of work: the ticket (``ticket.create``), it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,9 +26,10 @@ from sync.ids import new_id
 from sync.replica.replica import Replica
 from sync.services import config_documents
 from sync.services.changes import ChangeSet, WriteResult
-from sync.services.ticket_service import NewTicket, create_in
+from sync.services.directory import NewRequester, add_requester_in
+from sync.services.ticket_operations import NewTicket, TicketWrite, create_in
 from sync.services.ticket_state import acting_user, require_role
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = ["TemplateService", "TicketTemplate", "default_ticket_templates"]
 
@@ -241,20 +242,27 @@ class TemplateService:
         return self._create(template, draft)
 
 
-    def create_from_draft(self, template: TicketTemplate | str, draft: NewTicket) -> WriteResult:
+    def create_from_draft(
+        self, template: TicketTemplate | str, draft: NewTicket, *, new_requester: NewRequester | None = None
+    ) -> WriteResult:
         """A new ticket from a form the template filled in and the person then edited (the
         desktop's new-ticket dialog): the draft's fields as given, the template's checklist;
-        one unit of work like :meth:`create_ticket`. ``template`` is a stored template's
-        reference, or a template itself (a built-in one not installed on this replica)."""
+        one unit of work like :meth:`create_ticket`, which also adds ``new_requester`` (as
+        the ticket's requester) when given. ``template`` is a stored template's reference,
+        or a template itself (a built-in one not installed on this replica)."""
         if isinstance(template, str):
             template = self.get(template)
-        return self._create(template, draft)
+        return self._create(template, draft, new_requester)
 
-    def _create(self, template: TicketTemplate, draft: NewTicket) -> WriteResult:
-        """The ticket and the template's checklist, in one unit of work."""
+    def _create(
+        self, template: TicketTemplate, draft: NewTicket, new_requester: NewRequester | None = None
+    ) -> WriteResult:
+        """The ticket (and its new requester) and the template's checklist, in one unit of work."""
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
+            if new_requester is not None:
+                draft = replace(draft, requester_id=add_requester_in(s, new_requester, now=now, actor=actor))
             ticket, mutation = create_in(s, draft, now=now, actor=actor)
             writes = [TicketWrite(ticket.id, mutation, created=True)]
             if template.checklist:
@@ -262,7 +270,8 @@ class TemplateService:
                     set_checklist_in(s, ticket.id, template.checklist, template.id, now=now, actor=actor)
                 )
             after_ticket_write(s, writes, now=now, actor=actor)
-        return WriteResult(ticket.id, ChangeSet(tickets=frozenset({ticket.id}), journal=True))
+        changes = ChangeSet(tickets=frozenset({ticket.id}), people=new_requester is not None, journal=True)
+        return WriteResult(ticket.id, changes)
 
 
 def _all(s: Session) -> list[TicketTemplate]:

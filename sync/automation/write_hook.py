@@ -25,7 +25,7 @@ from sync.automation.rule_model import EventKind
 from sync.automation.rule_store import load_rules
 from sync.replica.models import Mutation
 from sync.services.sla_service import refresh_ticket_sla
-from sync.services.ticket_writes import TicketWrite
+from sync.services.ticket_operations import TicketWrite
 from sync.sla import SlaStatus
 
 __all__ = ["run_after_write"]

@@ -60,6 +60,10 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("ticket", "list, show, create and work tickets", "sync.cli.ticket_commands"),
     Command("kb", "knowledge-base articles", "sync.cli.kb_commands"),
+    Command("asset", "the asset register: import, list, show, add, edit, link", "sync.cli.asset_commands"),
+    Command(
+        "location", "locations (site, building, floor, room): list, show, add", "sync.cli.asset_commands"
+    ),
     Command(
         "search", "search tickets and articles (the search box's query language)", "sync.cli.search_command"
     ),

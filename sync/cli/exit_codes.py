@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sync.errors import (
     AuthRequiredError,
+    ErrorKind,
     OutpostError,
     ProtocolVersionError,
     ServerUnavailableError,
@@ -52,7 +53,7 @@ EXIT_INTERRUPTED = 130
 class UsageError(ValidationError):
     """The command line itself is wrong (a value argparse cannot check alone): exit 2."""
 
-    kind = "usage"
+    kind = ErrorKind.USAGE
 
 
 def exit_code_for(exc: OutpostError) -> int:

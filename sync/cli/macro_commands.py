@@ -16,8 +16,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sync.automation import MacroService, TemplateService
-from sync.automation.macros import MACRO_FIELDS
+from sync.automation.macros import MACRO_FIELDS, MacroService
+from sync.automation.ticket_templates import TemplateService
 from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument

@@ -28,7 +28,7 @@ from typing import NoReturn
 from sync.cli.command_table import COMMANDS, Command, command_word, find_command, load_command
 from sync.cli.data_dir import demo_data_dir, resolve_data_dir
 from sync.cli.exit_codes import EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, UsageError, exit_code_for
-from sync.errors import NotFoundError, OutpostError
+from sync.errors import ErrorKind, NotFoundError, OutpostError
 from sync.replica.location import replica_exists
 
 __all__ = ["build_parser", "run", "run_and_flush"]
@@ -113,7 +113,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 class NoReplicaError(NotFoundError):
-    kind = "no_replica"
+    kind = ErrorKind.NO_REPLICA
 
 
 def _check_replica(command: Command, data_dir: Path) -> None:

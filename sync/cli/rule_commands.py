@@ -17,7 +17,9 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from sync.automation import RuleStore, ShiftStore, run_due_rules
+from sync.automation.due_rules import run_due_rules
+from sync.automation.rule_store import RuleStore
+from sync.automation.shifts import ShiftStore
 from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, table
 from sync.cli.sla_commands import read_json_argument

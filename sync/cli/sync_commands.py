@@ -18,6 +18,7 @@ from typing import Any
 
 from sync.cli.exit_codes import exit_code_for
 from sync.cli.output import emit_json, human_time, table
+from sync.cli.sync_watch import watch
 from sync.engine.conflicts import ConflictInbox
 from sync.engine.server_url import check_server_url, is_insecure
 from sync.engine.session import connect, open_engine, sign_out
@@ -131,6 +132,8 @@ def _connect(data_dir: Path, args: argparse.Namespace) -> int:
 def _sync(data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
+        if args.watch:
+            return watch(replica, args)
         report = open_engine(replica, push_batch=args.batch_size, pull_limit=args.page_size).run_round()
         if args.json:
             emit_json(_report_dict(report) | {"pending": read_status(replica).pending})
@@ -263,6 +266,18 @@ def _add_sync(p: argparse.ArgumentParser) -> None:
         type=_positive,
         default=2000,
         help="records received per page (default 2000; smaller on a poor link)",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep syncing: at once when the server signals a change, else every --interval "
+        "seconds; stop with Ctrl+C or SIGTERM",
+    )
+    p.add_argument(
+        "--interval",
+        type=_positive,
+        default=300,
+        help="with --watch: seconds between rounds when no change is signalled (default 300)",
     )
 
 

@@ -6,13 +6,19 @@ written with :func:`sqlite_timestamp` so they match what the ORM's UTC column ty
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-__all__ = ["COLUMNS", "insert_rows", "sqlite_timestamp"]
+from sync.domain.ticket_schema import SCALAR_FIELDS, TICKET_FIELDS
+
+__all__ = ["COLUMNS", "insert_rows", "sqlite_timestamp", "ticket_row"]
+
+#: The replica's own columns of a ticket (not synced), with the value a new row takes.
+_TICKET_LOCAL_DEFAULTS: dict[str, Any] = {"due_at": None, "sla_state": "", "version": 0}
+_TICKET_LOCAL = tuple(_TICKET_LOCAL_DEFAULTS)
 
 COLUMNS: dict[str, Sequence[str]] = {
     "queues": ("id", "name", "description", "categories", "version"),
@@ -35,31 +41,8 @@ COLUMNS: dict[str, Sequence[str]] = {
         "id",
         "number",
         "local_number",
-        "subject",
-        "description",
-        "type",
-        "category",
-        "impact",
-        "urgency",
-        "priority",
-        "priority_overridden",
-        "status",
-        "queue_id",
-        "assignee_id",
-        "requester_id",
-        "tier",
-        "location",
-        "asset",
-        "resolution",
-        "merged_into_id",
-        "created_at",
-        "updated_at",
-        "first_response_at",
-        "resolved_at",
-        "closed_at",
-        "due_at",
-        "sla_state",
-        "version",
+        *(name for name in SCALAR_FIELDS if name not in ("id", "number")),
+        *_TICKET_LOCAL,
     ),
     "ticket_tags": ("ticket_id", "tag"),
     "comments": ("id", "ticket_id", "kind", "author_id", "from_requester", "body", "created_at", "version"),
@@ -102,6 +85,17 @@ COLUMNS: dict[str, Sequence[str]] = {
     ),
     "article_revisions": ("id", "article_id", "revision", "title", "body", "author_id", "created_at"),
 }
+
+
+def ticket_row(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A ``tickets`` row in :data:`COLUMNS` order from ``values`` by column name; a field not
+    given takes its default from :mod:`sync.domain.ticket_schema` (times must already be
+    :func:`sqlite_timestamp` text)."""
+    unknown = set(values) - set(COLUMNS["tickets"])
+    if unknown:
+        raise KeyError(f"not ticket columns: {', '.join(sorted(unknown))}")
+    defaults = {**{f.name: f.default for f in TICKET_FIELDS if f.scalar}, **_TICKET_LOCAL_DEFAULTS}
+    return tuple(values[c] if c in values else defaults.get(c) for c in COLUMNS["tickets"])
 
 
 def insert_rows(conn: Connection, table: str, rows: list[tuple[Any, ...]]) -> None:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.domain.priority import Impact, Priority, Urgency, priority_for
+from sync.domain.ticket_schema import CHOICE_FIELDS, EDITABLE_FIELDS, ID_FIELDS, TEXT_FIELDS, ticket_field
 from sync.domain.ticket_status import TicketStatus, is_transition_allowed
 from sync.domain.ticket_type import TicketType
 from sync.errors import TransitionError, ValidationError
@@ -31,29 +32,7 @@ __all__ = ["EDITABLE_FIELDS", "FieldChange", "normalise_tags", "plan_ticket_upda
 
 FieldChange = tuple[Any, Any]
 
-#: Fields a person may set directly through an update.
-EDITABLE_FIELDS = frozenset(
-    {
-        "subject",
-        "description",
-        "type",
-        "category",
-        "impact",
-        "urgency",
-        "priority",
-        "status",
-        "queue_id",
-        "assignee_id",
-        "requester_id",
-        "tier",
-        "location",
-        "asset",
-        "resolution",
-        "tags",
-    }
-)
-
-MAX_SUBJECT = 300
+MAX_SUBJECT: int = ticket_field("subject").max_length or 0
 
 
 def plan_ticket_update(
@@ -62,9 +41,13 @@ def plan_ticket_update(
     *,
     now: datetime,
     reason: str | None = None,
+    allowed: frozenset[str] = EDITABLE_FIELDS,
 ) -> dict[str, FieldChange]:
-    """Validate ``requested`` against ``current``; return ``{field: (old, new)}`` to apply."""
-    unknown = set(requested) - EDITABLE_FIELDS
+    """Validate ``requested`` against ``current``; return ``{field: (old, new)}`` to apply.
+
+    ``allowed``: the fields that may be requested (a new ticket also takes the fields that
+    are given only at creation, :mod:`sync.domain.new_ticket`)."""
+    unknown = set(requested) - allowed
     if unknown:
         raise ValidationError(f"Unknown or read-only field: {', '.join(sorted(unknown))}")
     new: dict[str, Any] = {}
@@ -132,14 +115,10 @@ def normalise_tags(tags: Any) -> list[str]:
     return sorted(out)
 
 
-_TEXT_FIELDS = frozenset({"subject", "description", "category", "location", "asset", "resolution"})
-_ID_FIELDS = frozenset({"queue_id", "assignee_id", "requester_id"})
-
-
 def _clean(name: str, value: Any) -> Any:
-    if name in _TEXT_FIELDS and value is not None and not isinstance(value, str):
+    if name in TEXT_FIELDS and value is not None and not isinstance(value, str):
         raise ValidationError(f"The {name} must be text.")
-    if name in _ID_FIELDS and value is not None and not isinstance(value, str):
+    if name in ID_FIELDS and value is not None and not isinstance(value, str):
         raise ValidationError(f"The {name.removesuffix('_id')} must be given by its id.")
     if name == "subject":
         text = str(value or "").strip()
@@ -159,6 +138,9 @@ def _clean(name: str, value: Any) -> Any:
         return _enum(TicketStatus, str(value).strip().lower().replace(" ", "_").replace("-", "_"), name).value
     if name == "type":
         return _enum(TicketType, str(value).strip().lower().replace(" ", "_"), name).value
+    if name in CHOICE_FIELDS:
+        word = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+        return _enum(CHOICE_FIELDS[name], word, name).value
     if name == "tier":
         tier = _int(value, name)
         if tier not in (1, 2, 3):

@@ -30,6 +30,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sync.domain.new_ticket import CREATE_FIELDS, REFERENCE_FIELDS
+from sync.domain.ticket_schema import EDITABLE_FIELDS
 from sync.errors import NotFoundError, ValidationError
 from sync.protocol.ops import Op
 from sync.replica.replica import Replica
@@ -41,25 +43,9 @@ from sync.services.ticket_work import TicketWork
 
 __all__ = ["ConflictInbox", "ConflictView", "FieldConflictView", "NoticeView"]
 
-_EDITABLE = frozenset(
-    {
-        "subject",
-        "description",
-        "type",
-        "category",
-        "impact",
-        "urgency",
-        "status",
-        "queue_id",
-        "assignee_id",
-        "requester_id",
-        "tier",
-        "location",
-        "asset",
-        "resolution",
-        "tags",
-    }
-)
+#: What "send mine again" and "retry" may request: the editable fields (a priority override
+#: needs its reason, so it is never resent on its own).
+_EDITABLE = EDITABLE_FIELDS - {"priority"}
 
 
 @dataclass(frozen=True)
@@ -242,22 +228,9 @@ class ConflictInbox:
         p = c.payload
         if c.op == Op.TICKET_CREATE:
             t = p["ticket"]
-            return TicketService(self.replica).create_ticket(
-                NewTicket(
-                    subject=t["subject"],
-                    queue_id=t["queue_id"],
-                    description=t.get("description", ""),
-                    type=t.get("type", "incident"),
-                    category=t.get("category", ""),
-                    impact=t.get("impact", 3),
-                    urgency=t.get("urgency", 3),
-                    requester_id=t.get("requester_id"),
-                    assignee_id=t.get("assignee_id"),
-                    location=t.get("location", ""),
-                    asset=t.get("asset", ""),
-                    tags=tuple(t.get("tags", ())),
-                )
-            )
+            given = {k: t[k] for k in (*CREATE_FIELDS, *REFERENCE_FIELDS) if k in t}
+            given["tags"] = tuple(given.get("tags", ()))
+            return TicketService(self.replica).create_ticket(NewTicket(**given))
         if c.op == Op.TICKET_COMMENT:
             cm = p["comment"]
             return TicketWork(self.replica).add_comment(

@@ -23,7 +23,7 @@ Every message says what happened and what the person can do; none contains a tok
 
 from __future__ import annotations
 
-from sync.errors import ServerUnavailableError, SyncError
+from sync.errors import ErrorKind, ServerUnavailableError, SyncError
 
 __all__ = [
     "ClientMismatchError",
@@ -43,7 +43,7 @@ __all__ = [
 class RetryLaterError(ServerUnavailableError):
     """The server is unreachable, overloaded or answered garbage; safe to retry later."""
 
-    kind = "retry_later"
+    kind = ErrorKind.RETRY_LATER
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -53,13 +53,13 @@ class RetryLaterError(ServerUnavailableError):
 class ServerRestoredError(SyncError):
     """The server's identity or history changed (restored from a backup, or another server)."""
 
-    kind = "server_restored"
+    kind = ErrorKind.SERVER_RESTORED
 
 
 class SequenceGapError(SyncError):
     """The server holds fewer of this replica's mutations than pushed: re-send from ``expected_seq``."""
 
-    kind = "sequence_gap"
+    kind = ErrorKind.SEQUENCE_GAP
 
     def __init__(self, message: str, expected_seq: int) -> None:
         super().__init__(message)
@@ -67,40 +67,42 @@ class SequenceGapError(SyncError):
 
 
 class ClientMismatchError(SyncError):
-    kind = "client_mismatch"
+    kind = ErrorKind.CLIENT_MISMATCH
 
 
 class SyncProtocolError(SyncError):
-    kind = "protocol"
+    kind = ErrorKind.PROTOCOL
 
 
 class NotConnectedError(SyncError):
-    kind = "not_connected"
+    kind = ErrorKind.NOT_CONNECTED
 
 
 class InsecureConnectionError(SyncError):
     """The server address is plain ``http://`` to another computer and the person has not
     allowed that (see :mod:`sync.engine.server_url`); nothing was sent."""
 
-    kind = "insecure_connection"
+    kind = ErrorKind.INSECURE_CONNECTION
+
+
 class DeviceRevokedError(SyncError):
     """The server refuses this device (revoked by an admin); see :mod:`sync.engine.device_wipe`."""
 
-    kind = "device_revoked"
+    kind = ErrorKind.DEVICE_REVOKED
 
 
 class EncryptionRequiredError(SyncError):
     """The server requires encrypted replicas and this one is plain (nothing was changed)."""
 
-    kind = "encryption_required"
+    kind = ErrorKind.ENCRYPTION_REQUIRED
 
 
 class SyncCancelledError(SyncError):
-    kind = "cancelled"
+    kind = ErrorKind.CANCELLED
 
 
 class UploadOffsetError(SyncProtocolError):
-    kind = "upload_offset"
+    kind = ErrorKind.UPLOAD_OFFSET
 
     def __init__(self, message: str, received: int) -> None:
         super().__init__(message)

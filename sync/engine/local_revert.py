@@ -24,6 +24,7 @@ import sqlite3
 from typing import Any
 
 from sync import protocol
+from sync.engine import asset_records
 from sync.engine.rebase import ticket_value
 from sync.engine.ticket_removal import remove_ticket
 from sync.protocol.ops import Op
@@ -72,6 +73,8 @@ def revert_rejected(conn: sqlite3.Connection, op: str, entity_id: str, payload: 
             )
     elif op in (Op.PERSON_CREATE, Op.QUEUE_CREATE):
         _remove_unreferenced(conn, op, entity_id)
+    elif op in asset_records.OPS:
+        asset_records.revert_rejected(conn, op, entity_id, payload)
 
 
 def revert_kept_server(

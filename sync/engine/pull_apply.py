@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.engine import ticket_removal
+from sync.engine import asset_records, ticket_removal
 from sync.engine.id_remap import resolve_name_clash
 from sync.engine.rebase import load_pending, rebase, sweep_provisional
 from sync.engine.replica_conn import get_setting, set_setting, transaction
@@ -48,6 +48,7 @@ class PageResult:
     records: int = 0
     tickets: set[str] = field(default_factory=set)
     articles: set[str] = field(default_factory=set)
+    assets: set[str] = field(default_factory=set)  # locations and assets received
     left_scope: list[str] = field(default_factory=list)
     directory_changed: bool = False
 
@@ -202,6 +203,8 @@ class PageApplier:
         if not self.fresh:
             sweep_provisional(conn, result.tickets - busy, result.articles - busy)
         rebase(conn, pending, result.tickets & busy, result.articles & busy)
+        asset_records.sweep_provisional(conn, result.assets - busy)
+        asset_records.rebase_records(conn, pending, result.assets & busy)
         # The preview page made the replica non-empty: later pages must clear and sweep.
         self.fresh = self.fresh and not result.tickets
         return result
@@ -258,6 +261,14 @@ class PageApplier:
         self._run("articles", articles)
         result.articles.update(str(a["id"]) for a in articles)
         self._upsert_revisions(records.get("article_revisions", []))
+        self._run("locations", records.get("locations", []))
+        assets = records.get("assets", [])
+        if assets:
+            asset_records.make_room_for_tags(conn, assets)
+        self._run("assets", assets)
+        for name in ("ticket_assets", "ticket_locations"):
+            self._run(name, records.get(name, []))
+        result.assets.update(str(r["id"]) for name in ("locations", "assets") for r in records.get(name, []))
 
     def _run(self, name: str, records: list[dict[str, Any]]) -> None:
         if records:

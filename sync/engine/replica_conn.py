@@ -34,6 +34,7 @@ KEYS = {
     "user_id": "sync.user_id",
     "username": "sync.username",
     "user_role": "sync.user_role",  # the signed-in user's role as the replica checks it
+    "asset_manager": "sync.asset_manager",  # "1": the signed-in user may edit assets/locations
     "seq_base": "sync.seq_base",  # journal seq of the last row sent under an earlier client id
     "resync": "sync.resync",  # "1" while re-bootstrapping after a restore: sweep at the end
     "last_success_at": "sync.last_success_at",

@@ -76,6 +76,9 @@ class SyncScheduler:
         self._thread: threading.Thread | None = None
         self.state: SchedulerState = "idle"
         self.rounds = 0
+        #: successful rounds so far (a change watcher waits for the next one, see
+        #: :meth:`wait_for_success`)
+        self.successes = 0
 
     # -- control (any thread) ---------------------------------------------------------------
     def start(self) -> None:
@@ -95,6 +98,24 @@ class SyncScheduler:
                 self._requested = True
                 self.backoff.reset()
             self._cond.notify_all()
+
+    def wait_for_success(self, after: int, timeout: float | None = None) -> int | None:
+        """Block until more than ``after`` rounds have succeeded; the count, or None when
+        stopping (or ``timeout`` passed)."""
+        deadline = None if timeout is None else self._clock() + timeout
+        with self._cond:
+            while not self._stopping:
+                if self.successes > after:
+                    return self.successes
+                left = None if deadline is None else deadline - self._clock()
+                if left is not None and left <= 0:
+                    return None
+                self._cond.wait(1.0 if left is None else min(left, 1.0))
+            return None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     def stop(self, timeout: float = 30.0) -> None:
         with self._cond:
@@ -154,4 +175,7 @@ class SyncScheduler:
                 continue
             self.backoff.reset()
             self._due = self._clock() + self.interval
+            with self._cond:
+                self.successes += 1
+                self._cond.notify_all()
             self._set("idle", report=report)

@@ -143,6 +143,7 @@ def connect(
             set_setting(conn, "keyring_account", account)
             set_setting(conn, "user_id", answer.user.user_id)
             set_setting(conn, "user_role", local_role(answer.user))
+            set_setting(conn, "asset_manager", "1" if answer.user.asset_manager else None)
             set_setting(conn, "token_store", stored.kind)
             set_setting(conn, "mode", "connected")
             set_setting(conn, "last_error", None)

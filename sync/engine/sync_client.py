@@ -150,6 +150,16 @@ class SyncClient:
             server=env.server,
         )
 
+    def wait_for_changes(self, cursor: str, wait: float, *, grace: float = 15.0) -> bool:
+        """Long-poll the change feed (feature ``protocol.FEATURE_CHANGE_FEED``): True as soon as
+        something in this user's scope changed after ``cursor`` (pull now), False when
+        ``wait`` seconds passed without. The read timeout is the wait plus ``grace``: a
+        connection that died silently (no reset reaches us) is given up after that."""
+        body = protocol.ChangesRequest(cursor=cursor, wait=wait).model_dump_json()
+        timeout = httpx.Timeout(connect=10.0, read=wait + grace, write=30.0, pool=10.0)
+        resp = self._send("POST", "/v1/changes", content=body, timeout=timeout)
+        return self._model(protocol.ChangesResponse, resp).changed
+
     def upload_status(self, sha256: str) -> protocol.UploadStatus:
         return self._model(protocol.UploadStatus, self._send("GET", f"/v1/blobs/{sha256}/upload"))
 
@@ -209,6 +219,7 @@ class SyncClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
         content_type: str = "application/json",
+        timeout: httpx.Timeout | None = None,
     ) -> httpx.Response:
         self._check_server()
         if auth and self._token is None:
@@ -220,7 +231,12 @@ class SyncClient:
         if raw is not None:
             headers["Content-Type"] = content_type
         try:
-            resp = self.http.request(method, path, content=raw, params=params, headers=headers)
+            if timeout is None:
+                resp = self.http.request(method, path, content=raw, params=params, headers=headers)
+            else:
+                resp = self.http.request(
+                    method, path, content=raw, params=params, headers=headers, timeout=timeout
+                )
         except httpx.HTTPError as exc:
             raise _transport_error(exc) from exc
         self._count(resp, len(raw or b""))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
+from sync.domain.ticket_schema import TICKET_FIELDS, FieldKind
 from sync.engine.errors import SyncProtocolError
 
 __all__ = ["SPECS", "TABLE_FOR", "TableSpec", "rows_for", "wire_time"]
@@ -93,6 +94,12 @@ def _spec(table: str, *cols: str | tuple[str, Callable[[Any], Any]], versioned: 
     return TableSpec(table, tuple(out), versioned)
 
 
+def _ticket_columns() -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """The ticket's scalar fields, from :mod:`sync.domain.ticket_schema`, with their converters."""
+    convert = {FieldKind.TIME: _T, FieldKind.FLAG: _B}
+    return [(f.name, convert.get(f.kind)) for f in TICKET_FIELDS if f.scalar]
+
+
 #: PullRecords field -> how its records become rows. Tickets' tags and local numbers, and
 #: attachments' ``is_local``, are filled in by the page applier.
 SPECS: dict[str, TableSpec] = {
@@ -112,31 +119,7 @@ SPECS: dict[str, TableSpec] = {
     ),
     "queue_members": _spec("queue_members", "queue_id", "person_id", versioned=False),
     "tickets": _spec(
-        "tickets",
-        "id",
-        "number",
-        "subject",
-        "description",
-        "type",
-        "category",
-        "impact",
-        "urgency",
-        "priority",
-        ("priority_overridden", _B),
-        "status",
-        "queue_id",
-        "assignee_id",
-        "requester_id",
-        "tier",
-        "location",
-        "asset",
-        "resolution",
-        "merged_into_id",
-        ("created_at", _T),
-        ("updated_at", _T),
-        ("first_response_at", _T),
-        ("resolved_at", _T),
-        ("closed_at", _T),
+        "tickets", *(name if kind is None else (name, kind) for name, kind in _ticket_columns())
     ),
     "comments": _spec(
         "comments", "id", "ticket_id", "kind", "author_id", ("from_requester", _B), "body", ("created_at", _T)
@@ -200,6 +183,39 @@ SPECS: dict[str, TableSpec] = {
         "author_id",
         ("created_at", _T),
         versioned=False,
+    ),
+    "locations": _spec(
+        "locations",
+        "id",
+        "parent_id",
+        "name",
+        "kind",
+        "address",
+        "notes",
+        ("created_at", _T),
+        ("updated_at", _T),
+    ),
+    "assets": _spec(
+        "assets",
+        "id",
+        "tag",
+        "name",
+        "type",
+        "manufacturer",
+        "model",
+        "serial",
+        "status",
+        "location_id",
+        "assigned_to_id",
+        "purchase_date",
+        "warranty_end",
+        "notes",
+        ("created_at", _T),
+        ("updated_at", _T),
+    ),
+    "ticket_assets": _spec("ticket_assets", "id", "ticket_id", "asset_id", ("created_at", _T)),
+    "ticket_locations": _spec(
+        "ticket_locations", "id", "ticket_id", "location_id", "location_name", ("updated_at", _T)
     ),
 }
 

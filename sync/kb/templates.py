@@ -21,7 +21,7 @@ _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 @dataclass(frozen=True)
 class ArticleTemplate:
-    """``kind`` is one of :data:`sync.services.article_service.ARTICLE_KINDS`; ``prompts``
+    """``kind`` is one of :data:`sync.domain.article_kinds.ARTICLE_KINDS`; ``prompts``
     maps every slot of ``body`` to the hint shown while it is empty."""
 
     kind: str

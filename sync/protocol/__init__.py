@@ -38,6 +38,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from sync.protocol.ops import Op
 
 __all__ = [
+    "FEATURE_CHANGE_FEED",
     "FEATURE_PULL_ONLY_MINE",
     "MAX_ATTACHMENT_BYTES",
     "MAX_PULL_LIMIT",
@@ -51,10 +52,14 @@ __all__ = [
     "ActivityRecord",
     "ArticleRecord",
     "ArticleRevisionRecord",
+    "AssetRecord",
     "AttachmentRecord",
+    "ChangesRequest",
+    "ChangesResponse",
     "CommentRecord",
     "ErrorBody",
     "FieldConflict",
+    "LocationRecord",
     "MutationIn",
     "MutationOutcome",
     "Op",
@@ -72,7 +77,9 @@ __all__ = [
     "ServerInfo",
     "SignInRequest",
     "SignInResponse",
+    "TicketAssetRecord",
     "TicketLinkRecord",
+    "TicketLocationRecord",
     "TicketRecord",
     "UploadStatus",
     "UserInfo",
@@ -93,8 +100,12 @@ PAYLOAD_VERSIONS: dict[str, int] = {op: 1 for op in Op}
 #: ``PullRequest.only = "mine"``: the caller's own open tickets first (see ``PullRequest``).
 FEATURE_PULL_ONLY_MINE = "pull.only_mine"
 
+#: ``POST /v1/changes``: a long-poll that answers when the caller's scope changed
+#: (see ``ChangesRequest``); a client without it polls.
+FEATURE_CHANGE_FEED = "changes.wait"
+
 #: Every feature this code's server offers, advertised in ``ServerInfo.features``.
-SERVER_FEATURES: tuple[str, ...] = (FEATURE_PULL_ONLY_MINE,)
+SERVER_FEATURES: tuple[str, ...] = (FEATURE_PULL_ONLY_MINE, FEATURE_CHANGE_FEED)
 
 MAX_PUSH_MUTATIONS = 1000
 MAX_PULL_LIMIT = 5000
@@ -198,6 +209,8 @@ class UserInfo(_Response):
     role: Literal["agent", "knowledge_manager", "manager", "admin"]
     knowledge_manager: bool
     queue_ids: list[str]
+    #: May create and edit assets and locations (managers, admins, agents an admin flagged).
+    asset_manager: bool = False
 
 
 class SignInResponse(_Response):
@@ -378,6 +391,7 @@ class TicketRecord(_Record):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    channel: str
     tags: list[str]
 
 
@@ -454,6 +468,52 @@ class ArticleRevisionRecord(_Record):
     base_revision: int | None
 
 
+class LocationRecord(_Record):
+    """A place; ``parent_id`` the place it is in (None: a top-level site)."""
+
+    parent_id: str | None
+    name: str
+    kind: str
+    address: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssetRecord(_Record):
+    """``purchase_date``/``warranty_end``: ``YYYY-MM-DD`` or None."""
+
+    tag: str
+    name: str
+    type: str
+    manufacturer: str
+    model: str
+    serial: str
+    status: str
+    location_id: str | None
+    assigned_to_id: str | None
+    purchase_date: str | None
+    warranty_end: str | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketAssetRecord(_Record):
+    ticket_id: str
+    asset_id: str
+    created_at: datetime
+
+
+class TicketLocationRecord(_Record):
+    """``location_id`` None with a ``location_name``: the place was deleted; the name stays."""
+
+    ticket_id: str
+    location_id: str | None
+    location_name: str
+    updated_at: datetime
+
+
 class PullRecords(_Response):
     """Changed records of one page, by type. Apply in this field order (parents first)."""
 
@@ -468,6 +528,10 @@ class PullRecords(_Response):
     activity: list[ActivityRecord] = Field(default_factory=list)
     articles: list[ArticleRecord] = Field(default_factory=list)
     article_revisions: list[ArticleRevisionRecord] = Field(default_factory=list)
+    locations: list[LocationRecord] = Field(default_factory=list)
+    assets: list[AssetRecord] = Field(default_factory=list)
+    ticket_assets: list[TicketAssetRecord] = Field(default_factory=list)
+    ticket_locations: list[TicketLocationRecord] = Field(default_factory=list)
 
 
 class RecordRef(_Response):
@@ -495,6 +559,23 @@ class PullResponse(_Response):
     rescoped: bool = False
     high_water: int
     server: ServerInfo
+
+
+class ChangesRequest(_Request):
+    """``POST /v1/changes`` (feature :data:`FEATURE_CHANGE_FEED`): wait until something in
+    the caller's scope changed after ``cursor`` (the last pull's), at most ``wait`` seconds.
+
+    Answered ``Cache-Control: no-store``. ``changed`` true: pull now. False: nothing
+    changed; wait again. A 503 means the feed is unavailable: poll as usual. The answer
+    carries nothing else; the pull that follows is authorized as always.
+    """
+
+    cursor: Annotated[str, Field(max_length=8000)]
+    wait: Annotated[float, Field(ge=0, le=55)] = 25.0
+
+
+class ChangesResponse(_Response):
+    changed: bool
 
 
 # --- attachments --------------------------------------------------------------------------------

@@ -43,15 +43,26 @@ __all__ = [
     "ArticleCreate",
     "ArticleSetState",
     "ArticleUpdate",
+    "AssetChanges",
+    "AssetCreate",
+    "AssetFields",
+    "AssetUpdate",
+    "LocationChanges",
+    "LocationCreate",
+    "LocationDelete",
+    "LocationFields",
+    "LocationUpdate",
     "PersonCreate",
     "QueueCreate",
     "TicketAttach",
     "TicketChanges",
     "TicketComment",
     "TicketCreate",
+    "TicketLinkAsset",
     "TicketLinkOp",
     "TicketMerge",
     "TicketNotify",
+    "TicketSetLocation",
     "TicketUpdate",
     "TicketWorkLog",
     "check_time",
@@ -104,6 +115,7 @@ Category = Annotated[str, Field(max_length=120)]
 Place = Annotated[str, Field(max_length=200)]  # a ticket's location and asset, a person's location
 Code = Annotated[str, Field(max_length=32)]  # type, status, article kind, a person's role
 Reason = Annotated[str, Field(max_length=300)]
+Channel = Annotated[str, Field(max_length=16)]  # a ticket's channel (values checked by the rules)
 CommentBody = Annotated[str, Field(min_length=1, max_length=100_000)]
 CommentKind = Annotated[str, Field(max_length=16)]
 Message = Annotated[str, Field(max_length=10_000)]
@@ -167,6 +179,7 @@ class NewTicketFields(_Payload):
     number: Count | None = None
     local_number: Count | None = None
     tags: Tags = Field(default_factory=list)
+    channel: Channel = "phone"  # a sender from before the field: the desk's usual way in
 
 
 class TicketCreate(_Payload):
@@ -364,6 +377,121 @@ class PersonCreate(_Payload):
     person: PersonFields
 
 
+# --- assets and locations ----------------------------------------------------------------------
+# ``changes`` carry only the fields meant; ``base`` the values the client saw before, so the
+# server can tell a field someone else changed meanwhile (a per-field conflict, as for tickets).
+
+AssetTag = Annotated[str, Field(min_length=1, max_length=80)]
+AssetName = Annotated[str, Field(min_length=1, max_length=200)]
+AssetKind = Annotated[str, Field(max_length=80)]  # an asset's type ("Laptop", "Boiler")
+Maker = Annotated[str, Field(max_length=120)]  # manufacturer, model, serial
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+LocationName = Annotated[str, Field(min_length=1, max_length=200)]
+LocationKind = Annotated[str, Field(max_length=16)]
+Address = Annotated[str, Field(max_length=2_000)]
+
+
+class LocationFields(_Payload):
+    id: Id
+    parent_id: Id | None = None
+    name: LocationName
+    kind: LocationKind = ""
+    address: Address = ""
+    notes: LongText = ""
+    created_at: When
+
+
+class LocationCreate(_Payload):
+    location: LocationFields
+
+
+class LocationChanges(_Payload):
+    """The fields a ``location.update`` sets; only those present are meant."""
+
+    parent_id: Id | None = None
+    name: LocationName = "-"
+    kind: LocationKind = ""
+    address: Address = ""
+    notes: LongText = ""
+
+    def present(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class LocationUpdate(_Payload):
+    location_id: Id
+    changes: LocationChanges
+    base: LocationChanges
+
+
+class LocationDelete(_Payload):
+    location_id: Id
+
+
+class AssetFields(_Payload):
+    id: Id
+    tag: AssetTag
+    name: AssetName
+    type: AssetKind = ""
+    manufacturer: Maker = ""
+    model: Maker = ""
+    serial: Maker = ""
+    status: Code = "in_use"
+    location_id: Id | None = None
+    assigned_to_id: Id | None = None
+    purchase_date: IsoDate | None = None
+    warranty_end: IsoDate | None = None
+    notes: LongText = ""
+    created_at: When
+
+
+class AssetCreate(_Payload):
+    asset: AssetFields
+
+
+class AssetChanges(_Payload):
+    """The fields an ``asset.update`` sets; only those present are meant."""
+
+    tag: AssetTag = "-"
+    name: AssetName = "-"
+    type: AssetKind = ""
+    manufacturer: Maker = ""
+    model: Maker = ""
+    serial: Maker = ""
+    status: Code = ""
+    location_id: Id | None = None
+    assigned_to_id: Id | None = None
+    purchase_date: IsoDate | None = None
+    warranty_end: IsoDate | None = None
+    notes: LongText = ""
+
+    def present(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class AssetUpdate(_Payload):
+    asset_id: Id
+    changes: AssetChanges
+    base: AssetChanges
+
+
+class TicketLinkAsset(_Payload):
+    """Link (``linked``) or unlink an asset and a ticket."""
+
+    ticket_id: Id
+    asset_id: Id
+    linked: bool = True
+
+
+class TicketSetLocation(_Payload):
+    """Set (or clear, with ``location_id`` None) the ticket's location; ``location_name`` is the
+    place's name as the client saw it, kept on the ticket if the location is gone meanwhile."""
+
+    ticket_id: Id
+    location_id: Id | None
+    location_name: Place = ""
+
+
 PAYLOAD_MODELS: dict[Op, type[_Payload]] = {
     Op.TICKET_CREATE: TicketCreate,
     Op.TICKET_UPDATE: TicketUpdate,
@@ -378,6 +506,13 @@ PAYLOAD_MODELS: dict[Op, type[_Payload]] = {
     Op.ARTICLE_SET_STATE: ArticleSetState,
     Op.QUEUE_CREATE: QueueCreate,
     Op.PERSON_CREATE: PersonCreate,
+    Op.LOCATION_CREATE: LocationCreate,
+    Op.LOCATION_UPDATE: LocationUpdate,
+    Op.LOCATION_DELETE: LocationDelete,
+    Op.ASSET_CREATE: AssetCreate,
+    Op.ASSET_UPDATE: AssetUpdate,
+    Op.TICKET_LINK_ASSET: TicketLinkAsset,
+    Op.TICKET_SET_LOCATION: TicketSetLocation,
 }
 
 

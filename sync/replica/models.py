@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import JSONText, UTCDateTime
+from sync.storage.column_types import JSONText, UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",
@@ -89,36 +90,37 @@ class QueueMember(Base):
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = ticket_column("id")
     # Server-assigned number (None until the first push is accepted); local_number is the
     # provisional number given on this device and stays as an alias afterwards.
     number: Mapped[int | None] = mapped_column(Integer, unique=True)
     local_number: Mapped[int] = mapped_column(Integer, unique=True)
-    subject: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
-    type: Mapped[str] = mapped_column(String(32), default="incident")
-    category: Mapped[str] = mapped_column(String(120), default="")
-    impact: Mapped[int] = mapped_column(Integer, default=3)
-    urgency: Mapped[int] = mapped_column(Integer, default=3)
-    priority: Mapped[int] = mapped_column(Integer, default=4)
-    priority_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(32), default="new")
-    queue_id: Mapped[str] = mapped_column(ForeignKey("queues.id"))
-    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    requester_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    tier: Mapped[int] = mapped_column(Integer, default=1)
-    location: Mapped[str] = mapped_column(String(200), default="")
-    asset: Mapped[str] = mapped_column(String(200), default="")
-    resolution: Mapped[str] = mapped_column(Text, default="")
-    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    first_response_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
+    subject: Mapped[str] = ticket_column("subject")
+    description: Mapped[str] = ticket_column("description")
+    type: Mapped[str] = ticket_column("type")
+    category: Mapped[str] = ticket_column("category")
+    impact: Mapped[int] = ticket_column("impact")
+    urgency: Mapped[int] = ticket_column("urgency")
+    priority: Mapped[int] = ticket_column("priority")
+    priority_overridden: Mapped[bool] = ticket_column("priority_overridden")
+    status: Mapped[str] = ticket_column("status")
+    queue_id: Mapped[str] = ticket_column("queue_id")
+    assignee_id: Mapped[str | None] = ticket_column("assignee_id")
+    requester_id: Mapped[str | None] = ticket_column("requester_id")
+    tier: Mapped[int] = ticket_column("tier")
+    location: Mapped[str] = ticket_column("location")
+    asset: Mapped[str] = ticket_column("asset")
+    resolution: Mapped[str] = ticket_column("resolution")
+    merged_into_id: Mapped[str | None] = ticket_column("merged_into_id")
+    created_at: Mapped[datetime] = ticket_column("created_at")
+    updated_at: Mapped[datetime] = ticket_column("updated_at")
+    first_response_at: Mapped[datetime | None] = ticket_column("first_response_at")
+    resolved_at: Mapped[datetime | None] = ticket_column("resolved_at")
+    closed_at: Mapped[datetime | None] = ticket_column("closed_at")
     due_at: Mapped[datetime | None]  # earliest pending SLA deadline, for sorting
     sla_state: Mapped[str] = mapped_column(String(16), default="")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = ticket_column("channel")  # last: schema 5 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status_updated", "queue_id", "status", "updated_at"),

@@ -13,15 +13,13 @@ so two writers never deadlock on a lock upgrade; reads never block writes (WAL).
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,10 +28,11 @@ from sync.replica import sqlite_driver
 from sync.replica.blob_store import BlobStore
 from sync.replica.encryption import ReplicaKeys, keys_for
 from sync.replica.encryption_switch import recover_interrupted_switch
-from sync.replica.file_modes import secure_replica_dir
 from sync.replica.location import REPLICA_FILENAME
 from sync.replica.models import ReplicaSetting
 from sync.replica.schema_upgrade import prepare_replica_file
+from sync.storage.file_modes import secure_replica_dir
+from sync.storage.sqlite_settings import install_sqlite_settings
 
 __all__ = ["REPLICA_FILENAME", "Clock", "Replica", "open_replica", "utc_now"]
 
@@ -165,7 +164,7 @@ def open_replica(data_dir: Path, *, clock: Clock = utc_now) -> Replica:
     keys = keys_for(data_dir)
     upgraded_from = prepare_replica_file(path, None if keys is None else keys.db_key)
     engine = _create_engine(path, keys)
-    _install_pragmas(engine)
+    install_sqlite_settings(engine, cache_kib=32_000)
     replica = Replica(data_dir, engine, clock, upgraded_from, keys)
     with replica.write() as s:
         if s.get(ReplicaSetting, "client_id") is None:
@@ -187,25 +186,6 @@ def _create_engine(path: Path, keys: ReplicaKeys | None) -> Engine:
         module=sqlite_driver.sqlcipher_module(),
         creator=lambda: sqlite_driver.connect(path, db_key, timeout=30, check_same_thread=False),
     )
-
-
-def _install_pragmas(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        # Take over transaction control from the sqlite3 module (see the begin hook).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA cache_size=-32000")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 @contextmanager

@@ -16,12 +16,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sync.replica.asset_models
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
-from sync.replica.file_modes import create_private_file
 from sync.replica.models import Base
 from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
+from sync.storage.file_modes import create_private_file
 
 __all__ = [
     "MIN_UPGRADABLE_VERSION",
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -154,11 +155,67 @@ def _upgrade_to_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- schema 5: how a request arrived --------------------------------------------------------
+# ``tickets.channel`` (phone, walk_in, email, portal, agent). Tickets from before it get
+# ``phone``, the desk's usual way in (the column's default, as in a new file's model).
+_CHANNEL_V5 = ("ALTER TABLE tickets ADD COLUMN channel VARCHAR(16) DEFAULT 'phone' NOT NULL",)
+
+
+def _upgrade_add_ticket_channel(conn: sqlite3.Connection) -> None:
+    """Add ``tickets.channel``; every existing ticket (and its unsynced create) reads ``phone``."""
+    for statement in _CHANNEL_V5:
+        conn.execute(statement)
+
+
+# -- schema 6: assets and locations: synced records, and tickets' links to them ------------------------
+_ASSETS_TABLES = (
+    """CREATE TABLE locations (
+        id VARCHAR(36) NOT NULL, parent_id VARCHAR(36), name VARCHAR(200) NOT NULL,
+        kind VARCHAR(16) NOT NULL, address TEXT NOT NULL, notes TEXT NOT NULL,
+        created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_locations_parent ON locations (parent_id, name)",
+    """CREATE TABLE assets (
+        id VARCHAR(36) NOT NULL, tag VARCHAR(80) NOT NULL, name VARCHAR(200) NOT NULL,
+        type VARCHAR(80) NOT NULL, manufacturer VARCHAR(120) NOT NULL, model VARCHAR(120) NOT NULL,
+        serial VARCHAR(120) NOT NULL, status VARCHAR(16) NOT NULL, location_id VARCHAR(36),
+        assigned_to_id VARCHAR(36), purchase_date VARCHAR(10), warranty_end VARCHAR(10),
+        notes TEXT NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (id), UNIQUE (tag))""",
+    "CREATE INDEX ix_assets_location ON assets (location_id)",
+    "CREATE INDEX ix_assets_name ON assets (name)",
+    "CREATE INDEX ix_assets_serial ON assets (serial)",
+    """CREATE TABLE ticket_assets (
+        id VARCHAR(36) NOT NULL, ticket_id VARCHAR(36) NOT NULL, asset_id VARCHAR(36) NOT NULL,
+        created_at DATETIME NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_ticket_assets_asset ON ticket_assets (asset_id)",
+    "CREATE INDEX ix_ticket_assets_ticket ON ticket_assets (ticket_id)",
+    """CREATE TABLE ticket_locations (
+        id VARCHAR(36) NOT NULL, ticket_id VARCHAR(36) NOT NULL, location_id VARCHAR(36),
+        location_name VARCHAR(200) NOT NULL, updated_at DATETIME NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (id), UNIQUE (ticket_id))""",
+    "CREATE INDEX ix_ticket_locations_location ON ticket_locations (location_id)",
+)
+
+
+def _upgrade_add_assets(conn: sqlite3.Connection) -> None:
+    """Add locations, assets and tickets' links to them (empty: they arrive by sync or import).
+
+    Existing tickets keep their free-text ``location``/``asset``; once records exist,
+    :func:`sync.assets.free_text.link_free_text` links the ones that match exactly."""
+    for statement in _ASSETS_TABLES:
+        conn.execute(statement)
+
+
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
 UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
     3: create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
     4: _upgrade_to_4,
+    5: _upgrade_add_ticket_channel,
+    6: _upgrade_add_assets,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

@@ -28,7 +28,11 @@ ignored (`zurich` finds *Zürich*).
 | `requester:bob` | tickets raised by a person |
 | `priority:1`, `priority:p2`, `priority:<=2` | by priority; 1 is critical, 4 is low |
 | `tag:hvac`, `category:printers` | by tag or category |
+| `asset:FAC-0042` | tickets on the asset with this tag |
+| `location:"Fernley Pavilion"` | tickets at a place or anywhere inside it (its buildings, floors, rooms) |
+| `warranty:expired`, `warranty:active` | tickets on assets whose warranty has ended, or has not |
 | `type:incident` | `incident`, `service_request` or `question` |
+| `channel:email`, `channel:phone,walk_in` | how it came in: `phone`, `walk_in`, `email`, `portal`, `agent` |
 | `#123`, `number:123` | the ticket with this number |
 | `kind:article`, `kind:ticket` | only articles or only tickets |
 

@@ -27,6 +27,7 @@ __all__ = [
     "STATUS_GROUPS",
     "Assignee",
     "AssigneeFilter",
+    "ChoiceFilter",
     "Comparison",
     "DateField",
     "DateFilter",
@@ -87,6 +88,9 @@ class TextField(StrEnum):
     REQUESTER = "requester"
     TAG = "tag"
     CATEGORY = "category"
+    ASSET = "asset"  # a linked asset's tag (or the ticket's free-text asset)
+    LOCATION = "location"  # a location's name or path, and every place below it
+    WARRANTY = "warranty"  # expired | active: of a linked asset
 
 
 class DateField(StrEnum):
@@ -130,6 +134,20 @@ class TypeFilter:
     def __post_init__(self) -> None:
         if not self.types:
             raise ValueError("TypeFilter needs at least one type")
+
+
+@dataclass(frozen=True)
+class ChoiceFilter:
+    """The ticket's code field ``field`` (one of ``sync.domain.ticket_schema.CHOICE_FIELDS``,
+    e.g. ``channel``) holds one of ``values`` (its enum's values; never empty)."""
+
+    field: str
+    values: frozenset[str]
+    negated: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            raise ValueError("ChoiceFilter needs at least one value")
 
 
 @dataclass(frozen=True)
@@ -227,6 +245,7 @@ class KindFilter:
 Filter = (
     StatusFilter
     | TypeFilter
+    | ChoiceFilter
     | TextFilter
     | AssigneeFilter
     | PriorityFilter

@@ -7,7 +7,7 @@ Python (queues, people), categories and tags through SQLite's ASCII ``lower``/th
 stored lower case.
 
 Which kinds a query can return: ``kind:`` says so directly; a filter that only tickets have
-(status, queue, assignee, requester, priority, type, number, due, resolved, overdue),
+(status, queue, assignee, requester, priority, type, channel, number, due, resolved, overdue),
 negated or not, limits the results to tickets. ``tag:``, ``category:``, ``created:`` and
 ``updated:`` apply to both.
 """
@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import OPEN_STATUSES
 from sync.replica.models import Article, Person, Queue, Ticket, TicketTag
+from sync.search.asset_filters import PLACE_FIELDS, asset_condition
 from sync.search.query_model import (
     Assignee,
     AssigneeFilter,
+    ChoiceFilter,
     DateField,
     DateFilter,
     Filter,
@@ -140,6 +142,10 @@ def _ticket_condition(session: Session, item: Filter, ctx: FilterContext) -> Col
             return Ticket.status.in_(sorted(s.value for s in statuses))
         case TypeFilter(types=types):
             return Ticket.type.in_(sorted(t.value for t in types))
+        case TextFilter(field=field, value=value) if field in PLACE_FIELDS:
+            return asset_condition(session, field, value, ctx.now.date())
+        case ChoiceFilter(field=name, values=values):
+            return getattr(Ticket, name).in_(sorted(values))  # type: ignore[no-any-return]
         case TextFilter(field=field, value=value):
             return _ticket_text_condition(session, field, value)
         case AssigneeFilter(assignee=Assignee.NONE):

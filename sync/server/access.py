@@ -9,6 +9,9 @@
   published articles or other people's drafts, publish and withdraw. Every agent reads
   all articles and may write and edit their own drafts (the replica enforces the same).
 - Queues, people (without credentials) and memberships are visible to every agent.
+- **assets and locations**: every agent reads them and links them to tickets they can
+  change; managers, admins and agents an admin flagged ``asset_manager`` create, edit and
+  delete them.
 
 A ticket the caller may not see is answered exactly like a ticket that does not exist,
 so a refusal never reveals that it exists.
@@ -40,6 +43,7 @@ class Caller:
     knowledge_manager: bool
     queue_ids: frozenset[str]
     client_id: str
+    asset_manager: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -52,6 +56,11 @@ class Caller:
     @property
     def curates_articles(self) -> bool:
         return self.is_admin or self.knowledge_manager or self.role == "knowledge_manager"
+
+    @property
+    def manages_assets(self) -> bool:
+        """Creates and edits assets and locations: managers, admins, and agents an admin flagged."""
+        return self.is_admin or self.role == "manager" or self.asset_manager
 
     def can_see(self, queue_id: str | None, assignee_id: str | None) -> bool:
         """May this caller see a ticket in ``queue_id`` assigned to ``assignee_id``?"""
@@ -83,6 +92,7 @@ def load_caller(session: Session, person: Person, client_id: str) -> Caller:
         knowledge_manager=person.knowledge_manager,
         queue_ids=queue_ids,
         client_id=client_id,
+        asset_manager=person.asset_manager,
     )
 
 

@@ -50,6 +50,7 @@ def add_user(
     name: str | None = None,
     knowledge_manager: bool = False,
     email: str = "",
+    asset_manager: bool = False,
 ) -> str:
     """Create an agent (or give an imported agent without a password their credentials)."""
     username = stored_username(username)
@@ -87,6 +88,7 @@ def add_user(
                 location="",
                 role=role,
                 knowledge_manager=knowledge_manager,
+                asset_manager=asset_manager,
                 tier=1,
                 active=True,
                 password_hash=password_hash,
@@ -100,6 +102,7 @@ def add_user(
                 password_hash,
             )
             person.active = True
+            person.asset_manager = asset_manager
         s.flush()
         touched.add("people", person.id)
         for queue_id in queue_ids:

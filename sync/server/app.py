@@ -12,6 +12,8 @@ behind a load balancer share everything through the database.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +28,7 @@ from starlette.routing import Match
 from sync import protocol
 from sync.errors import OutpostError
 from sync.server import migration, routes_admin, routes_blobs, routes_reports, routes_session, routes_sync
+from sync.server.change_feed import ChangeFeed
 from sync.server.database import Database, open_database
 from sync.server.error_responses import DESCRIPTIONS
 from sync.server.errors import ApiError, from_core_error
@@ -43,9 +46,11 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         title="Outpost server",
         version=server_version(),
         description="System of record for Outpost replicas. Protocol: docs/sync-protocol.md.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.db = db or open_database(settings.database_url, pool_size=settings.pool_size)
+    app.state.feed = ChangeFeed(app.state.db)
     for router in (
         routes_session.router,
         routes_sync.router,
@@ -77,6 +82,28 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     )
     app.add_middleware(ErrorIdMiddleware)  # outermost: logs an error id, never the data
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On PostgreSQL, listen for the commits of every server process while serving; on
+    SQLite, start the in-process board from the file's newest version."""
+    db: Database = app.state.db
+    db.board.reopen()
+    listener = None
+    if db.is_sqlite:
+        feed: ChangeFeed = app.state.feed
+        feed.start_local()
+    else:
+        from sync.server.change_listener import ChangeListener  # psycopg: PostgreSQL only
+
+        listener = ChangeListener(db)
+        listener.start()
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener.stop()
 
 
 class Health(BaseModel):

@@ -18,13 +18,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sync.domain.article_kinds import article_kind
 from sync.domain.ticket_rules import normalise_tags
 from sync.errors import PermissionDeniedError, ValidationError
 from sync.ids import new_id
 from sync.protocol.payloads import ArticleCreate, ArticleSetState, ArticleUpdate
 from sync.server.apply_context import ApplyContext
 from sync.server.models import Article, ArticleRevision
-from sync.services.article_service import ARTICLE_KINDS
 
 __all__ = ["apply_article_create", "apply_article_set_state", "apply_article_update"]
 
@@ -185,8 +185,6 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         elif name == "tags":
             value = " ".join(normalise_tags(value))
         elif name == "kind":
-            value = value.strip().lower().replace("_", " ")
-            if value not in ARTICLE_KINDS:
-                raise ValidationError(f"Article kind must be one of: {', '.join(ARTICLE_KINDS)}.")
+            value = article_kind(value)
         out[name] = value
     return out

@@ -161,4 +161,5 @@ def user_info(caller: Caller) -> protocol.UserInfo:
         role=role,  # type: ignore[arg-type]
         knowledge_manager=caller.curates_articles,
         queue_ids=sorted(caller.queue_ids),
+        asset_manager=caller.manages_assets,
     )

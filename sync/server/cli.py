@@ -11,6 +11,8 @@
     outpost-server device revoke CLIENT_ID [--db URL]   # a lost device: ends its sessions, it wipes itself
     outpost-server import-replica PATH [--db URL]
     outpost-server mark-restored [--db URL]   # after restoring a backup: clients re-bootstrap
+    outpost-server mail deliver|run|quarantine|retry …, mailbox add|list|test|disable …
+                                              # the email channel (see sync.server.mail.mail_cli)
 
 ``--db`` defaults to ``$OUTPOST_SERVER_DB``, then a SQLite file in the server's data dir.
 Exit status: 0 on success, 1 on an error (one clear line on stderr), 2 on bad usage.
@@ -64,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["agent", "manager", "admin", "knowledge_manager"])
     add.add_argument("--knowledge-manager", action="store_true", help="may curate knowledge articles")
+    add.add_argument("--asset-manager", action="store_true", help="may create and edit assets and locations")
     add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     add.add_argument("--queues", default="", help="comma-separated queue names")
     add.add_argument("--full-name", default=None)
@@ -86,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     qadd = command("add", "Add a queue.", queue)
     qadd.add_argument("name")
     qadd.add_argument("--description", default="")
+    from sync.server.mail.mail_cli import add_mail_commands
+
+    add_mail_commands(sub, command)
     return parser
 
 
@@ -157,6 +163,7 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
             name=args.full_name,
             knowledge_manager=args.knowledge_manager,
             email=args.email,
+            asset_manager=args.asset_manager,
         )
         print(f"Added {args.role} {args.name.lower()}" + (f" to {', '.join(queues)}." if queues else "."))
     elif args.command == "user" and args.action == "disable":
@@ -171,6 +178,10 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
             f"{revoked.sessions_ended} session(s) ended. If it connects again it deletes its replica; "
             "its unsynced work is not accepted."
         )
+    elif args.command in ("mail", "mailbox"):
+        from sync.server.mail.mail_cli import run_mail_command
+
+        return run_mail_command(args, db, _read_password)
     elif args.command == "queue" and args.action == "add":
         admin_service.add_queue(db, args.name, args.description)
         print(f"Added queue {args.name.strip()}.")

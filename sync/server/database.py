@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from sync.replica.file_modes import make_private_dir, secure_sqlite_file, tighten
+from sync.server.change_board import STAMPS_INFO, ChangeBoard
+from sync.storage.file_modes import make_private_dir, secure_sqlite_file, tighten
+from sync.storage.sqlite_settings import install_sqlite_settings
 
 __all__ = ["Database", "open_database"]
 
@@ -47,6 +47,9 @@ class Database:
         else:
             self._write_engine = engine
         self._read_engine = engine
+        #: what this process knows has changed since (see :mod:`sync.server.change_board`);
+        #: made live by the change listener (PostgreSQL) or the feed on first use (SQLite)
+        self.board = ChangeBoard()
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
@@ -56,7 +59,11 @@ class Database:
                 session.commit()
             except BaseException:
                 session.rollback()
+                session.info.pop(STAMPS_INFO, None)
                 raise
+            # After the commit, so a waiter woken now finds the change when it pulls.
+            for version, keys in session.info.pop(STAMPS_INFO, ()):
+                self.board.note(version, keys)
 
     @contextmanager
     def snapshot_session(self) -> Iterator[Session]:
@@ -93,7 +100,7 @@ def open_database(url: str, *, pool_size: int = 20) -> Database:
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _install_sqlite_hooks(engine)
+        install_sqlite_settings(engine)
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -121,22 +128,3 @@ def _secure_sqlite_location(path: Path) -> None:
     elif os.name == "posix" and not folder.stat().st_mode & stat.S_IWOTH:
         tighten(folder, 0o700, log)
     secure_sqlite_file(path, log)
-
-
-def _install_sqlite_hooks(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        # Take over transaction control from the sqlite3 module (see the begin hook), so a
-        # read session is one real snapshot and a write session starts BEGIN IMMEDIATE.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")

@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from sync.domain.names import find_same_name
+from sync.domain.ticket_schema import ID_FIELDS, SCALAR_FIELDS
 from sync.replica import models as rm
 from sync.server import models as sm
 from sync.server.database import Database
@@ -166,35 +167,15 @@ def _import_tickets(
                 tags.setdefault(tag.ticket_id, []).append(tag.tag)
             tickets = src.execute(select(rm.Ticket).where(rm.Ticket.id.in_(fresh))).scalars().all()
             for t in sorted(tickets, key=lambda t: t.local_number):
+                fields = {name: getattr(t, name) for name in SCALAR_FIELDS}
+                fields.update({name: m(fields[name]) for name in ID_FIELDS})  # people and queues
+                fields.update(number=None, merged_into_id=None)  # numbered here; merges linked after
                 s.add(
                     sm.Ticket(
-                        id=t.id,
-                        number=None,
+                        **fields,
                         origin_client_id=client_id,
                         local_number=t.local_number,
-                        subject=t.subject,
-                        description=t.description,
-                        type=t.type,
-                        category=t.category,
-                        impact=t.impact,
-                        urgency=t.urgency,
-                        priority=t.priority,
-                        priority_overridden=t.priority_overridden,
-                        status=t.status,
-                        queue_id=m(t.queue_id),
-                        assignee_id=m(t.assignee_id),
-                        requester_id=m(t.requester_id),
-                        tier=t.tier,
-                        location=t.location,
-                        asset=t.asset,
-                        resolution=t.resolution,
-                        merged_into_id=None,
                         tags=" ".join(sorted(tags.get(t.id, []))),
-                        created_at=t.created_at,
-                        updated_at=t.updated_at,
-                        first_response_at=t.first_response_at,
-                        resolved_at=t.resolved_at,
-                        closed_at=t.closed_at,
                     )
                 )
                 touched.add("tickets", t.id, t.id)

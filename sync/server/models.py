@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import UTCDateTime
+from sync.storage.column_types import UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",
@@ -62,6 +63,7 @@ class Person(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(32), default="requester")
     knowledge_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    asset_manager: Mapped[bool] = mapped_column(Boolean, default=False)  # may edit assets/locations
     tier: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
@@ -81,33 +83,34 @@ class Ticket(Base):
     commit); ``origin_client_id``/``local_number`` keep the creating device's provisional number."""
 
     __tablename__ = "tickets"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = ticket_column("id")
     number: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     origin_client_id: Mapped[str | None] = mapped_column(String(36))
     local_number: Mapped[int | None] = mapped_column(Integer)
-    subject: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
-    type: Mapped[str] = mapped_column(String(32), default="incident")
-    category: Mapped[str] = mapped_column(String(120), default="")
-    impact: Mapped[int] = mapped_column(Integer, default=3)
-    urgency: Mapped[int] = mapped_column(Integer, default=3)
-    priority: Mapped[int] = mapped_column(Integer, default=4)
-    priority_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(32), default="new")
-    queue_id: Mapped[str] = mapped_column(ForeignKey("queues.id"))
-    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    requester_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    tier: Mapped[int] = mapped_column(Integer, default=1)
-    location: Mapped[str] = mapped_column(String(200), default="")
-    asset: Mapped[str] = mapped_column(String(200), default="")
-    resolution: Mapped[str] = mapped_column(Text, default="")
-    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"))
+    subject: Mapped[str] = ticket_column("subject")
+    description: Mapped[str] = ticket_column("description")
+    type: Mapped[str] = ticket_column("type")
+    category: Mapped[str] = ticket_column("category")
+    impact: Mapped[int] = ticket_column("impact")
+    urgency: Mapped[int] = ticket_column("urgency")
+    priority: Mapped[int] = ticket_column("priority")
+    priority_overridden: Mapped[bool] = ticket_column("priority_overridden")
+    status: Mapped[str] = ticket_column("status")
+    queue_id: Mapped[str] = ticket_column("queue_id")
+    assignee_id: Mapped[str | None] = ticket_column("assignee_id")
+    requester_id: Mapped[str | None] = ticket_column("requester_id")
+    tier: Mapped[int] = ticket_column("tier")
+    location: Mapped[str] = ticket_column("location")
+    asset: Mapped[str] = ticket_column("asset")
+    resolution: Mapped[str] = ticket_column("resolution")
+    merged_into_id: Mapped[str | None] = ticket_column("merged_into_id")
     tags: Mapped[str] = mapped_column(Text, default="")  # space-separated, normalised, sorted
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    first_response_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = ticket_column("created_at")
+    updated_at: Mapped[datetime] = ticket_column("updated_at")
+    first_response_at: Mapped[datetime | None] = ticket_column("first_response_at")
+    resolved_at: Mapped[datetime | None] = ticket_column("resolved_at")
+    closed_at: Mapped[datetime | None] = ticket_column("closed_at")
+    channel: Mapped[str] = ticket_column("channel")  # last: revision 0007 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status", "queue_id", "status"),

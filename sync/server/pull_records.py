@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from sync.domain.ticket_schema import SCALAR_FIELDS
+from sync.server.asset_models import Asset, Location, TicketAsset, TicketLocation
 from sync.server.models import (
     Activity,
     Article,
@@ -60,29 +62,8 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         Ticket.number,
         Ticket.local_number,
         Ticket.origin_client_id,
-        Ticket.subject,
-        Ticket.description,
-        Ticket.type,
-        Ticket.category,
-        Ticket.impact,
-        Ticket.urgency,
-        Ticket.priority,
-        Ticket.priority_overridden,
-        Ticket.status,
-        Ticket.queue_id,
-        Ticket.assignee_id,
-        Ticket.requester_id,
-        Ticket.tier,
-        Ticket.location,
-        Ticket.asset,
-        Ticket.resolution,
-        Ticket.merged_into_id,
-        Ticket.created_at,
-        Ticket.updated_at,
-        Ticket.first_response_at,
-        Ticket.resolved_at,
-        Ticket.closed_at,
-        Ticket.tags,
+        *(getattr(Ticket, name) for name in SCALAR_FIELDS if name not in ("id", "number")),
+        Ticket.tags,  # last: the converter splits it
     ),
     "comments": _cols(
         Comment.id,
@@ -150,6 +131,43 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         ArticleRevision.created_at,
         ArticleRevision.conflict,
         ArticleRevision.base_revision,
+    ),
+    "locations": _cols(
+        Location.id,
+        Location.parent_id,
+        Location.name,
+        Location.kind,
+        Location.address,
+        Location.notes,
+        Location.created_at,
+        Location.updated_at,
+    ),
+    "assets": _cols(
+        Asset.id,
+        Asset.tag,
+        Asset.name,
+        Asset.type,
+        Asset.manufacturer,
+        Asset.model,
+        Asset.serial,
+        Asset.status,
+        Asset.location_id,
+        Asset.assigned_to_id,
+        Asset.purchase_date,
+        Asset.warranty_end,
+        Asset.notes,
+        Asset.created_at,
+        Asset.updated_at,
+    ),
+    "ticket_assets": _cols(
+        TicketAsset.id, TicketAsset.ticket_id, TicketAsset.asset_id, TicketAsset.created_at
+    ),
+    "ticket_locations": _cols(
+        TicketLocation.id,
+        TicketLocation.ticket_id,
+        TicketLocation.location_id,
+        TicketLocation.location_name,
+        TicketLocation.updated_at,
     ),
 }
 

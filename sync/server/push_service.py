@@ -37,6 +37,15 @@ from sync.protocol.payloads import PAYLOAD_MODELS, check_time, describe_errors
 from sync.server.access import Caller
 from sync.server.apply_context import ApplyContext, Deferred
 from sync.server.article_ops import apply_article_create, apply_article_set_state, apply_article_update
+from sync.server.asset_ops import (
+    apply_asset_create,
+    apply_asset_update,
+    apply_location_create,
+    apply_location_delete,
+    apply_location_update,
+    apply_ticket_link_asset,
+    apply_ticket_set_location,
+)
 from sync.server.database import Database
 from sync.server.directory_ops import apply_person_create, apply_queue_create
 from sync.server.errors import Conflict
@@ -70,6 +79,13 @@ APPLIERS: dict[Op, Callable[[ApplyContext, Any], None]] = {
     Op.ARTICLE_SET_STATE: apply_article_set_state,
     Op.QUEUE_CREATE: apply_queue_create,
     Op.PERSON_CREATE: apply_person_create,
+    Op.LOCATION_CREATE: apply_location_create,
+    Op.LOCATION_UPDATE: apply_location_update,
+    Op.LOCATION_DELETE: apply_location_delete,
+    Op.ASSET_CREATE: apply_asset_create,
+    Op.ASSET_UPDATE: apply_asset_update,
+    Op.TICKET_LINK_ASSET: apply_ticket_link_asset,
+    Op.TICKET_SET_LOCATION: apply_ticket_set_location,
 }
 
 
@@ -226,5 +242,3 @@ def _apply(
         ticket_number=number,
         versions=versions,
     )
-
-

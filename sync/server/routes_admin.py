@@ -38,6 +38,7 @@ class NewUser(_Strict):
     name: Annotated[str, Field(max_length=200, pattern=_NO_NUL)] = ""
     role: Literal["agent", "knowledge_manager", "manager", "admin"] = "agent"
     knowledge_manager: bool = False
+    asset_manager: bool = False  # may create and edit assets and locations
     password: Annotated[str, Field(min_length=8, max_length=1024)]
     queues: Annotated[list[_Line], Field(max_length=200)] = Field(default_factory=list)
 
@@ -99,6 +100,7 @@ def add_user(body: NewUser, caller: CallerDep, db: DatabaseDep) -> Created:
         queues=tuple(body.queues),
         name=body.name or None,
         knowledge_manager=body.knowledge_manager,
+        asset_manager=body.asset_manager,
     )
     return Created(id=user_id)
 

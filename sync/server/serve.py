@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -40,9 +41,22 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(settings: ServerSettings, db: Database | None, log_level: str) -> uvicorn.Config:
+class _Server(uvicorn.Server):
+    """uvicorn's server, ending the change feed's long-polls as soon as shutdown begins:
+    uvicorn waits for every request in flight, which would hold a restart for a whole wait."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self.app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.app.state.db.board.close()
+        super().handle_exit(sig, frame)
+
+
+def _config(app: FastAPI, settings: ServerSettings, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(settings, db),
+        app,
         log_level=log_level,
         ssl_certfile=str(settings.certfile) if settings.certfile else None,
         ssl_keyfile=str(settings.keyfile) if settings.keyfile else None,
@@ -63,7 +77,8 @@ def serve_forever(settings: ServerSettings, *, workers: int = 1, log_level: str 
     one listening socket (each with its own connection pool; all state is in the database)."""
     sock = listening_socket(settings.host, settings.port)
     if workers <= 1:
-        uvicorn.Server(_config(settings, None, log_level)).run(sockets=[sock])
+        app = create_app(settings)
+        _Server(_config(app, settings, log_level), app).run(sockets=[sock])
         return
     os.environ[DB_ENV] = settings.database_url
     uvicorn.run(
@@ -78,6 +93,7 @@ def serve_forever(settings: ServerSettings, *, workers: int = 1, log_level: str 
         forwarded_allow_ips="127.0.0.1",
         timeout_keep_alive=30,
         access_log=False,
+        timeout_graceful_shutdown=5,  # long-polls in flight end within 5 s of a stop
     )
 
 
@@ -92,7 +108,8 @@ class ServerThread:
     def __post_init__(self) -> None:
         self._sock = listening_socket(self.settings.host, self.settings.port)
         self.port = int(self._sock.getsockname()[1])
-        self._server = uvicorn.Server(_config(self.settings, self.db, self.log_level))
+        self.app = create_app(self.settings, self.db)
+        self._server = _Server(_config(self.app, self.settings, self.log_level), self.app)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )
@@ -112,6 +129,7 @@ class ServerThread:
         return self
 
     def stop(self, timeout: float = 10) -> None:
+        self.app.state.db.board.close()  # long-polls end now, not when their waits run out
         self._server.should_exit = True
         self._thread.join(timeout)
         self._sock.close()

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.domain.priority import priority_for
+from sync.domain.new_ticket import new_ticket_values
 from sync.domain.ticket_rules import plan_ticket_update
+from sync.domain.ticket_schema import ACTIVITY_QUIET_FIELDS, SNAPSHOT_FIELDS
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from sync.protocol.payloads import TicketCreate, TicketUpdate
@@ -27,33 +28,9 @@ from sync.server.update_merge import merge_update
 
 __all__ = ["apply_ticket_create", "apply_ticket_update", "check_refs", "ticket_snapshot"]
 
-_SNAPSHOT_FIELDS = (
-    "subject",
-    "description",
-    "type",
-    "category",
-    "impact",
-    "urgency",
-    "priority",
-    "priority_overridden",
-    "status",
-    "queue_id",
-    "assignee_id",
-    "requester_id",
-    "tier",
-    "location",
-    "asset",
-    "resolution",
-    "merged_into_id",
-    "resolved_at",
-    "closed_at",
-)
-_QUIET = ("resolved_at", "closed_at", "priority_overridden")  # follow from others; no activity line
-
-
 def ticket_snapshot(ticket: Ticket) -> dict[str, Any]:
     """The ticket's fields as the workflow rules read them."""
-    out = {name: getattr(ticket, name) for name in _SNAPSHOT_FIELDS}
+    out = {name: getattr(ticket, name) for name in SNAPSHOT_FIELDS}
     out["tags"] = ticket.tags.split()
     return out
 
@@ -66,23 +43,12 @@ def apply_ticket_create(ctx: ApplyContext, p: TicketCreate) -> None:
         raise NotFoundError("The ticket's queue does not exist on the server.")
     if not ctx.caller.can_file_in(t.queue_id):
         raise PermissionDeniedError("You can only file tickets in queues you belong to.")
-    fields: dict[str, Any] = {
-        "subject": t.subject,
-        "description": t.description,
-        "type": t.type,
-        "category": t.category,
-        "impact": t.impact,
-        "urgency": t.urgency,
-        "queue_id": t.queue_id,
-        "location": t.location,
-        "asset": t.asset,
-        "tags": t.tags,
-    }
-    if t.priority_overridden:
-        fields["priority"] = t.priority
-    base = {"status": TicketStatus.NEW.value, "impact": 3, "urgency": 3, "priority": 4}
-    plan = plan_ticket_update(base, fields, now=ctx.device_time, reason=p.priority_reason)
-    values = {name: new for name, (_old, new) in plan.items()}
+    values = new_ticket_values(
+        t.model_dump(),
+        now=ctx.device_time,
+        priority=t.priority if t.priority_overridden else None,
+        priority_reason=p.priority_reason,
+    )
     check_refs(ctx.session, None, t.assignee_id, t.requester_id)
     local_number = t.local_number
     if (
@@ -99,23 +65,8 @@ def apply_ticket_create(ctx: ApplyContext, p: TicketCreate) -> None:
         number=None,
         origin_client_id=ctx.client_id,
         local_number=local_number,
-        subject=values.get("subject", t.subject),
-        description=values.get("description", ""),
-        type=values.get("type", "incident"),
-        category=values.get("category", ""),
-        impact=values.get("impact", 3),
-        urgency=values.get("urgency", 3),
-        priority=values.get("priority", int(priority_for(t.impact, t.urgency))),
-        priority_overridden=bool(values.get("priority_overridden", False)),
-        status=TicketStatus.OPEN.value if t.assignee_id else TicketStatus.NEW.value,
-        queue_id=t.queue_id,
-        assignee_id=t.assignee_id,
-        requester_id=t.requester_id,
-        tier=1,
-        location=values.get("location", ""),
-        asset=values.get("asset", ""),
-        resolution="",
-        tags=" ".join(values.get("tags", [])),
+        **{name: value for name, value in values.items() if name != "tags"},
+        tags=" ".join(values["tags"]),
         created_at=t.created_at,
         updated_at=t.created_at,
     )
@@ -169,7 +120,7 @@ def _apply_plan(
 ) -> None:
     for name, (old, new) in plan.items():
         setattr(ticket, name, " ".join(new) if name == "tags" else new)
-        if name in _QUIET:
+        if name in ACTIVITY_QUIET_FIELDS:
             continue
         note = reason if name in ("priority", "tier", "queue_id") else ""
         if name in overwritten:

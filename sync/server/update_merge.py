@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.domain.ticket_rules import EDITABLE_FIELDS, normalise_tags
+from sync.domain.ticket_rules import normalise_tags
+from sync.domain.ticket_schema import CHANGES_FIELDS, EDITABLE_FIELDS
 from sync.domain.ticket_status import TicketStatus, is_transition_allowed
 from sync.errors import ValidationError
 
@@ -101,17 +102,7 @@ def _requested_fields(
     current: Mapping[str, Any], changes: Mapping[str, Any], base: Mapping[str, Any], reason: str
 ) -> dict[str, Any]:
     requested = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS and k != "priority"}
-    unknown = (
-        set(changes)
-        - EDITABLE_FIELDS
-        - {
-            "priority_overridden",
-            "resolved_at",
-            "closed_at",
-            "updated_at",
-            "first_response_at",
-        }
-    )
+    unknown = set(changes) - CHANGES_FIELDS  # the derived ones are accepted for shape, then recomputed
     if unknown:
         raise ValidationError(f"Unknown or read-only field: {', '.join(sorted(unknown))}")
     overridden = changes.get("priority_overridden", _MISSING)

@@ -20,14 +20,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from sync.server.change_board import STAMPS_INFO
+from sync.server.change_scope import touched_keys
 from sync.server.state_models import ChangeLog, ScopeLog, ServerState
 
-__all__ = ["Stamp", "Touched", "stamp"]
+__all__ = ["NOTIFY_CHANNEL", "Stamp", "Touched", "stamp"]
+
+#: PostgreSQL channel on which every stamped commit is announced (see change_listener)
+NOTIFY_CHANNEL = "outpost_changes"
+_NOTIFY_MAX = 7900  # PostgreSQL refuses payloads of 8000 bytes or more
 
 
 @dataclass
@@ -112,4 +118,16 @@ def stamp(session: Session, touched: Touched) -> Stamp:
             )
         )
     session.flush()
+    _announce(session, version, touched_keys(session, touched.records, touched.moved))
     return Stamp(version=version, numbers=numbers)
+
+
+def _announce(session: Session, version: int, keys: frozenset[str]) -> None:
+    """Queue the change for this process's board and, on PostgreSQL, NOTIFY the others:
+    ``pg_notify`` inside the transaction is delivered only if (and when) it commits."""
+    session.info.setdefault(STAMPS_INFO, []).append((version, keys))
+    if session.get_bind().dialect.name == "postgresql":
+        payload = f"{version} {' '.join(sorted(keys))}"
+        if len(payload.encode()) > _NOTIFY_MAX:
+            payload = f"{version} *"
+        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from sync.domain.article_kinds import ARTICLE_KINDS, article_kind
 from sync.domain.ticket_rules import normalise_tags
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
@@ -33,7 +34,6 @@ __all__ = [
     "article_summaries",
 ]
 
-ARTICLE_KINDS = ("how-to", "known error", "faq")
 CURATORS = {"knowledge_manager", "admin"}
 MAX_TITLE = 300
 MAX_BODY = 500_000
@@ -358,8 +358,5 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "tags" in fields:
         out["tags"] = " ".join(normalise_tags(fields["tags"]))
     if "kind" in fields:
-        kind = str(fields["kind"]).strip().lower().replace("_", " ")
-        if kind not in ARTICLE_KINDS:
-            raise ValidationError(f"Article kind must be one of: {', '.join(ARTICLE_KINDS)}.")
-        out["kind"] = kind
+        out["kind"] = article_kind(fields["kind"])
     return out

@@ -13,6 +13,7 @@ class ChangeSet:
     articles: frozenset[str] = field(default_factory=frozenset)
     queues: bool = False
     people: bool = False
+    assets: bool = False  # assets, locations or tickets' links to them
     journal: bool = False  # the number of pending mutations changed
     everything: bool = False  # e.g. after a pull or a demo build: refresh all views
 
@@ -22,6 +23,7 @@ class ChangeSet:
             articles=self.articles | other.articles,
             queues=self.queues or other.queues,
             people=self.people or other.people,
+            assets=self.assets or other.assets,
             journal=self.journal or other.journal,
             everything=self.everything or other.everything,
         )
@@ -29,7 +31,13 @@ class ChangeSet:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.tickets or self.articles or self.queues or self.people or self.journal or self.everything
+            self.tickets
+            or self.articles
+            or self.queues
+            or self.people
+            or self.assets
+            or self.journal
+            or self.everything
         )
 
 

@@ -7,8 +7,10 @@ records reach a server once it connects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from sync.domain.names import find_same_name, name_key
 from sync.errors import NotFoundError, ValidationError
@@ -20,7 +22,7 @@ from sync.services.changes import ChangeSet, WriteResult
 from sync.services.journal import record_mutation
 from sync.services.ticket_state import acting_user, require_role
 
-__all__ = ["Directory", "PersonView", "QueueView"]
+__all__ = ["Directory", "NewRequester", "PersonView", "QueueView", "add_requester_in"]
 
 AGENT_ROLES = frozenset({"agent", "knowledge_manager", "manager", "admin"})
 
@@ -164,50 +166,71 @@ class Directory:
         self, name: str, *, email: str = "", phone: str = "", department: str = "", location: str = ""
     ) -> WriteResult:
         """Add a requester (someone who reports problems), e.g. during phone intake."""
-        name = name.strip()
-        if not name:
-            raise ValidationError("A person needs a name.")
-        if email and "@" not in email:
-            raise ValidationError(f"{email!r} is not an e-mail address.")
+        requester = NewRequester(name, email=email, phone=phone, department=department, location=location)
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
-            person = Person(
-                id=new_id(),
-                name=name,
-                username=None,
-                email=email.strip(),
-                phone=phone.strip(),
-                department=department.strip(),
-                location=location.strip(),
-                group_name="",
-                role="requester",
-                tier=1,
-                active=True,
-            )
-            s.add(person)
-            record_mutation(
-                s,
-                op=Op.PERSON_CREATE,
-                entity_type="person",
-                entity_id=person.id,
-                payload={
-                    "person": {
-                        "id": person.id,
-                        "name": person.name,
-                        "email": person.email,
-                        "phone": person.phone,
-                        "department": person.department,
-                        "location": person.location,
-                        "role": "requester",
-                    }
-                },
-                device_time=self.replica.clock(),
-                actor_id=actor,
-            )
-        return WriteResult(person.id, ChangeSet(people=True, journal=True))
+            person_id = add_requester_in(s, requester, now=self.replica.clock(), actor=actor)
+        return WriteResult(person_id, ChangeSet(people=True, journal=True))
 
     def queue_members(self, queue_id: str) -> list[str]:
         with self.replica.read() as s:
             return list(
                 s.execute(select(QueueMember.person_id).where(QueueMember.queue_id == queue_id)).scalars()
             )
+
+
+@dataclass(frozen=True)
+class NewRequester:
+    """A requester to add along with something else (e.g. the ticket they are calling about)."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    department: str = ""
+    location: str = ""
+
+
+def add_requester_in(s: Session, requester: NewRequester, *, now: datetime, actor: str | None) -> str:
+    """Add ``requester`` inside the caller's unit of work, with its ``person.create``
+    mutation; returns the new person's id. Raises :class:`ValidationError` for a missing
+    name or an e-mail without ``@`` (so the caller's whole unit of work is rolled back)."""
+    name = requester.name.strip()
+    if not name:
+        raise ValidationError("A person needs a name.")
+    email = requester.email.strip()
+    if email and "@" not in email:
+        raise ValidationError(f"{requester.email!r} is not an e-mail address.")
+    person = Person(
+        id=new_id(),
+        name=name,
+        username=None,
+        email=email,
+        phone=requester.phone.strip(),
+        department=requester.department.strip(),
+        location=requester.location.strip(),
+        group_name="",
+        role="requester",
+        tier=1,
+        active=True,
+    )
+    s.add(person)
+    record_mutation(
+        s,
+        op=Op.PERSON_CREATE,
+        entity_type="person",
+        entity_id=person.id,
+        payload={
+            "person": {
+                "id": person.id,
+                "name": person.name,
+                "email": person.email,
+                "phone": person.phone,
+                "department": person.department,
+                "location": person.location,
+                "role": "requester",
+            }
+        },
+        device_time=now,
+        actor_id=actor,
+    )
+    return person.id

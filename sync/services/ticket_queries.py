@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from sync.domain.ticket_schema import SCALAR_FIELDS
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus, allowed_transitions
 from sync.errors import NotFoundError, ValidationError
 from sync.replica.models import (
@@ -80,6 +81,8 @@ class TicketFilter:
     sla_states: tuple[str, ...] = ()  # stored SLA states (ok, warning, breached, paused, met, met_late)
     closed_since: datetime | None = None
     ticket_ids: tuple[str, ...] | None = None  # a preselected set (e.g. full-text matches)
+    #: (code field, allowed values) pairs, all of which must hold (e.g. ``("channel", ("email",))``)
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @staticmethod
     def open_tickets(**kw: Any) -> TicketFilter:
@@ -175,6 +178,7 @@ class TicketQueries:
                     first_response_at=r[15],
                     resolved_at=r[16],
                     closed_at=r[17],
+                    channel=r[18],
                 )
                 for r in raw
             ]
@@ -205,6 +209,7 @@ class TicketQueries:
                 Ticket.first_response_at,
                 Ticket.resolved_at,
                 Ticket.closed_at,
+                Ticket.channel,
             )
             .select_from(Ticket)
             .join(Queue, Queue.id == Ticket.queue_id)
@@ -283,39 +288,16 @@ class TicketQueries:
             status = TicketStatus(t.status)
             allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))
             return TicketDetail(
-                id=t.id,
-                number=t.number,
+                **{name: getattr(t, name) for name in SCALAR_FIELDS},
                 local_number=t.local_number,
                 display_number=display_number(t.number, t.local_number),
                 number_is_provisional=t.number is None,
-                subject=t.subject,
-                description=t.description,
-                type=t.type,
-                category=t.category,
-                impact=t.impact,
-                urgency=t.urgency,
-                priority=t.priority,
-                priority_overridden=t.priority_overridden,
-                status=t.status,
-                queue_id=t.queue_id,
                 queue=queue.name if queue else "",
-                assignee_id=t.assignee_id,
                 assignee=names.get(t.assignee_id),
-                requester_id=t.requester_id,
                 requester=requester.name if requester else "",
                 requester_email=requester.email if requester else "",
                 requester_phone=requester.phone if requester else "",
-                tier=t.tier,
-                location=t.location,
-                asset=t.asset,
-                resolution=t.resolution,
                 tags=tags,
-                merged_into_id=t.merged_into_id,
-                created_at=t.created_at,
-                updated_at=t.updated_at,
-                first_response_at=t.first_response_at,
-                resolved_at=t.resolved_at,
-                closed_at=t.closed_at,
                 due_at=t.due_at,
                 sla_state=t.sla_state,
                 allowed_statuses=allowed,
@@ -459,6 +441,8 @@ def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool =
         conds.append(func.lower(Ticket.category) == flt.category.lower())
     if flt.type:
         conds.append(Ticket.type == flt.type)
+    for name, values in flt.choices:
+        conds.append(getattr(Ticket, name).in_(values))
     if flt.priorities:
         conds.append(Ticket.priority.in_(flt.priorities))
     if flt.due_before is not None:

@@ -12,68 +12,53 @@ Conversation, work logs and attachments are in :mod:`sync.services.ticket_work`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from sync.domain.priority import priority_for
-from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_status import TicketStatus
-from sync.domain.ticket_type import CommentKind, LinkKind, TicketType
-from sync.errors import NotFoundError, TransitionError, ValidationError
+from sync.domain.ticket_type import CommentKind, LinkKind
+from sync.errors import TransitionError, ValidationError
 from sync.ids import new_id
 from sync.protocol.ops import Op
-from sync.replica.models import (
-    Comment,
-    Mutation,
-    Person,
-    Queue,
-    ReplicaSetting,
-    Ticket,
-    TicketLink,
-    TicketTag,
-)
+from sync.replica.models import Comment, TicketLink
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
+from sync.services.directory import NewRequester, add_requester_in
 from sync.services.journal import record_activity, record_mutation
-from sync.services.ticket_state import acting_user, load_ticket, ticket_fields
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_operations import (
+    NewTicket,
+    TicketWrite,
+    UpdateOutcome,
+    add_comment_in,
+    apply_update,
+    create_in,
+    ticket_ref,
+    wire_value,
+)
+from sync.services.ticket_state import acting_user, load_ticket
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = ["NewTicket", "TicketService", "UpdateOutcome", "apply_update", "create_in"]
-
-
-@dataclass(frozen=True)
-class NewTicket:
-    subject: str
-    queue_id: str
-    description: str = ""
-    type: str = TicketType.INCIDENT.value
-    category: str = ""
-    impact: int = 3
-    urgency: int = 3
-    priority: int | None = None  # an override of the matrix; needs priority_reason
-    priority_reason: str = ""
-    requester_id: str | None = None
-    assignee_id: str | None = None
-    location: str = ""
-    asset: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 class TicketService:
     def __init__(self, replica: Replica) -> None:
         self.replica = replica
 
-    def create_ticket(self, draft: NewTicket) -> WriteResult:
+    def create_ticket(self, draft: NewTicket, *, new_requester: NewRequester | None = None) -> WriteResult:
+        """Create the ticket; with ``new_requester``, add that person first and make them the
+        requester, in the same transaction (a refused ticket adds nobody)."""
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
+            if new_requester is not None:
+                draft = replace(draft, requester_id=add_requester_in(s, new_requester, now=now, actor=actor))
             ticket, mutation = create_in(s, draft, now=now, actor=actor)
             after_ticket_write(s, [TicketWrite(ticket.id, mutation, created=True)], now=now, actor=actor)
-        return WriteResult(ticket.id, ChangeSet(tickets=frozenset({ticket.id}), journal=True))
+        changes = ChangeSet(tickets=frozenset({ticket.id}), people=new_requester is not None, journal=True)
+        return WriteResult(ticket.id, changes)
 
     def update_ticket(
         self, ticket_id: str, requested: Mapping[str, Any], *, reason: str | None = None
@@ -104,8 +89,6 @@ class TicketService:
 
         One transaction: the field change and the note are journaled together, so a failure
         (a full disk, say) leaves neither behind."""
-        from sync.services.ticket_work import add_comment_in
-
         if not reason.strip():
             raise ValidationError("Escalating needs a reason for the next tier.")
         now = self.replica.clock()
@@ -163,8 +146,8 @@ class TicketService:
                 )
             )
             for entity, text in (
-                (source_id, f"Merged into {_num(target)}"),
-                (target_id, f"{_num(source)} merged into this ticket"),
+                (source_id, f"Merged into {ticket_ref(target)}"),
+                (target_id, f"{ticket_ref(source)} merged into this ticket"),
             ):
                 s.add(
                     Comment(
@@ -186,7 +169,7 @@ class TicketService:
                 old=old_status,
                 new=source.status,
                 at=now,
-                note=f"merged into {_num(target)}",
+                note=f"merged into {ticket_ref(target)}",
             )
             record_activity(
                 s,
@@ -195,7 +178,7 @@ class TicketService:
                 actor_id=actor,
                 field="merged",
                 old=None,
-                new=_num(source),
+                new=ticket_ref(source),
                 at=now,
             )
             mutation = record_mutation(
@@ -211,7 +194,7 @@ class TicketService:
                 s,
                 [
                     TicketWrite(source_id, mutation, changes={"status": (old_status, source.status)}),
-                    TicketWrite(target_id, mutation, changes={"merged": (None, _num(source))}),
+                    TicketWrite(target_id, mutation, changes={"merged": (None, ticket_ref(source))}),
                 ],
                 now=now,
                 actor=actor,
@@ -248,7 +231,7 @@ class TicketService:
                 actor_id=actor,
                 field="link",
                 old=None,
-                new=f"{kind} {_num(other)}",
+                new=f"{kind} {ticket_ref(other)}",
                 at=now,
             )
             mutation = record_mutation(
@@ -262,7 +245,7 @@ class TicketService:
                         "ticket_id": ticket_id,
                         "other_id": other_id,
                         "kind": kind,
-                        "created_at": _wire(now),
+                        "created_at": wire_value(now),
                     }
                 },
                 device_time=now,
@@ -272,221 +255,3 @@ class TicketService:
                 s, [TicketWrite(ticket_id, mutation, changes={"link": (None, kind)})], now=now, actor=actor
             )
         return WriteResult(ticket_id, ChangeSet(tickets=frozenset({ticket_id, other_id}), journal=True))
-
-
-def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tuple[Ticket, Mutation]:
-    """Create a ticket inside the caller's unit of work (no SLA refresh, no rules: the caller
-    runs :func:`after_ticket_write`). Returns the ticket and its ``ticket.create`` mutation."""
-    ticket_id = new_id()
-    fields: dict[str, Any] = {
-        "subject": draft.subject,
-        "description": draft.description,
-        "type": draft.type,
-        "category": draft.category,
-        "impact": draft.impact,
-        "urgency": draft.urgency,
-        "queue_id": draft.queue_id,
-        "location": draft.location,
-        "asset": draft.asset,
-        "tags": list(draft.tags),
-    }
-    if draft.priority is not None:
-        fields["priority"] = draft.priority
-    base = {"status": TicketStatus.NEW.value, "impact": 3, "urgency": 3, "priority": 4}
-    plan = plan_ticket_update(base, fields, now=now, reason=draft.priority_reason)
-    values = {name: new for name, (_old, new) in plan.items()}
-    values.setdefault("priority", int(priority_for(draft.impact, draft.urgency)))
-    tags = values.pop("tags", [])
-    _check_refs(s, values.get("queue_id", draft.queue_id), draft.assignee_id, draft.requester_id)
-    ticket = Ticket(
-        id=ticket_id,
-        number=None,
-        local_number=_next_local_number(s),
-        subject=values.get("subject", draft.subject),
-        description=values.get("description", ""),
-        type=values.get("type", draft.type),
-        category=values.get("category", ""),
-        impact=values.get("impact", 3),
-        urgency=values.get("urgency", 3),
-        priority=values["priority"],
-        priority_overridden=bool(values.get("priority_overridden", False)),
-        status=TicketStatus.OPEN.value if draft.assignee_id else TicketStatus.NEW.value,
-        queue_id=draft.queue_id,
-        assignee_id=draft.assignee_id,
-        requester_id=draft.requester_id,
-        tier=1,
-        location=values.get("location", ""),
-        asset=values.get("asset", ""),
-        resolution="",
-        created_at=now,
-        updated_at=now,
-    )
-    s.add(ticket)
-    s.flush()
-    for tag in tags:
-        s.add(TicketTag(ticket_id=ticket_id, tag=tag))
-    record_activity(
-        s,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        actor_id=actor,
-        field="created",
-        old=None,
-        new=ticket.subject,
-        at=now,
-        note=draft.priority_reason if ticket.priority_overridden else "",
-    )
-    payload: dict[str, Any] = {
-        "ticket": {**ticket_fields(ticket), "tags": tags, "local_number": ticket.local_number}
-    }
-    if ticket.priority_overridden:
-        payload["priority_reason"] = draft.priority_reason
-    mutation = record_mutation(
-        s,
-        op=Op.TICKET_CREATE,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        payload=payload,
-        device_time=now,
-        actor_id=actor,
-    )
-    return ticket, mutation
-
-
-@dataclass(frozen=True)
-class UpdateOutcome:
-    """What :func:`apply_update` changed: ``{field: (old, new)}`` and the journal row
-    (None, with an empty plan, when the request changed nothing)."""
-
-    plan: dict[str, tuple[Any, Any]]
-    mutation: Mutation | None
-
-
-def apply_update(
-    s: Session,
-    ticket_id: str,
-    requested: Mapping[str, Any],
-    *,
-    now: datetime,
-    actor: str,
-    reason: str | None = None,
-    note: str = "",
-    automation: dict[str, Any] | None = None,
-) -> UpdateOutcome:
-    """Change fields inside the caller's unit of work, with activity and a ``ticket.update``
-    mutation, but no SLA refresh and no rules (the caller runs :func:`after_ticket_write`).
-
-    ``note`` goes on every activity entry (e.g. which rule or macro made the change);
-    ``automation`` is the rule marker stored in the mutation payload (see
-    :mod:`sync.automation.rule_engine`).
-    """
-    ticket = load_ticket(s, ticket_id)
-    if ticket.merged_into_id:
-        raise TransitionError("This ticket was merged into another; change that one instead.")
-    if ticket.status == TicketStatus.CLOSED.value and set(requested) - {"tags"}:
-        raise TransitionError("A closed ticket cannot be changed; open a follow-up ticket instead.")
-    current = ticket_fields(ticket)
-    current["tags"] = _tags(s, ticket_id)
-    plan = plan_ticket_update(current, requested, now=now, reason=reason)
-    if not plan:
-        return UpdateOutcome({}, None)
-    _check_refs(
-        s,
-        plan["queue_id"][1] if "queue_id" in plan else None,
-        plan["assignee_id"][1] if "assignee_id" in plan else None,
-        plan["requester_id"][1] if "requester_id" in plan else None,
-    )
-    _apply(s, ticket, plan, actor, now, reason or "", note)
-    payload: dict[str, Any] = {
-        "ticket_id": ticket_id,
-        "changes": {k: _wire(new) for k, (_old, new) in plan.items()},
-        "base": {k: _wire(old) for k, (old, _new) in plan.items()},
-        "base_version": ticket.version,
-        "reason": reason or "",
-    }
-    if automation is not None:
-        payload["automation"] = automation
-    mutation = record_mutation(
-        s,
-        op=Op.TICKET_UPDATE,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        payload=payload,
-        device_time=now,
-        actor_id=actor,
-    )
-    return UpdateOutcome(plan, mutation)
-
-
-def _apply(
-    s: Session,
-    ticket: Ticket,
-    plan: Mapping[str, tuple[Any, Any]],
-    actor: str | None,
-    now: datetime,
-    reason: str,
-    note_all: str = "",
-) -> None:
-    for name, (old, new) in plan.items():
-        if name == "tags":
-            s.execute(delete(TicketTag).where(TicketTag.ticket_id == ticket.id))
-            for tag in new:
-                s.add(TicketTag(ticket_id=ticket.id, tag=tag))
-        else:
-            setattr(ticket, name, new)
-        if name in ("resolved_at", "closed_at", "priority_overridden"):
-            continue
-        note = reason if name in ("priority", "tier", "queue_id") else ""
-        if note_all and note_all != note:
-            note = f"{note} ({note_all})" if note else note_all
-        record_activity(
-            s,
-            entity_type="ticket",
-            entity_id=ticket.id,
-            actor_id=actor,
-            field=name,
-            old=old,
-            new=new,
-            at=now,
-            note=note,
-        )
-    ticket.updated_at = now
-
-
-def _check_refs(s: Session, queue_id: str | None, assignee_id: str | None, requester_id: str | None) -> None:
-    if queue_id is not None and s.get(Queue, queue_id) is None:
-        raise NotFoundError(f"No queue with id {queue_id}.")
-    if assignee_id is not None:
-        person = s.get(Person, assignee_id)
-        if person is None or person.role == "requester":
-            raise ValidationError("Tickets can only be assigned to an agent.")
-        if not person.active:
-            raise ValidationError(f"{person.name} is no longer active and cannot be assigned tickets.")
-    if requester_id is not None and s.get(Person, requester_id) is None:
-        raise NotFoundError(f"No person with id {requester_id}.")
-
-
-def _tags(s: Session, ticket_id: str) -> list[str]:
-    return sorted(s.execute(select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id)).scalars())
-
-
-def _next_local_number(s: Session) -> int:
-    """The next provisional number: one more than any number this replica has used."""
-    setting = s.get(ReplicaSetting, "last_local_number")
-    highest = s.execute(select(func.max(Ticket.local_number))).scalar() or 0
-    value = max(int(setting.value) if setting else 0, int(highest)) + 1
-    if setting is None:
-        s.add(ReplicaSetting(key="last_local_number", value=str(value)))
-    else:
-        setting.value = str(value)
-    return value
-
-
-def _num(ticket: Ticket) -> str:
-    return f"#{ticket.number}" if ticket.number is not None else f"L{ticket.local_number}"
-
-
-def _wire(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

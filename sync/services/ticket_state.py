@@ -7,40 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sync.domain.ticket_schema import SCALAR_FIELDS
 from sync.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sync.replica.models import Person, ReplicaSetting, Ticket
 from sync.replica.replica import Replica
 
 __all__ = ["SCALAR_FIELDS", "acting_user", "load_ticket", "require_role", "ticket_fields"]
-
-#: The ticket's own scalar fields as they travel in mutations and pulls.
-SCALAR_FIELDS = (
-    "id",
-    "number",
-    "subject",
-    "description",
-    "type",
-    "category",
-    "impact",
-    "urgency",
-    "priority",
-    "priority_overridden",
-    "status",
-    "queue_id",
-    "assignee_id",
-    "requester_id",
-    "tier",
-    "location",
-    "asset",
-    "resolution",
-    "merged_into_id",
-    "created_at",
-    "updated_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-)
-
 
 def acting_user(replica: Replica, session: Session) -> str:
     """The id of the agent working this replica; every write is attributed to them."""

@@ -14,24 +14,20 @@ transaction (:func:`~sync.services.ticket_writes.after_ticket_write`);
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.orm import Session
-
-from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
-from sync.errors import NotFoundError, TransitionError, ValidationError
+from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
 from sync.protocol.ops import Op
-from sync.replica.models import Attachment, Comment, WorkLog
+from sync.replica.models import Attachment, WorkLog
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.journal import record_activity, record_mutation
+from sync.services.ticket_operations import MAX_COMMENT_CHARS, CommentOutcome, TicketWrite, add_comment_in
 from sync.services.ticket_state import acting_user, load_ticket
-from sync.services.ticket_writes import TicketWrite, after_ticket_write
+from sync.services.ticket_writes import after_ticket_write
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -42,7 +38,6 @@ __all__ = [
     "blob_path",
 ]
 
-MAX_COMMENT_CHARS = 100_000
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
 MAX_MINUTES = 24 * 60
 
@@ -234,110 +229,3 @@ class TicketWork:
         if not blobs.has(sha):
             raise NotFoundError(f"{filename} is not on this device yet; it downloads when you are online.")
         return blobs.plain_copy(sha, filename)
-
-
-@dataclass(frozen=True)
-class CommentOutcome:
-    comment_id: str
-    write: TicketWrite  # what the comment changed, for after_ticket_write
-
-
-def add_comment_in(
-    s: Session,
-    ticket_id: str,
-    kind: CommentKind,
-    text: str,
-    *,
-    from_requester: bool,
-    now: datetime,
-    actor: str,
-    automation: dict[str, Any] | None = None,
-) -> CommentOutcome:
-    """Add a reply or note inside the caller's unit of work (``text`` already checked), with
-    its side effects (first response, reopening) and a ``ticket.comment`` mutation, but no
-    SLA refresh and no rules: the caller runs :func:`after_ticket_write` with the result.
-    ``automation`` is the rule marker stored in the mutation payload."""
-    ticket = load_ticket(s, ticket_id)
-    if ticket.status == TicketStatus.CLOSED.value and kind is CommentKind.REPLY:
-        raise TransitionError("This ticket is closed; open a follow-up ticket to reply.")
-    author = ticket.requester_id if from_requester else actor
-    comment_id = new_id()
-    s.add(
-        Comment(
-            id=comment_id,
-            ticket_id=ticket_id,
-            kind=kind.value,
-            author_id=author,
-            from_requester=from_requester,
-            body=text,
-            created_at=now,
-        )
-    )
-    changes: dict[str, tuple[Any, Any]] = {"comment": (None, kind.value)}
-    if kind is CommentKind.REPLY and not from_requester and ticket.first_response_at is None:
-        ticket.first_response_at = now
-        changes["first_response_at"] = (None, now.isoformat())
-        record_activity(
-            s,
-            entity_type="ticket",
-            entity_id=ticket_id,
-            actor_id=actor,
-            field="first_response_at",
-            old=None,
-            new=now.isoformat(),
-            at=now,
-        )
-    if from_requester and ticket.status == TicketStatus.RESOLVED.value:
-        changes["status"] = (TicketStatus.RESOLVED.value, TicketStatus.OPEN.value)
-        ticket.status = TicketStatus.OPEN.value
-        ticket.resolved_at = None
-        record_activity(
-            s,
-            entity_type="ticket",
-            entity_id=ticket_id,
-            actor_id=actor,
-            field="status",
-            old=TicketStatus.RESOLVED.value,
-            new=TicketStatus.OPEN.value,
-            at=now,
-            note="reopened by the requester's reply",
-        )
-    ticket.updated_at = now
-    record_activity(
-        s,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        actor_id=actor,
-        field=kind.value,
-        old=None,
-        new=text[:80],
-        at=now,
-    )
-    mutation = record_mutation(
-        s,
-        op=Op.TICKET_COMMENT,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        payload={
-            "comment": {
-                "id": comment_id,
-                "ticket_id": ticket_id,
-                "kind": kind.value,
-                "author_id": author,
-                "from_requester": from_requester,
-                "body": text,
-                "created_at": now.isoformat(),
-            },
-            **({"automation": automation} if automation is not None else {}),
-        },
-        device_time=now,
-        actor_id=actor,
-    )
-    write = TicketWrite(
-        ticket_id,
-        mutation,
-        changes=changes,
-        comment=text,
-        comment_from="requester" if from_requester else "agent",
-    )
-    return CommentOutcome(comment_id, write)

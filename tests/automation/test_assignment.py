@@ -6,7 +6,9 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from sync.automation import Assignment, RuleStore, ShiftStore, Strategy
+from sync.automation.assignment import Assignment, Strategy
+from sync.automation.rule_store import RuleStore
+from sync.automation.shifts import ShiftStore
 from sync.errors import ValidationError
 from sync.replica.replica import Replica
 from sync.services.ticket_queries import TicketFilter, TicketQueries

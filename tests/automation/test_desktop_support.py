@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from sync.automation import Checklists, MacroService, Rule, RuleStore, TemplateService
+from sync.automation.checklists import Checklists
+from sync.automation.macros import MacroService
 from sync.automation.rule_check import RuleCheck
+from sync.automation.rule_model import Rule
+from sync.automation.rule_store import RuleStore
+from sync.automation.ticket_templates import TemplateService
 from sync.errors import ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import Replica

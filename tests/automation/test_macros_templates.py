@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from sync.automation import Checklists, MacroService, RuleStore, TemplateService, default_ticket_templates
-from sync.automation.checklists import apply_checklist_change
+from sync.automation.checklists import Checklists, apply_checklist_change
+from sync.automation.macros import MacroService
+from sync.automation.rule_store import RuleStore
+from sync.automation.ticket_templates import TemplateService, default_ticket_templates
 from sync.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sync.replica.models import Mutation, Person
 from sync.replica.replica import Replica

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from sync.automation import Action, ActionKind, Condition, EventKind, Rule
 from sync.automation.conditions import TicketFacts, condition_holds, conditions_hold
 from sync.automation.placeholders import check_template, render
+from sync.automation.rule_model import Action, ActionKind, Condition, EventKind, Rule
 
 
 def rule(**kw: object) -> Rule:

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from sync import protocol
-from sync.automation import RuleStore, execution_id, run_due_rules
-from sync.automation.markers import action_mutation_id
+from sync.automation.due_rules import run_due_rules
+from sync.automation.markers import action_mutation_id, execution_id
+from sync.automation.rule_store import RuleStore
 from sync.errors import PermissionDeniedError, ValidationError
 from sync.replica.models import Activity, Mutation, Ticket
 from sync.replica.replica import Replica
@@ -229,7 +230,7 @@ def test_time_rules_fire_once_per_event_on_the_timer(
     with replica.read() as s:
         ticket = s.get(Ticket, tid)
         assert ticket is not None and (ticket.tier, ticket.sla_state) == (2, "breached")
-    from sync.automation import Notifications
+    from sync.automation.notifications import Notifications
 
     [note] = Notifications(replica).for_user(agents["bob"])
     assert note.message == "L1 is due 2026-03-02 10:00 UTC" and note.source == "rule 'Warn the assignee'"

@@ -25,7 +25,7 @@ from desktop.kb import KnowledgeBaseView
 from desktop.kb.article_editor_dialog import ArticleEditorDialog
 from desktop.kb.article_picker import ArticlePickerDialog
 from desktop.main_window import MainWindow
-from desktop.new_ticket_dialog import NewTicketDialog
+from desktop.new_ticket.new_ticket_dialog import NewTicketDialog
 from desktop.settings import AppSettings
 from desktop.sidebar import KB_KEY
 from desktop.theme import ThemeController

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QStyle
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from desktop.app_context import AppContext
 from desktop.ticket_table import PAGE_SIZE, Col, ColumnFilters, Role, TicketListPanel, TicketTableModel
 from desktop.ticket_table.column_filters import UNASSIGNED
+from sync.replica.models import Ticket
 from sync.services.ticket_queries import TicketFilter, TicketSort
+from sync.services.ticket_service import NewTicket
 
 OPEN_TICKETS = 970  # the template: 1000 tickets, 30 resolved or closed
 
@@ -196,3 +202,58 @@ def test_columns_can_be_hidden_from_the_header_menu(panel: TicketListPanel) -> N
     columns = next(a.menu() for a in menu.actions() if a.text() == "Columns")
     next(a for a in columns.actions() if a.text() == "Requester").trigger()
     assert not table.horizontalHeader().isSectionHidden(Col.REQUESTER)
+
+
+def _shows_whole(table: Any, index: Any) -> bool:
+    """Whether the cell's text fits its column without eliding, in the cell's own font."""
+    font = index.data(Qt.ItemDataRole.FontRole) or table.font()
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    text = str(index.data() or "")
+    room = table.columnWidth(index.column()) - margin
+    return QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room) == text
+
+
+@pytest.fixture
+def crowded_ticket(ctx: AppContext) -> str:
+    """An open ticket pending a third party, 59 minutes overdue: the widest status and due texts."""
+    queue = ctx.directory.queues()[0].id
+    ticket_id = ctx.tickets.create_ticket(NewTicket(subject="Crowded", queue_id=queue)).entity_id
+    ctx.tickets.change_status(ticket_id, "pending_third_party")
+    with ctx.replica.write() as s:
+        due = datetime.now(UTC) - timedelta(minutes=59, seconds=30)
+        s.execute(update(Ticket).where(Ticket.id == ticket_id).values(due_at=due))
+    return ticket_id
+
+
+def test_status_and_due_show_their_widest_texts_whole(
+    qtbot: QtBot, ctx: AppContext, crowded_ticket: str
+) -> None:
+    widget = TicketListPanel(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 600)
+    widget.show()
+    _loaded(qtbot, widget.model, lambda: widget.model.set_view("all_open"))
+    model, table = widget.model, widget.table
+    row = next(r for r in range(model.rowCount()) if model.ticket_id(r) == crowded_ticket)
+    assert model.index(row, Col.DUE).data() == "59 min overdue"
+    assert model.index(row, Col.STATUS).data() == "Pending (3rd party)"
+    for col in (Col.NUMBER, Col.PRIORITY, Col.STATUS, Col.DUE, Col.UPDATED):
+        assert _shows_whole(table, model.index(row, col)), f"{col.name} is elided"
+
+
+def test_first_start_fits_the_columns_to_the_list_at_1280x800(panel: TicketListPanel) -> None:
+    """At 1280x800 the main window gives the list about 593 px: the triage columns show
+    whole with the subject taking the rest, no horizontal scrolling; the least needed
+    columns are hidden (and offered in the Columns menu). A wide list shows them all."""
+    table, header, model = panel.table, panel.table.horizontalHeader(), panel.model
+    table.fit_columns(593)
+    shown = [c for c in Col if not header.isSectionHidden(c)]
+    assert {Col.NUMBER, Col.PRIORITY, Col.SUBJECT, Col.STATUS, Col.DUE} <= set(shown)
+    assert sum(table.columnWidth(c) for c in shown) <= 593
+    assert table.columnWidth(Col.SUBJECT) >= 150
+    for row in range(model.rowCount()):
+        for col in shown:
+            if col not in (Col.SUBJECT, Col.REQUESTER, Col.ASSIGNEE, Col.QUEUE):  # free text elides
+                assert _shows_whole(table, model.index(row, col)), f"row {row} {col.name}"
+    table.fit_columns(1400)
+    assert not any(header.isSectionHidden(c) for c in Col)

@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 from desktop.app_context import AppContext
 from desktop.automation.macro_list_model import MacroListModel
 from desktop.ticket_pane import TicketPane
-from sync.automation import Checklists, MacroService, TemplateService
+from sync.automation.checklists import Checklists
+from sync.automation.macros import MacroService
+from sync.automation.ticket_templates import TemplateService
 from sync.services.ticket_service import NewTicket
 from tests.desktop_work.conftest import MakeTicket, WaitIdle
 
@@ -35,7 +37,7 @@ def test_applying_a_macro_fills_the_composer_and_changes_fields_in_one_click(
             "add_tags": ["needs-info"],
         }
     )
-    button = pane.automation.macros
+    button = pane.macros
     button.reload()
     qtbot.waitUntil(lambda: button.model.rowCount() == 1, timeout=5000)
     _shown(qtbot, pane, tid)
@@ -69,11 +71,11 @@ def test_a_macro_keeps_what_was_typed_and_writes_notes_in_note_mode(
     wait_idle()
     pane.composer.set_mode("note")
     pane.composer.editor.setPlainText("Checked the disk.")
-    pane.automation.macros.reload()
-    qtbot.waitUntil(lambda: pane.automation.macros.model.rowCount() == 1, timeout=5000)
-    macro_id = pane.automation.macros.model.macro(0).id  # type: ignore[union-attr]
-    with qtbot.waitSignal(pane.automation.macros.applied, timeout=5000):
-        pane.automation.macros.apply(macro_id)
+    pane.macros.reload()
+    qtbot.waitUntil(lambda: pane.macros.model.rowCount() == 1, timeout=5000)
+    macro_id = pane.macros.model.macro(0).id  # type: ignore[union-attr]
+    with qtbot.waitSignal(pane.macros.applied, timeout=5000):
+        pane.macros.apply(macro_id)
     number = ctx.queries.detail(tid).display_number
     assert pane.composer.mode == "note"
     assert pane.composer.text() == f"Checked the disk.\n\nEscalated {number}."
@@ -84,7 +86,7 @@ def test_the_sla_box_shows_policy_clocks_and_state(
 ) -> None:
     tid = make_ticket("Server room flooding", impact=1, urgency=1)
     _shown(qtbot, pane, tid)
-    sla = pane.automation.sla
+    sla = pane.sla
     assert sla.isVisible()
     detail = pane.detail
     assert detail is not None and detail.sla is not None
@@ -108,7 +110,7 @@ def test_a_template_checklist_is_ticked_in_the_pane_and_kept_after_reloading(
     templates.install_defaults()
     tid = templates.create_ticket("Room setup", queue_id=it_queue).entity_id
     _shown(qtbot, pane, tid)
-    panel = pane.automation.checklist
+    panel = pane.checklist
     qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=5000)
     tab = pane.tabs.tabText(pane.tabs.indexOf(panel))
     assert tab == "Checklist 0/6"
@@ -126,7 +128,7 @@ def test_a_template_checklist_is_ticked_in_the_pane_and_kept_after_reloading(
     qtbot.addWidget(second)
     with qtbot.waitSignal(second.ticket_opened, timeout=5000):
         second.show_ticket(tid)
-    second_panel = second.automation.checklist
+    second_panel = second.checklist
     qtbot.waitUntil(lambda: second_panel.model.rowCount() == 6, timeout=5000)
     state = second_panel.model.data(second_panel.model.index(1), Qt.ItemDataRole.CheckStateRole)
     assert state == Qt.CheckState.Checked
@@ -134,7 +136,7 @@ def test_a_template_checklist_is_ticked_in_the_pane_and_kept_after_reloading(
 
 
 def test_item_models_pass_the_model_tester(qtmodeltester: Any, ctx: AppContext, it_queue: str) -> None:
-    from desktop.automation.checklist_model import ChecklistModel
+    from desktop.ticket_pane.checklist_model import ChecklistModel
 
     macros = MacroService(ctx.replica)
     macros.save({"name": "One", "body": "Hello {requester.name}"})

@@ -13,8 +13,8 @@ from desktop.automation.admin_gate import open_rule_editor
 from desktop.automation.rule_editor_dialog import RuleEditorDialog
 from desktop.automation.rule_list_model import RuleListModel
 from desktop.automation.rule_rows import ActionRow, ConditionRow
-from desktop.new_ticket_dialog import NewTicketDialog
-from sync.automation import RuleStore
+from desktop.new_ticket.new_ticket_dialog import NewTicketDialog
+from sync.automation.rule_store import RuleStore
 from sync.replica.models import Person
 
 

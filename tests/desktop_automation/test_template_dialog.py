@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.app_context import AppContext
-from desktop.new_ticket_dialog import NewTicketDialog
+from desktop.new_ticket.new_ticket_dialog import NewTicketDialog
 from desktop.ticket_pane import TicketPane
-from sync.automation import Checklists
+from sync.automation.checklists import Checklists
 
 
 def _dialog(qtbot: QtBot, ctx: AppContext) -> NewTicketDialog:
@@ -45,7 +45,7 @@ def test_a_built_in_template_fills_the_form_and_its_checklist_reaches_the_pane(
 
     with qtbot.waitSignal(pane.ticket_opened, timeout=5000):
         pane.show_ticket(tid)
-    panel = pane.automation.checklist
+    panel = pane.checklist
     qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=5000)
     assert panel.model.data(panel.model.index(0)) == "Create the user account and mailbox"
     assert pane.tabs.tabText(pane.tabs.indexOf(panel)) == "Checklist 0/6"

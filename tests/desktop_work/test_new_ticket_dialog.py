@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from desktop.app_context import AppContext
-from desktop.new_ticket_dialog import NewTicketDialog
+from desktop.new_ticket.new_ticket_dialog import NewTicketDialog
 
 
 def open_dialog(qtbot, ctx: AppContext) -> NewTicketDialog:
@@ -115,6 +115,39 @@ def test_a_refused_ticket_keeps_the_dialog_open_with_a_readable_reason(qtbot, ct
     assert dialog.isVisible() and dialog.created_ticket_id is None
     assert dialog.subject_edit.text() == "Chair broken"
     assert ctx.queries.count(ctx_filter()) == 0
+
+
+def test_a_refused_ticket_does_not_leave_its_new_requester_behind(qtbot, ctx: AppContext):
+    """The new requester and the ticket are one write: when the ticket is refused (here a
+    subject over the length limit), the person typed in is not added either."""
+    dialog = open_dialog(qtbot, ctx)
+    qtbot.mouseClick(dialog.requester.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.requester.name_edit, "Erin Example")
+    dialog.subject_edit.setText("x" * 301)
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(dialog.findChildren(QMessageBox)))
+    assert "longer than" in dialog.findChildren(QMessageBox)[0].informativeText()
+    assert ctx.queries.count(ctx_filter()) == 0
+    assert ctx.directory.search_people("Erin") == []
+
+
+def test_a_template_ticket_with_a_new_requester_is_one_write(qtbot, ctx: AppContext):
+    dialog = open_dialog(qtbot, ctx)
+    qtbot.waitUntil(lambda: dialog.template_combo.loaded)
+    qtbot.mouseClick(dialog.requester.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.requester.name_edit, "Finn Example")
+    assert dialog.template_combo.choose("New starter")
+    dialog.subject_edit.setText("y" * 301)
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(dialog.findChildren(QMessageBox)))
+    assert ctx.directory.search_people("Finn") == []
+    dialog.findChildren(QMessageBox)[0].close()
+    dialog.subject_edit.setText("New starter: Finn")
+    with qtbot.waitSignal(dialog.ticket_created, timeout=5000):
+        dialog.accept()
+    detail = ctx.queries.detail(dialog.created_ticket_id)
+    assert detail.requester == "Finn Example"
+    assert [p.name for p in ctx.directory.search_people("Finn")] == ["Finn Example"]
 
 
 def ctx_filter():

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from desktop.app_context import AppContext
-from desktop.new_ticket_dialog import NewTicketDialog
+from desktop.new_ticket.new_ticket_dialog import NewTicketDialog
 from desktop.record_table_model import RECORD_ROLE, Column, RecordTableModel
 
 

@@ -34,7 +34,7 @@ def test_schema3_replica_upgrades_keeps_journal_and_tags_and_search_still_finds(
     [backup] = tmp_path.glob("replica.schema3.*.bak")
     assert _rows(backup, "PRAGMA user_version") == [(3,)]
     with r.read() as s:
-        assert s.execute(text("PRAGMA user_version")).scalar() == 4
+        assert s.execute(text("PRAGMA user_version")).scalar() >= 4  # later steps may follow
         assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         ddl = s.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket_tags'")).scalar_one()
         assert "WITHOUT ROWID" in ddl

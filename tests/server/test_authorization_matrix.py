@@ -111,6 +111,25 @@ class World:
         assert self.author.push_ok(create)[0]["status"] == "applied"
         return article["id"]
 
+    def location(self) -> str:
+        """A fresh, empty location, made by the admin."""
+        loc = {"id": str(uuid.uuid4()), "name": "Plant room", "created_at": self.admin.clock.isoformat()}
+        create = self.admin.mutation("location.create", "location", loc["id"], {"location": loc})
+        assert self.admin.push_ok(create)[0]["status"] == "applied"
+        return loc["id"]
+
+    def asset(self) -> str:
+        """A fresh asset with a unique tag, made by the admin."""
+        asset = _asset_fields(self.admin)
+        create = self.admin.mutation("asset.create", "asset", asset["id"], {"asset": asset})
+        assert self.admin.push_ok(create)[0]["status"] == "applied"
+        return asset["id"]
+
+
+def _asset_fields(d: Device) -> dict[str, Any]:
+    tag = f"AST-{uuid.uuid4().hex[:10]}"
+    return {"id": str(uuid.uuid4()), "tag": tag, "name": "Laptop", "created_at": d.clock.isoformat()}
+
 
 def _seed(server: ServerUnderTest) -> World:
     it, hr = server.add_queue("IT"), server.add_queue("HR")
@@ -378,6 +397,44 @@ def _person_create(w: World, d: Device) -> Outcome:
     return _outcome(d.push(d.mutation("person.create", "person", person["id"], {"person": person})))
 
 
+def _location_create(w: World, d: Device) -> Outcome:
+    loc = {"id": str(uuid.uuid4()), "name": "Boiler house", "created_at": d.clock.isoformat()}
+    return _outcome(d.push(d.mutation("location.create", "location", loc["id"], {"location": loc})))
+
+
+def _asset_create(w: World, d: Device) -> Outcome:
+    asset = _asset_fields(d)
+    return _outcome(d.push(d.mutation("asset.create", "asset", asset["id"], {"asset": asset})))
+
+
+def _register_op(op: str) -> Callable[[World, Device], Outcome]:
+    """Edit or delete a fresh location, or edit a fresh asset (someone else's record)."""
+
+    def probe(w: World, d: Device) -> Outcome:
+        if op == "asset.update":
+            asset_id = w.asset()
+            payload: dict[str, Any] = {"asset_id": asset_id, "changes": {"status": "spare"}, "base": {}}
+            return _outcome(d.push(d.mutation(op, "asset", asset_id, payload)))
+        location_id = w.location()
+        if op == "location.update":
+            payload = {"location_id": location_id, "changes": {"name": "Plant room B"}, "base": {}}
+        else:
+            payload = {"location_id": location_id}
+        return _outcome(d.push(d.mutation(op, "location", location_id, payload)))
+
+    return probe
+
+
+def _link_asset(w: World, d: Device, ticket_id: str) -> dict[str, Any]:
+    payload = {"ticket_id": ticket_id, "asset_id": w.asset()}
+    return d.mutation("ticket.link_asset", "ticket", ticket_id, payload)
+
+
+def _set_location(w: World, d: Device, ticket_id: str) -> dict[str, Any]:
+    payload = {"ticket_id": ticket_id, "location_id": w.location(), "location_name": "Plant room"}
+    return d.mutation("ticket.set_location", "ticket", ticket_id, payload)
+
+
 #: Work on a ticket: allowed in the caller's queues (all for an admin), "not found" elsewhere.
 TICKET_WORK = signed_in(
     "IT:applied HR:rejected:not_found",
@@ -386,6 +443,8 @@ TICKET_WORK = signed_in(
 )
 TWO_TICKETS = signed_in("applied", other_agent="rejected:not_found")
 CURATORS = signed_in("rejected:forbidden", knowledge_manager="applied", admin="applied")
+#: The asset register: every agent reads it; managers and admins (and flagged agents) change it.
+ASSET_MANAGERS = signed_in("rejected:forbidden", manager="applied", admin="applied")
 
 OPS: dict[str, tuple[Callable[[World, Device], Outcome], Expect]] = {
     "ticket.create": (
@@ -410,6 +469,13 @@ OPS: dict[str, tuple[Callable[[World, Device], Outcome], Expect]] = {
     "article.set_state": (_article_op("article.set_state"), CURATORS),
     "queue.create": (_queue_create, signed_in("rejected:forbidden", admin="applied")),
     "person.create": (_person_create, signed_in("applied")),
+    "location.create": (_location_create, ASSET_MANAGERS),
+    "location.update": (_register_op("location.update"), ASSET_MANAGERS),
+    "location.delete": (_register_op("location.delete"), ASSET_MANAGERS),
+    "asset.create": (_asset_create, ASSET_MANAGERS),
+    "asset.update": (_register_op("asset.update"), ASSET_MANAGERS),
+    "ticket.link_asset": (_on_ticket(_link_asset), TICKET_WORK),
+    "ticket.set_location": (_on_ticket(_set_location), TICKET_WORK),
 }
 
 

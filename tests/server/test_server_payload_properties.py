@@ -45,10 +45,21 @@ _RECORD_TABLES = (
     "ticket_links",
     "articles",
     "article_revisions",
+    "locations",
+    "assets",
+    "ticket_assets",
+    "ticket_locations",
     "change_log",
     "scope_log",
 )
-_ENTITY = {"ticket": "ticket", "article": "article", "queue": "queue", "person": "person"}
+_ENTITY = {
+    "ticket": "ticket",
+    "article": "article",
+    "queue": "queue",
+    "person": "person",
+    "location": "location",
+    "asset": "asset",
+}
 
 
 class World:

@@ -10,6 +10,8 @@ and users) and checks, with concurrent clients spread over both:
 - the same push batch racing on both processes is decided once, with the same answers;
 - a pull through one process sees a commit made through the other at once, and pulls never
   skip a change while both processes take writes;
+- a change pushed through one process wakes a client long-polling on the other (and only
+  a client whose scope it touches); a lost LISTEN connection hides nothing and comes back;
 - tokens, sign-out, disabling a user, sign-in throttling and its settings hold across processes.
 """
 
@@ -442,6 +444,68 @@ def test_pulls_never_skip_a_change_while_both_processes_take_writes(pair: Pair) 
         assert {eid for family, eid in log.store if family == "comments"} == comment_ids
         pulled = {eid: r["location"] for (family, eid), r in log.store.items() if family == "tickets"}
         assert pulled == locations
+
+
+def _long_poll(dev: SpreadDevice, proc: ServerProcess, wait: float = 30.0) -> dict[str, Any]:
+    """``POST /v1/changes`` through ``proc`` on its own connection (a 503 while the process's
+    listener reconnects is retried a bounded number of times)."""
+    with proc.http() as http:
+        http.headers["Authorization"] = f"Bearer {dev.token}"
+        for _attempt in range(50):
+            r = http.post("/v1/changes", json={"cursor": dev.cursor, "wait": wait}, timeout=wait + 30)
+            if r.status_code != 503:
+                break
+            time.sleep(0.1)
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body
+
+
+def test_a_change_pushed_through_one_process_wakes_a_client_waiting_on_the_other(pair: Pair) -> None:
+    it = pair.add_queue("IT")
+    hr = pair.add_queue("HR")
+    pair.add_user("writer", queues=("IT", "HR"))
+    pair.add_user("reader", queues=("IT",))
+    pair.add_user("bystander", queues=("HR",))
+    writer = pair.device("writer", pair.a)
+    reader = pair.device("reader", pair.b)
+    bystander = pair.device("bystander", pair.b)
+    reader.pull_all()
+    bystander.pull_all()
+    with ThreadPoolExecutor(2) as pool:
+        woken = pool.submit(_long_poll, reader, pair.b)
+        quiet = pool.submit(_long_poll, bystander, pair.b, 3.0)
+        time.sleep(0.5)  # let both waits start (if not, they still answer from the cursor)
+        create = writer.new_ticket(it)
+        writer.push_ok(create)
+        assert woken.result() == {"changed": True}  # would be False only after its 30 s
+        assert quiet.result() == {"changed": False}  # an IT change does not wake HR
+    assert create["entity_id"] in _records(reader.through(pair.b).pull_all(), "tickets")
+    assert hr  # (the bystander's queue)
+
+
+def test_a_lost_listening_connection_hides_nothing_and_the_feed_comes_back(pair: Pair) -> None:
+    it = pair.add_queue("IT")
+    pair.add_user("writer", queues=("IT",))
+    pair.add_user("reader", queues=("IT",))
+    writer = pair.device("writer", pair.a)
+    reader = pair.device("reader", pair.b)
+    reader.through(pair.b).pull_all()
+    with pair.db.engine.connect() as conn:  # cut every process's LISTEN connection
+        cut = conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND left(query, 6) = 'LISTEN'"
+        ).all()
+    assert len(cut) >= 2
+    create = writer.new_ticket(it)
+    writer.push_ok(create)
+    assert create["entity_id"] in _records(reader.through(pair.b).pull_all(), "tickets")
+    # the listener reconnected: a new change wakes a waiter on B again
+    with ThreadPoolExecutor(1) as pool:
+        woken = pool.submit(_long_poll, reader, pair.b)
+        time.sleep(0.5)
+        writer.push_ok(writer.comment(create["entity_id"], "still there?"))
+        assert woken.result() == {"changed": True}
 
 
 def test_a_token_from_one_process_works_on_the_other_and_sign_out_revokes_everywhere(pair: Pair) -> None:

@@ -228,7 +228,7 @@ def test_escalation_is_one_transaction(
     def broken_note(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("sync.services.ticket_work.add_comment_in", broken_note)
+    monkeypatch.setattr("sync.services.ticket_service.add_comment_in", broken_note)
     with pytest.raises(OSError):
         svc.escalate(a, reason="Needs network team")
     assert TicketQueries(replica).detail(a).tier == 1

@@ -19,6 +19,7 @@ from server.server_harness import PASSWORD, ServerUnderTest
 from sqlalchemy import text
 
 import sync.replica.sync_models  # noqa: F401  (sync tables for replicas made here)
+from sync.domain.ticket_schema import TICKET_FIELDS, FieldKind
 from sync.engine.session import connect, open_engine
 from sync.engine.sync_round import SyncEngine, SyncReport
 from sync.replica.replica import Replica, open_replica
@@ -158,27 +159,9 @@ class Desk:
         self.replica.close()
 
 
-_TICKET_COLS = (
-    "id",
-    "number",
-    "subject",
-    "description",
-    "type",
-    "category",
-    "impact",
-    "urgency",
-    "priority",
-    "priority_overridden",
-    "status",
-    "queue_id",
-    "assignee_id",
-    "requester_id",
-    "tier",
-    "location",
-    "asset",
-    "resolution",
-    "merged_into_id",
-)
+#: The ticket fields compared as they are; of the times, those the rules set are compared
+#: apart (normalised), and created/updated are left out (stamped per side).
+_TICKET_COLS = tuple(f.name for f in TICKET_FIELDS if f.scalar and f.kind is not FieldKind.TIME)
 
 
 def _norm_time(value: Any) -> str | None:

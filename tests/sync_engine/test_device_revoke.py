@@ -42,9 +42,7 @@ def test_a_revoked_device_wipes_its_replica_and_pushes_nothing(
     client_id = a.replica.client_id
     assert info is not None and a.pending() == 1
 
-    code = server_cli.main(
-        ["device", "revoke", client_id, "--db", f"sqlite:///{tmp_path / 'server.db'}"]
-    )
+    code = server_cli.main(["device", "revoke", client_id, "--db", f"sqlite:///{tmp_path / 'server.db'}"])
     assert code == 0 and "1 session(s) ended" in capsys.readouterr().out
 
     with pytest.raises(DeviceRevokedError, match="1 unsynced change"):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from sync.server import state_models  # noqa: F401  (registers the bookkeeping tables)
+from sync.server import asset_models, state_models  # noqa: F401  (registers their tables)
+from sync.server.mail import mail_models  # noqa: F401  (registers the email channel's tables)
 from sync.server.models import Base
 
 config = context.config
