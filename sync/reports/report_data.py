@@ -2,8 +2,10 @@
 
 A :class:`ReportSide` says where the records are (:class:`ReportTables`), how the report's
 query becomes SQL conditions there, and which SLA configuration counts business time. The
-replica's side is :data:`REPLICA`; the server builds its own (``sync.server.report_routes``)
-with the caller's scope as one more condition. Everything downstream of
+replica's side is :data:`sync.reports.replica_side.REPLICA`; the server builds its own
+(``sync.server.report_side``) with the caller's scope as one more condition. This module
+and the reports themselves import no client code (replica, services, search), so the
+server can use them. Everything downstream of
 :func:`load_report_data` is the same code for both.
 
 Business time is the SLA clock's (:func:`sync.sla.compute_sla_status`): the ticket's
@@ -21,10 +23,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from sync.replica import models as replica_models
-from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
-from sync.replica.models import ReplicaSetting
-from sync.reports.report_filter import replica_conditions
 from sync.reports.request import ReportRequest
 from sync.reports.ticket_facts import (
     ReportTables,
@@ -33,11 +31,10 @@ from sync.reports.ticket_facts import (
     load_ticket_facts,
     relevant_condition,
 )
-from sync.services.sla_facts import compute_ticket_sla
-from sync.services.sla_service import load_sla_config
 from sync.sla import SlaClock, SlaConfig, SlaStatus
+from sync.sla.ticket_facts import compute_ticket_sla
 
-__all__ = ["REPLICA", "ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
+__all__ = ["ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
 
 Conditions = Callable[[Session, ReportRequest, datetime], list[ColumnElement[bool]]]
 
@@ -47,29 +44,6 @@ class ReportSide:
     tables: ReportTables
     conditions: Conditions
     sla_config: Callable[[Session], SlaConfig]
-
-
-def _replica_conditions(session: Session, request: ReportRequest, now: datetime) -> list[ColumnElement[bool]]:
-    me = session.execute(select(ReplicaSetting.value).where(ReplicaSetting.key == "current_user_id")).scalar()
-    return replica_conditions(session, request.query, me=me, now=now, tz=request.tz)
-
-
-REPLICA = ReportSide(
-    tables=ReportTables(
-        ticket=replica_models.Ticket,
-        activity=replica_models.Activity,
-        comment=replica_models.Comment,
-        person=replica_models.Person,
-        queue=replica_models.Queue,
-        work_log=replica_models.WorkLog,
-        has_groups=True,
-        article=replica_models.Article,
-        article_link=ArticleTicketLink,
-        article_feedback=ArticleFeedback,
-    ),
-    conditions=_replica_conditions,
-    sla_config=load_sla_config,
-)
 
 
 @dataclass
@@ -147,7 +121,7 @@ def load_report_data(
     session: Session,
     request: ReportRequest,
     *,
-    side: ReportSide = REPLICA,
+    side: ReportSide,
     extra_conditions: Sequence[ColumnElement[bool]] = (),
     with_previous: bool = False,
     now: datetime | None = None,

@@ -14,13 +14,13 @@ What a ticket contributes (all instants aware UTC, device times of the actions):
 * its status history from the activity log, made consistent exactly as the SLA clock does
   (:mod:`sync.sla.clock`, "Messy timestamps"): a change stamped before the creation counts
   at the creation, one stamped before the change listed before it counts at that time;
-  the log ends in the current status (:func:`sync.services.sla_facts.facts_from_rows`);
+  the log ends in the current status (:func:`sync.sla.ticket_facts.facts_from_rows`);
 * from that history, its **resolutions** (entering resolved or closed from an open status;
   resolved → closed is not a second resolution) and **reopens** (leaving them), and the
   intervals during which it was open;
 * its public agent replies (comments of kind ``reply`` not from the requester), its
   assignee changes and its tier changes (escalations), from the same logs;
-* the facts its SLA clocks are computed from (:class:`~sync.services.sla_facts.TicketSlaFacts`).
+* the facts its SLA clocks are computed from (:class:`~sync.sla.ticket_facts.TicketSlaFacts`).
 
 Activity rows are read in the order of their device time (``at``), ties broken by the
 table's insertion order where the engine has one (SQLite's rowid) and by id otherwise.
@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import TicketStatus
 from sync.reports.ticket_fields import channel_column
-from sync.services.sla_facts import TicketSlaFacts, facts_from_rows
+from sync.sla.ticket_facts import TicketSlaFacts, facts_from_rows
 
 __all__ = ["ReportTables", "Resolution", "TicketFacts", "load_ticket_facts", "relevant_condition"]
 
