@@ -42,6 +42,8 @@ BY_FIELDS = (
 
 #: The longest range a report accepts, in days (ten years: a sanity bound, not a policy).
 MAX_DAYS = 3660
+#: The days a report may name (its previous period and local midnights stay representable).
+EARLIEST, LATEST = date(1980, 1, 1), date(9000, 12, 31)
 
 
 def local_midnight(day: date, tz: tzinfo) -> datetime:
@@ -78,6 +80,8 @@ class ReportRequest:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValidationError(f"The report range ends ({self.end}) before it starts ({self.start}).")
+        if self.start < EARLIEST or self.end > LATEST:
+            raise ValidationError(f"Reports cover days from {EARLIEST} to {LATEST}.")
         if (self.end - self.start).days >= MAX_DAYS:
             raise ValidationError(f"A report covers at most {MAX_DAYS} days.")
         if self.interval not in INTERVALS:

@@ -130,3 +130,9 @@ def test_channel_splits_and_filters_like_the_search(demo_replica: Replica) -> No
             assert found.current.created == sum(r["created"] for r in rows if r["group"] == channel)
             assert {channels[i] for i in found.tickets["created"]} <= {channel}
     assert len({r["group"] for r in rows}) > 1
+
+
+def test_ranges_at_the_ends_of_the_calendar_are_refused_not_crashing() -> None:
+    for start, end in ((date(1, 1, 1), date(1, 1, 1)), (date(9999, 12, 31), date(9999, 12, 31))):
+        with pytest.raises(ValidationError, match="Reports cover days"):
+            reports.ReportRequest(start, end, tz=PARIS)
