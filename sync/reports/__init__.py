@@ -27,17 +27,18 @@ compliance are percentages with one decimal; a figure with nothing to measure is
 ``None`` (JSON ``null``), never 0. ``csat`` is ``None`` with ``csat_note`` "no ratings
 yet" until satisfaction ratings exist.
 
-The server computes the same reports from its own tables (``sync.server.report_routes``)
-through :func:`load_report_data` with its :class:`ReportSide`: the per-ticket facts are
-read by the same SQLAlchemy Core statements on SQLite and PostgreSQL, and aggregated by
-the same Python.
+The server computes the same reports from its own tables (``sync.server.report_side``)
+through :func:`sync.reports.report_runner.run_report_on` with its :class:`ReportSide`: the
+per-ticket facts are read by the same SQLAlchemy Core statements on SQLite and
+PostgreSQL, and aggregated by the same Python. Everything except this package's
+``__init__``, ``replica_side`` and ``report_filter`` imports no client code (replica,
+services, search), so the server may use it.
 
 Errors: :class:`~sync.errors.ValidationError` for a bad range, interval, split or query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,16 +47,18 @@ from sqlalchemy.orm import Session
 
 from sync.errors import ValidationError
 from sync.reports.backlog_report import AGE_BANDS, Backlog, backlog_of
-from sync.reports.csat_report import CsatReport, csat_of
-from sync.reports.knowledge_report import KnowledgeReport, knowledge_of
-from sync.reports.people_report import AgentsReport, agents_of
-from sync.reports.report_data import REPLICA, ReportData, ReportSide, desk_time_zone, load_report_data
+from sync.reports.csat_report import CsatReport
+from sync.reports.knowledge_report import KnowledgeReport
+from sync.reports.people_report import AgentsReport
+from sync.reports.replica_side import REPLICA
+from sync.reports.report_data import ReportData, ReportSide, desk_time_zone, load_report_data
+from sync.reports.report_runner import REPORTS, run_report_on
 from sync.reports.request import BY_FIELDS, INTERVALS, Bucket, Interval, ReportRequest
 from sync.reports.sla_report import SlaReport, sla_of
 from sync.reports.stats import DurationStats
 from sync.reports.summary_report import NO_RATINGS, PeriodSummary, Summary, summarize
 from sync.reports.volume_report import Volume, VolumeRow, volume_of
-from sync.reports.work_report import WorkReport, work_of
+from sync.reports.work_report import WorkReport
 
 __all__ = [
     "AGE_BANDS",
@@ -96,18 +99,6 @@ __all__ = [
     "work",
 ]
 
-#: Report name -> (needs the previous period, compute from loaded data).
-REPORTS: dict[str, tuple[bool, Callable[[ReportData], Any]]] = {
-    "summary": (True, summarize),
-    "volume": (False, volume_of),
-    "backlog": (False, backlog_of),
-    "sla": (False, sla_of),
-    "agents": (False, agents_of),
-    "work": (False, work_of),
-    "knowledge": (False, knowledge_of),
-    "csat": (False, csat_of),
-}
-
 
 def run_report(
     session: Session,
@@ -118,10 +109,7 @@ def run_report(
     now: datetime | None = None,
 ) -> Any:
     """The report named ``report`` (a key of :data:`REPORTS`)."""
-    if report not in REPORTS:
-        raise ValidationError(f"Unknown report '{report}' (reports: {', '.join(REPORTS)}).")
-    with_previous, compute = REPORTS[report]
-    return compute(load_report_data(session, request, side=side, with_previous=with_previous, now=now))
+    return run_report_on(side, session, request, report, now=now)
 
 
 def summary(
@@ -218,7 +206,7 @@ def drill(
 ) -> tuple[str, ...]:
     """The ids of the tickets behind figure ``key`` of ``report`` (see each result's ``tickets``)."""
     result = run_report(session, request, report, side=side, now=now)
-    tickets: dict[str, tuple[str, ...]] = dict(result.tickets)
-    if key not in tickets:
+    if key not in result.tickets:
         raise ValidationError(f"The {report} report has no figure '{key}'.")
-    return tickets[key]
+    ids: tuple[str, ...] = result.tickets[key]  # computed on demand for some reports
+    return ids

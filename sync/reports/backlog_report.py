@@ -1,19 +1,22 @@
 """Backlog: tickets open at the end of each bucket, and the age of those open at the end.
 
-Open at an instant: created at or before it and not resolved or closed at it (a reopened
-ticket is open again from its reopening). Age: from creation to the end of the range, in
-the bands 0–1 d, 1–3 d, 3–7 d, 7–30 d and over 30 d (lower bound included: a ticket
-exactly 1 day old is in "1-3d").
+Open at the end of a bucket: during its last instant — created (or reopened) before the
+end and not resolved or closed before it (periods are half-open: a ticket created at
+00:00 belongs to the new day, one resolved at 00:00 was open at the end of the day
+before). Age: from creation to the end of the range, in the bands 0–1 d, 1–3 d, 3–7 d,
+7–30 d and over 30 d (lower bound included: a ticket exactly 1 day old is in "1-3d").
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sync.reports.grouping import group_label
+from sync.reports.lazy_ids import LazyIds
 from sync.reports.report_data import ReportData
 from sync.reports.request import ReportRequest
 from sync.reports.summary_report import range_json
@@ -63,21 +66,33 @@ class Backlog:
 
 
 def backlog_of(data: ReportData) -> Backlog:
+    """Counts by one sweep: each open period of each ticket adds 1 to the buckets whose end
+    falls inside it; the ids behind a cell are listed when asked for (:class:`LazyIds`)."""
     request = data.request
     end = request.end_at
-    tickets: dict[str, tuple[str, ...]] = {}
+    buckets = request.buckets()
+    ends = [b.end_at for b in buckets]
+    counts: dict[str, list[int]] = {}
+    for t in data.tickets:
+        for opened, closed in t.open_periods:
+            first = bisect_right(ends, opened)  # the first bucket ending after the opening
+            last = len(ends) if closed is None else bisect_right(ends, closed)  # ends up to the closing
+            if first < last:
+                row = counts.setdefault(group_label(data, t, request.by), [0] * (len(ends) + 1))
+                row[first] += 1
+                row[last] -= 1
+    groups = sorted(counts) if request.by else [""]
     rows: list[BacklogRow] = []
-    for bucket in request.buckets():
-        groups: dict[str, list[str]] = {}
-        for t in data.tickets:
-            if t.created_at < bucket.end_at and t.open_at(bucket.end_at):
-                groups.setdefault(group_label(data, t, request.by), []).append(t.ticket_id)
-        for group in sorted(groups) if request.by else [""]:
-            ids = tuple(groups.get(group, ()))
-            rows.append(BacklogRow(bucket.label, group, len(ids)))
-            tickets[f"open:{bucket.label}:{group}"] = ids
-    at_end = [t for t in data.tickets if t.created_at < end and t.open_at(end)]
-    tickets["open_at_end"] = tuple(t.ticket_id for t in at_end)
+    keys: list[str] = []
+    for group in groups:
+        running, cells = 0, counts.get(group, [0] * (len(ends) + 1))
+        for index, bucket in enumerate(buckets):
+            running += cells[index]
+            rows.append(BacklogRow(bucket.label, group, running))
+            keys.append(f"open:{bucket.label}:{group}")
+    rows.sort(key=lambda r: (r.bucket, r.group))  # bucket by bucket, as volume lists them
+    at_end = [t for t in data.tickets if t.open_at_end(end)]
+    eager: dict[str, tuple[str, ...]] = {"open_at_end": tuple(t.ticket_id for t in at_end)}
     ages = []
     for label, low, high in AGE_BANDS:
         ids = tuple(
@@ -86,6 +101,19 @@ def backlog_of(data: ReportData) -> Backlog:
             if end - t.created_at >= timedelta(days=low)
             and (high is None or end - t.created_at < timedelta(days=high))
         )
-        tickets[f"age:{label}"] = ids
+        eager[f"age:{label}"] = ids
         ages.append((label, len(ids)))
-    return Backlog(request, tuple(rows), tuple(ages), tickets)
+    by_label = {b.label: b for b in buckets}
+
+    def open_ids(key: str) -> tuple[str, ...]:
+        if key in eager:
+            return eager[key]
+        _open, label, group = key.split(":", 2)
+        moment = by_label[label].end_at
+        return tuple(
+            t.ticket_id
+            for t in data.tickets
+            if t.open_at_end(moment) and group_label(data, t, request.by) == group
+        )
+
+    return Backlog(request, tuple(rows), tuple(ages), LazyIds([*keys, *eager], open_ids))

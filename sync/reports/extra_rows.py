@@ -45,29 +45,41 @@ def load_work(
 ) -> list[WorkRow]:
     """Work logged in [start, end) on the tickets ``ticket_ids`` (a subquery of ids)."""
     w = work_log
-    rows = session.execute(
-        select(w.ticket_id, w.author_id, w.minutes, w.travel_minutes, w.parts, w.logged_at)
-        .where(w.logged_at >= start, w.logged_at < end, w.ticket_id.in_(ticket_ids))
-        .order_by(w.logged_at, w.id)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(w.ticket_id, w.author_id, w.minutes, w.travel_minutes, w.parts, w.logged_at)
+            .where(w.logged_at >= start, w.logged_at < end, w.ticket_id.in_(ticket_ids))
+            .order_by(w.logged_at, w.id)
+        )
+        .all()
+    )
     return [WorkRow(r[0], r[1], int(r[2] or 0), int(r[3] or 0), r[4] or "", r[5]) for r in rows]
 
 
 def load_links(session: Session, link: Any, end: datetime) -> list[LinkRow]:
     """Every article-ticket link made before ``end``."""
-    rows = session.execute(
-        select(link.article_id, link.ticket_id, link.source, link.created_at).where(link.created_at < end)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(link.article_id, link.ticket_id, link.source, link.created_at).where(link.created_at < end)
+        )
+        .all()
+    )
     return [LinkRow(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def load_feedback(session: Session, feedback: Any, start: datetime, end: datetime) -> list[tuple[str, bool]]:
     """(article id, helpful) of the feedback given in [start, end)."""
-    rows = session.execute(
-        select(feedback.article_id, feedback.helpful).where(
-            feedback.created_at >= start, feedback.created_at < end
+    rows = (
+        session.connection()
+        .execute(
+            select(feedback.article_id, feedback.helpful).where(
+                feedback.created_at >= start, feedback.created_at < end
+            )
         )
-    ).all()
+        .all()
+    )
     return [(str(a), bool(h)) for a, h in rows]
 
 

@@ -101,14 +101,14 @@ def agents_of(data: ReportData) -> AgentsReport:
     tier_in: dict[int, list[str]] = {1: [], 2: [], 3: []}
     tier_out: dict[int, list[str]] = {1: [], 2: [], 3: []}
     for t in data.tickets:
-        if t.created_at < end and t.open_at(end):
+        if t.open_at_end(end):
             open_by.setdefault(t.assignee_at(end) or "", []).append(t.ticket_id)
         found = t.resolution_in(start, end)
         if found is not None:
             who = t.assignee_at(found.at) or ""
             resolved_by.setdefault(who, []).append(t.ticket_id)
             wall.setdefault(who, []).append(max(0.0, (found.at - t.created_at).total_seconds()))
-            clock = data.clock_at_resolution(t, found).resolution
+            clock = data.resolution_clock(t, found)
             business.setdefault(who, []).append(float(clock.elapsed_seconds))
         for changed, old, new in t.tier_changes:
             if start <= changed < end and new > old:

@@ -6,7 +6,8 @@ For a period [start, end) (instants; a report's range or its previous period):
 * **resolved**: resolved at least once in the period; a ticket's *resolution instant* is
   its last resolution in the period (a ticket resolved, reopened and resolved again in
   the period counts once, at the second).
-* **open at end**: open (created, not resolved or closed) at ``end``.
+* **open at end**: open during the period's last instant: created (or reopened) before
+  ``end`` and not resolved or closed before it.
 * **first response**: tickets whose first public agent reply is in the period; wall-clock
   time from creation to it, business time as the SLA first-response clock counted it.
 * **resolution time**: the resolved tickets, from creation to the resolution instant;
@@ -77,15 +78,15 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
         tid = t.ticket_id
         if start <= t.created_at < end:
             created.append(tid)
-        if t.created_at < end and t.open_at(end):
+        if t.open_at_end(end):
             open_end.append(tid)
         reply = t.first_response_at
         if reply is not None and start <= reply < end:
             responded.append(tid)
             fr_wall.append(max(0.0, (reply - t.created_at).total_seconds()))
-            fr_business.append(float(data.clock_at(t, reply).first_response.elapsed_seconds))
+            fr_business.append(float(data.response_business_seconds(t, reply)))
         if t.created_at < end:
-            clock = data.clock_at(t, end).first_response
+            clock = data.final_clock(t).first_response  # stopped clocks never change
             if clock.met_at is not None and start <= clock.met_at < end:
                 sla_fr.append(tid)
                 (sla_fr_met if clock.state is SlaState.MET else sla_fr_late).append(tid)
@@ -95,9 +96,9 @@ def period_figures(data: ReportData, start: datetime, end: datetime) -> PeriodFi
         at = found.at
         resolved.append(tid)
         res_wall.append(max(0.0, (at - t.created_at).total_seconds()))
-        status = data.clock_at_resolution(t, found)
-        res_business.append(float(status.resolution.elapsed_seconds))
-        (sla_res_met if status.resolution.state is SlaState.MET else sla_res_late).append(tid)
+        stopped = data.resolution_clock(t, found)
+        res_business.append(float(stopped.elapsed_seconds))
+        (sla_res_met if stopped.state is SlaState.MET else sla_res_late).append(tid)
         if found.after_reopen:
             reopened.append(tid)
         elif _first_contact(t, at):

@@ -2,8 +2,10 @@
 
 A :class:`ReportSide` says where the records are (:class:`ReportTables`), how the report's
 query becomes SQL conditions there, and which SLA configuration counts business time. The
-replica's side is :data:`REPLICA`; the server builds its own (``sync.server.report_routes``)
-with the caller's scope as one more condition. Everything downstream of
+replica's side is :data:`sync.reports.replica_side.REPLICA`; the server builds its own
+(``sync.server.report_side``) with the caller's scope as one more condition. This module
+and the reports themselves import no client code (replica, services, search), so the
+server can use them. Everything downstream of
 :func:`load_report_data` is the same code for both.
 
 Business time is the SLA clock's (:func:`sync.sla.compute_sla_status`): the ticket's
@@ -21,10 +23,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from sync.replica import models as replica_models
-from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
-from sync.replica.models import ReplicaSetting
-from sync.reports.report_filter import replica_conditions
 from sync.reports.request import ReportRequest
 from sync.reports.ticket_facts import (
     ReportTables,
@@ -33,11 +31,10 @@ from sync.reports.ticket_facts import (
     load_ticket_facts,
     relevant_condition,
 )
-from sync.services.sla_facts import compute_ticket_sla
-from sync.services.sla_service import load_sla_config
-from sync.sla import SlaConfig, SlaStatus
+from sync.sla import SlaClock, SlaConfig, SlaStatus
+from sync.sla.ticket_facts import compute_ticket_sla
 
-__all__ = ["REPLICA", "ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
+__all__ = ["ReportData", "ReportSide", "desk_time_zone", "load_report_data"]
 
 Conditions = Callable[[Session, ReportRequest, datetime], list[ColumnElement[bool]]]
 
@@ -47,29 +44,6 @@ class ReportSide:
     tables: ReportTables
     conditions: Conditions
     sla_config: Callable[[Session], SlaConfig]
-
-
-def _replica_conditions(session: Session, request: ReportRequest, now: datetime) -> list[ColumnElement[bool]]:
-    me = session.execute(select(ReplicaSetting.value).where(ReplicaSetting.key == "current_user_id")).scalar()
-    return replica_conditions(session, request.query, me=me, now=now, tz=request.tz)
-
-
-REPLICA = ReportSide(
-    tables=ReportTables(
-        ticket=replica_models.Ticket,
-        activity=replica_models.Activity,
-        comment=replica_models.Comment,
-        person=replica_models.Person,
-        queue=replica_models.Queue,
-        work_log=replica_models.WorkLog,
-        has_groups=True,
-        article=replica_models.Article,
-        article_link=ArticleTicketLink,
-        article_feedback=ArticleFeedback,
-    ),
-    conditions=_replica_conditions,
-    sla_config=load_sla_config,
-)
 
 
 @dataclass
@@ -98,6 +72,30 @@ class ReportData:
     def by_id(self) -> dict[str, TicketFacts]:
         return {t.ticket_id: t for t in self.tickets}
 
+    def final_clock(self, ticket: TicketFacts) -> SlaStatus:
+        """The clocks at the end of the request's range. A stopped clock never changes
+        afterwards, so this one also answers for any earlier moment after its stop."""
+        return self.clock_at(ticket, self.request.end_at)
+
+    def response_business_seconds(self, ticket: TicketFacts, reply: datetime) -> int:
+        """What the first-response clock counted until ``reply`` (or until an earlier stop)."""
+        final = self.final_clock(ticket).first_response
+        if final.met_at is not None and final.met_at.timestamp() <= int(reply.timestamp()):
+            return final.elapsed_seconds
+        return self.clock_at(ticket, reply).first_response.elapsed_seconds
+
+    def resolution_clock(self, ticket: TicketFacts, resolution: Resolution) -> SlaClock:
+        """The resolution clock as it stopped at ``resolution`` (the final clock when that is
+        the stop it still holds; otherwise run on the history up to the resolution)."""
+        final = self.final_clock(ticket).resolution
+        if (
+            resolution is ticket.resolutions[-1]
+            and final.met_at is not None
+            and final.met_at.timestamp() == int(resolution.at.timestamp())
+        ):
+            return final
+        return self.clock_at_resolution(ticket, resolution).resolution
+
     def clock_at_resolution(self, ticket: TicketFacts, resolution: Resolution) -> SlaStatus:
         """The ticket's SLA clocks just after ``resolution``: its history up to and including
         that change (a reopening at the same instant, listed after it, not yet applied)."""
@@ -123,7 +121,7 @@ def load_report_data(
     session: Session,
     request: ReportRequest,
     *,
-    side: ReportSide = REPLICA,
+    side: ReportSide,
     extra_conditions: Sequence[ColumnElement[bool]] = (),
     with_previous: bool = False,
     now: datetime | None = None,

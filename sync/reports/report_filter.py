@@ -1,10 +1,8 @@
-"""A report's ``query`` (the search language) as SQL conditions on tickets.
+"""A report's ``query`` (the search language) as SQL conditions on the replica's tickets.
 
-On the replica the conditions are the search's own (:func:`sync.search.search_filters.ticket_condition`),
+The conditions are the search's own (:func:`sync.search.search_filters.ticket_condition`),
 so ``queue:IT priority:high tag:vpn -assignee:me`` selects exactly the tickets the search
-box would. Reports count tickets, so the query may not contain free text (words or
-phrases: the full-text index is the replica's alone, and the server has none) or
-``kind:article``; either is refused with a :class:`~sync.errors.ValidationError` that says so.
+box would (what reports refuse: :mod:`sync.reports.report_query`). Client code.
 """
 
 from __future__ import annotations
@@ -14,30 +12,10 @@ from datetime import datetime, tzinfo
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from sync.errors import ValidationError
-from sync.search import Kind, KindFilter, QuerySyntaxError, SearchQuery, parse_query
+from sync.reports.report_query import KindFilter, parse_report_query
 from sync.search.search_filters import FilterContext, ticket_condition
 
-__all__ = ["parse_report_query", "replica_conditions"]
-
-
-def parse_report_query(text: str, *, now: datetime, tz: tzinfo) -> SearchQuery:
-    """The parsed filter, or a ValidationError naming what is wrong and where."""
-    try:
-        query = parse_query(text, now=now, tz=tz)
-    except QuerySyntaxError as exc:
-        raise ValidationError(
-            f"The report filter is not valid: {exc.message} (at character {exc.position + 1})."
-        ) from exc
-    if query.has_free_text:
-        words = " ".join([*query.words, *(f'"{p}"' for p in query.phrases)])
-        raise ValidationError(
-            f"Reports filter by fields only (queue:, priority:, tag:, ...); remove the free text: {words}"
-        )
-    for item in query.filters:
-        if isinstance(item, KindFilter) and (item.kind is Kind.ARTICLE) != item.negated:
-            raise ValidationError("Reports count tickets; 'kind:article' selects none.")
-    return query
+__all__ = ["replica_conditions"]
 
 
 def replica_conditions(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 from typing import Literal, get_args
 
 from sync.errors import ValidationError
@@ -41,6 +42,8 @@ BY_FIELDS = (
 
 #: The longest range a report accepts, in days (ten years: a sanity bound, not a policy).
 MAX_DAYS = 3660
+#: The days a report may name (its previous period and local midnights stay representable).
+EARLIEST, LATEST = date(1980, 1, 1), date(9000, 12, 31)
 
 
 def local_midnight(day: date, tz: tzinfo) -> datetime:
@@ -77,6 +80,8 @@ class ReportRequest:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValidationError(f"The report range ends ({self.end}) before it starts ({self.start}).")
+        if self.start < EARLIEST or self.end > LATEST:
+            raise ValidationError(f"Reports cover days from {EARLIEST} to {LATEST}.")
         if (self.end - self.start).days >= MAX_DAYS:
             raise ValidationError(f"A report covers at most {MAX_DAYS} days.")
         if self.interval not in INTERVALS:
@@ -88,11 +93,11 @@ class ReportRequest:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    @property
+    @cached_property
     def start_at(self) -> datetime:
         return local_midnight(self.start, self.tz)
 
-    @property
+    @cached_property
     def end_at(self) -> datetime:
         """The instant just after the range: local midnight after its last day."""
         return local_midnight(self.end + timedelta(days=1), self.tz)

@@ -113,7 +113,7 @@ def sla_of(data: ReportData) -> SlaReport:
         if t.created_at >= end:
             continue
         group = group_label(data, t, request.by)
-        at_end = data.clock_at(t, end)
+        at_end = data.final_clock(t)
         fr = at_end.first_response
         if fr.met_at is not None and start <= fr.met_at < end:
             late = fr.state is not SlaState.MET
@@ -130,14 +130,14 @@ def sla_of(data: ReportData) -> SlaReport:
         found = t.resolution_in(start, end)
         if found is not None:
             resolved_at = found.at
-            res = data.clock_at_resolution(t, found).resolution
+            res = data.resolution_clock(t, found)
             late = res.state is not SlaState.MET
             add("resolution", "breached" if late else "met", group, t.ticket_id)
             if late:
                 breaches.append(
                     Breach(t.ticket_id, t.number, "resolution", res.due_at, resolved_at, t.priority, group)
                 )
-        elif t.open_at(end) and at_end.resolution.state is SlaState.BREACHED:
+        elif t.open_at_end(end) and at_end.resolution.state is SlaState.BREACHED:
             res = at_end.resolution
             add("resolution", "open_breached", group, t.ticket_id)
             breaches.append(Breach(t.ticket_id, t.number, "resolution", res.due_at, None, t.priority, group))

@@ -14,13 +14,13 @@ What a ticket contributes (all instants aware UTC, device times of the actions):
 * its status history from the activity log, made consistent exactly as the SLA clock does
   (:mod:`sync.sla.clock`, "Messy timestamps"): a change stamped before the creation counts
   at the creation, one stamped before the change listed before it counts at that time;
-  the log ends in the current status (:func:`sync.services.sla_facts.facts_from_rows`);
+  the log ends in the current status (:func:`sync.sla.ticket_facts.facts_from_rows`);
 * from that history, its **resolutions** (entering resolved or closed from an open status;
   resolved → closed is not a second resolution) and **reopens** (leaving them), and the
   intervals during which it was open;
 * its public agent replies (comments of kind ``reply`` not from the requester), its
   assignee changes and its tier changes (escalations), from the same logs;
-* the facts its SLA clocks are computed from (:class:`~sync.services.sla_facts.TicketSlaFacts`).
+* the facts its SLA clocks are computed from (:class:`~sync.sla.ticket_facts.TicketSlaFacts`).
 
 Activity rows are read in the order of their device time (``at``), ties broken by the
 table's insertion order where the engine has one (SQLite's rowid) and by id otherwise.
@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import TicketStatus
 from sync.reports.ticket_fields import channel_column
-from sync.services.sla_facts import TicketSlaFacts, facts_from_rows
+from sync.sla.ticket_facts import TicketSlaFacts, facts_from_rows
 
 __all__ = ["ReportTables", "Resolution", "TicketFacts", "load_ticket_facts", "relevant_condition"]
 
@@ -106,9 +106,12 @@ class TicketFacts:
     queue_changes: tuple[datetime, ...]
     sla: TicketSlaFacts
 
-    def open_at(self, moment: datetime) -> bool:
-        """Was the ticket open (created, not resolved/closed) at ``moment``?"""
-        return any(start <= moment and (end is None or moment < end) for start, end in self.open_periods)
+    def open_at_end(self, moment: datetime) -> bool:
+        """Was the ticket open at the end of a period ending at ``moment`` — during its last
+        instant: opened (created or reopened) before ``moment`` and not resolved or closed
+        before it? A ticket created at 00:00 belongs to the new day; one resolved at 00:00
+        was still open at the end of the day before (periods are half-open)."""
+        return any(start < moment and (end is None or moment <= end) for start, end in self.open_periods)
 
     def resolution_in(self, start: datetime, end: datetime) -> Resolution | None:
         """The latest resolution within [start, end), if any."""
@@ -167,19 +170,21 @@ def load_ticket_facts(
         stmt = select(*columns, group).outerjoin(tables.person, tables.person.id == t.requester_id)
     else:
         stmt = select(*columns)
-    ticket_rows = session.execute(stmt.where(relevant)).all()
+    # Core execution on the session's connection: no ORM result machinery for plain rows.
+    conn = session.connection()
+    ticket_rows = conn.execute(stmt.where(relevant)).all()
     if not ticket_rows:
         return []
     ids = select(t.id).where(relevant).scalar_subquery()
     a = tables.activity
     order = [a.at, _insertion_order(session, a)]
-    history = session.execute(
+    history = conn.execute(
         select(a.entity_id, a.field, a.old_value, a.new_value, a.at)
         .where(a.entity_type == "ticket", a.field.in_(_HISTORY_FIELDS), a.entity_id.in_(ids))
         .order_by(*order)
     ).all()
     c = tables.comment
-    replies = session.execute(
+    replies = conn.execute(
         select(c.ticket_id, c.created_at, c.author_id)
         .where(c.kind == "reply", c.from_requester.is_(False), c.ticket_id.in_(ids))
         .order_by(c.created_at, c.id)
@@ -275,7 +280,10 @@ def _build(
                 tier=int(r[12] or 1),
                 asset=r[13] or "",
                 location=r[14] or "",
-                first_response_at=sla.first_response_at,
+                # A reply stamped before the creation (a skewed clock) counts at the creation.
+                first_response_at=None
+                if sla.first_response_at is None
+                else max(created, sla.first_response_at),
                 open_periods=periods,
                 resolutions=resolutions,
                 reopens=reopens,

@@ -1,29 +1,17 @@
-"""Ticket fields reports read that not every schema has yet: the one marked place.
+"""Ticket fields reports read that came later than the rest: ``channel``.
 
-``channel`` (how a request arrived: phone, walk_in, email, portal, agent) is being added
-to the ticket tables. Until both the replica's and the server's ``tickets`` have it,
-:func:`channel_column` reads an empty string, so ``--by channel`` puts every ticket under
-"" and ``channel:`` in a report query is refused with a clear message
-(:mod:`sync.reports.report_filter`). When the column exists, this function returns it and
-nothing else changes.
+``channel`` (how a request arrived: phone, walk_in, email, portal, agent) is in both the
+replica's and the server's ``tickets`` (replica schema 5, Alembic 0007); ``--by channel``
+splits by it and ``channel:email`` in a report query filters by it like the search does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import literal
-
-__all__ = ["channel_column", "has_channel"]
-
-
-def has_channel(ticket: Any) -> bool:
-    """Does this mapped ticket class have a ``channel`` column?"""
-    return "channel" in ticket.__table__.columns
+__all__ = ["channel_column"]
 
 
 def channel_column(ticket: Any) -> Any:
-    """The ticket's channel, or an empty string where the column does not exist yet."""
-    if has_channel(ticket):
-        return ticket.channel
-    return literal("")
+    """The ticket's channel column (the same on the replica's and the server's model)."""
+    return ticket.channel

@@ -4,7 +4,7 @@ The report definitions are :mod:`sync.reports`' (the same per-ticket facts, read
 same SQLAlchemy Core statements, aggregated by the same Python); this module only says
 where the server keeps the records and how the search language applies to its tables:
 
-* the same filters as on the replica (status, priority, type, queue, category, tag,
+* the same filters as on the replica (status, priority, type, channel, queue, category, tag,
   requester, assignee incl. ``me``/``none``, ``#number``, ``created:``/``updated:``/
   ``resolved:``), negation included; ``due:`` and ``is:overdue`` are refused (the server
   does not store SLA deadlines);
@@ -20,6 +20,7 @@ where the server keeps the records and how the search language applies to its ta
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -27,10 +28,8 @@ from sqlalchemy import ColumnElement, and_, false, func, not_, select, true
 from sqlalchemy.orm import Session
 
 from sync.errors import ValidationError
-from sync.reports import ReportRequest, ReportSide
-from sync.reports.report_filter import parse_report_query
-from sync.reports.ticket_facts import ReportTables
-from sync.search.query_model import (
+from sync.reports.report_data import ReportSide
+from sync.reports.report_query import (
     Assignee,
     AssigneeFilter,
     ChoiceFilter,
@@ -45,13 +44,15 @@ from sync.search.query_model import (
     TextField,
     TextFilter,
     TypeFilter,
+    parse_report_query,
 )
+from sync.reports.request import ReportRequest
+from sync.reports.ticket_facts import ReportTables
 from sync.server import models
 from sync.server.access import Caller
 from sync.server.errors import Forbidden
 from sync.server.state_models import ServerSetting
-from sync.services.sla_service import sla_config_from_text
-from sync.sla import SlaConfig
+from sync.sla import SlaConfig, default_sla_config
 
 __all__ = ["SLA_SETTING", "server_side"]
 
@@ -69,8 +70,11 @@ TABLES = ReportTables(
 
 
 def server_sla_config(session: Session) -> SlaConfig:
-    text = session.get(ServerSetting, SLA_SETTING)
-    return sla_config_from_text(None if text is None else text.value)
+    """The SLA document in the server setting ``config.sla``, else the built-in one in UTC."""
+    row = session.get(ServerSetting, SLA_SETTING)
+    if row is None:
+        return default_sla_config()
+    return SlaConfig.from_dict(json.loads(row.value))
 
 
 def server_side(caller: Caller) -> ReportSide:

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, Path, Query
 
 from sync.errors import ValidationError
-from sync.reports import BY_FIELDS, INTERVALS, REPORTS, ReportRequest, run_report
+from sync.reports.report_runner import REPORTS, run_report_on
+from sync.reports.request import BY_FIELDS, INTERVALS, ReportRequest
 from sync.server.dependencies import CallerDep, DatabaseDep
 from sync.server.error_responses import v1_errors
 from sync.server.report_side import server_side
@@ -49,6 +50,6 @@ def report(
         raise ValidationError(f"Unknown time zone '{tz}'.") from None
     request = ReportRequest(start, end, query, interval, by, zone)  # type: ignore[arg-type]
     with db.snapshot_session() as s:
-        result = run_report(s, request, name, side=side)
+        result = run_report_on(side, s, request, name)
     doc: dict[str, Any] = result.to_json()
     return doc

@@ -25,16 +25,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-from sync.domain.priority import Priority
-from sync.domain.ticket_status import TicketStatus
-from sync.domain.ticket_type import TicketType
-from sync.sla import SlaConfig, SlaStatus, SlaSubject, compute_sla_status
+from sync.sla.ticket_facts import TicketSlaFacts, compute_ticket_sla, facts_from_rows, parse_stored_time
 
 __all__ = [
     "TicketSlaFacts",
@@ -55,45 +50,6 @@ _ACTIVITY_SQL = (
     "SELECT entity_id, field, old_value, new_value, at || '+00:00' FROM activity "
     "WHERE entity_type = 'ticket' AND field IN ('status', 'priority') AND "
 )
-_STATUSES = {status.value: status for status in TicketStatus}
-_PRIORITIES = {str(int(priority)): priority for priority in Priority}
-_TYPES = {kind.value: kind for kind in TicketType}
-
-
-@dataclass(frozen=True, slots=True)
-class TicketSlaFacts:
-    ticket_id: str
-    created_at: datetime
-    priority: Priority  # at creation
-    initial_status: TicketStatus
-    status_changes: tuple[tuple[datetime, TicketStatus], ...]
-    priority_changes: tuple[tuple[datetime, Priority], ...]
-    first_response_at: datetime | None
-    subject: SlaSubject
-    stored_due_at: str | None  # the columns as stored, to skip unchanged rows
-    stored_state: str
-
-
-def parse_stored_time(text: str | None) -> datetime | None:
-    """A timestamp as the replica stores it (naive UTC text) as an aware UTC datetime."""
-    if text is None:
-        return None
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def compute_ticket_sla(facts: TicketSlaFacts, config: SlaConfig, now: datetime) -> SlaStatus:
-    """The ticket's SLA status at ``now`` under ``config`` (pure)."""
-    return compute_sla_status(
-        created_at=facts.created_at,
-        priority=facts.priority,
-        status_changes=facts.status_changes,
-        first_response_at=facts.first_response_at,
-        policy=config.select_policy(facts.subject),
-        calendars=config.calendars,
-        now=now,
-        priority_changes=facts.priority_changes,
-        initial_status=facts.initial_status,
-    )
 
 
 def load_facts(conn: Connection | sqlite3.Connection, ticket_ids: Sequence[str]) -> dict[str, TicketSlaFacts]:
@@ -132,83 +88,3 @@ def load_facts_page(conn: Connection | sqlite3.Connection, after_id: str, limit:
 def _cursor(conn: Connection | sqlite3.Connection) -> Any:
     """A DBAPI cursor in the caller's transaction (SQLAlchemy connection or plain sqlite3)."""
     return conn.cursor() if isinstance(conn, sqlite3.Connection) else conn.connection.cursor()
-
-
-def facts_from_rows(tickets: Sequence[Any], changes: Sequence[Any]) -> list[TicketSlaFacts]:
-    """Facts from raw rows, in the order of ``tickets``: ticket rows as :data:`_TICKET_COLUMNS`
-    selects them, ``changes`` as ``(ticket id, field, old, new, at with offset)`` in the order
-    applied. Also used by the demo generator on rows it has not written yet."""
-    parse = datetime.fromisoformat
-    by_ticket: dict[str, list[Any]] = {}
-    for row in changes:
-        found = by_ticket.get(row[0])
-        if found is None:
-            by_ticket[row[0]] = [row]
-        else:
-            found.append(row)
-    subjects: dict[tuple[Any, ...], SlaSubject] = {}
-    out = []
-    for row in tickets:
-        (
-            tid,
-            created,
-            priority,
-            status,
-            queue_id,
-            category,
-            kind,
-            first_response,
-            group,
-            due,
-            state,
-            updated,
-        ) = row
-        statuses: list[tuple[datetime, TicketStatus]] = []
-        priorities: list[tuple[datetime, Priority]] = []
-        first_status: TicketStatus | None = None
-        first_priority: Priority | None = None
-        for _tid, field, old, new, at in by_ticket.get(tid, ()):
-            if field == "status":
-                if not statuses:
-                    first_status = _STATUSES.get(old)
-                target = _STATUSES.get(new)
-                if target is not None:
-                    statuses.append((parse(at), target))
-            else:
-                if not priorities:
-                    first_priority = _PRIORITIES.get(old)
-                value = _PRIORITIES.get(new)
-                if value is not None:
-                    priorities.append((parse(at), value))
-        current_status = _STATUSES.get(status, TicketStatus.OPEN)
-        current_priority = _PRIORITIES.get(str(priority), Priority.LOW)
-        # A ticket whose log is incomplete (e.g. pulled without its full history) still ends
-        # in its current status and priority: the missing change counts from its last update.
-        if statuses and statuses[-1][1] is not current_status:
-            statuses.append((parse(updated), current_status))
-        if priorities and priorities[-1][1] is not current_priority:
-            priorities.append((parse(updated), current_priority))
-        key = (queue_id, category, kind, group)
-        subject = subjects.get(key)
-        if subject is None:
-            subject = subjects[key] = SlaSubject(
-                queue=queue_id,
-                category=category or None,
-                ticket_type=_TYPES.get(kind),
-                requester_groups=frozenset({group}) if group else frozenset(),
-            )
-        out.append(
-            TicketSlaFacts(
-                ticket_id=tid,
-                created_at=parse(created),
-                priority=first_priority or current_priority,
-                initial_status=first_status or (current_status if not statuses else TicketStatus.NEW),
-                status_changes=tuple(statuses),
-                priority_changes=tuple(priorities),
-                first_response_at=None if first_response is None else parse(first_response),
-                subject=subject,
-                stored_due_at=due,
-                stored_state=state,
-            )
-        )
-    return out

@@ -143,7 +143,8 @@ class History:
         if prio_list and prio_list[-1][1] != int(d["priority"]):
             prio_list.append((t(d["updated_at"]), int(d["priority"])))
         self.priorities = monotonic(prio_list, c)
-        self.first_response = t(d["first_response_at"])
+        reply = t(d["first_response_at"])
+        self.first_response = None if reply is None else max(c, reply)  # the SLA's clamping
         self.replies = sorted(
             t(x["created_at"]) for x in d["comments"] if x["kind"] == "reply" and not x["from_requester"]
         )
@@ -175,7 +176,13 @@ class History:
         return prio
 
     def open_at(self, moment: datetime) -> bool:
-        return self.created <= moment and self.status_at(moment) not in STOPPED  # type: ignore[operator]
+        """Open during the last instant before ``moment``: created before it, and the status
+        set by the last change before it is not resolved/closed."""
+        status = self.status0
+        for at, value in self.statuses:
+            if at < moment:
+                status = value
+        return self.created < moment and status not in STOPPED  # type: ignore[operator]
 
     def resolutions(self) -> list[datetime]:
         return [at for at, stopped in self.stopped_changes if stopped]

@@ -105,3 +105,34 @@ def test_dashboard_is_the_four_reports_from_one_read(demo_replica: Replica) -> N
             name: reports.run_report(s, weekly, name, now=DEMO_NOW).to_json()
             for name in ("summary", "volume", "backlog", "sla")
         }
+
+
+def test_backlog_cells_drill_to_the_tickets_open_then(demo_replica: Replica) -> None:
+    split = reports.ReportRequest(MONTH.start, MONTH.end, interval="week", by="queue", tz=PARIS)
+    with demo_replica.read() as s:
+        back = reports.backlog(s, split, now=DEMO_NOW)
+        for row in back.rows():
+            key = f"open:{row['bucket']}:{row['group']}"
+            assert len(back.tickets[key]) == row["open"], key
+            assert reports.drill(s, split, "backlog", key, now=DEMO_NOW) == back.tickets[key]
+        with pytest.raises(ValidationError, match="no figure"):
+            reports.drill(s, split, "backlog", "open:1999-01-01:IT", now=DEMO_NOW)
+
+
+def test_channel_splits_and_filters_like_the_search(demo_replica: Replica) -> None:
+    by_channel = reports.ReportRequest(MONTH.start, MONTH.end, interval="month", by="channel", tz=PARIS)
+    with demo_replica.read() as s:
+        rows = reports.volume(s, by_channel, now=DEMO_NOW).to_json()["rows"]
+        channels = {t.id: t.channel for t in s.execute(select(Ticket)).scalars()}
+        for channel in {r["group"] for r in rows}:
+            only = reports.ReportRequest(MONTH.start, MONTH.end, query=f"channel:{channel}", tz=PARIS)
+            found = reports.summary(s, only, now=DEMO_NOW)
+            assert found.current.created == sum(r["created"] for r in rows if r["group"] == channel)
+            assert {channels[i] for i in found.tickets["created"]} <= {channel}
+    assert len({r["group"] for r in rows}) > 1
+
+
+def test_ranges_at_the_ends_of_the_calendar_are_refused_not_crashing() -> None:
+    for start, end in ((date(1, 1, 1), date(1, 1, 1)), (date(9999, 12, 31), date(9999, 12, 31))):
+        with pytest.raises(ValidationError, match="Reports cover days"):
+            reports.ReportRequest(start, end, tz=PARIS)
