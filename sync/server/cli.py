@@ -11,6 +11,7 @@
     outpost-server device revoke CLIENT_ID [--db URL]   # a lost device: ends its sessions, it wipes itself
     outpost-server import-replica PATH [--db URL]
     outpost-server mark-restored [--db URL]   # after restoring a backup: clients re-bootstrap
+    outpost-server portal link EMAIL | portal set KEY VALUE [--db URL]   # the requester portal
 
 ``--db`` defaults to ``$OUTPOST_SERVER_DB``, then a SQLite file in the server's data dir.
 Exit status: 0 on success, 1 on an error (one clear line on stderr), 2 on bad usage.
@@ -87,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     qadd = command("add", "Add a queue.", queue)
     qadd.add_argument("name")
     qadd.add_argument("--description", default="")
+    from sync.server.portal.portal_cli import add_portal_commands
+
+    add_portal_commands(sub)
     return parser
 
 
@@ -173,6 +177,10 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
             f"{revoked.sessions_ended} session(s) ended. If it connects again it deletes its replica; "
             "its unsynced work is not accepted."
         )
+    elif args.command == "portal":
+        from sync.server.portal.portal_cli import run_portal_command
+
+        return run_portal_command(args, db)
     elif args.command == "queue" and args.action == "add":
         admin_service.add_queue(db, args.name, args.description)
         print(f"Added queue {args.name.strip()}.")
