@@ -17,7 +17,7 @@ Threading: UI thread only; all data work goes through ``ctx`` (database thread).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -38,6 +38,9 @@ from desktop.theme import ThemeController
 from desktop.ticket_table import COLUMNS, Col, ListQuery, TicketListPanel
 from sync.errors import OutpostError
 from sync.services.ticket_lists import BUILTIN_VIEWS, SidebarSnapshot
+
+if TYPE_CHECKING:
+    from desktop.reports import ReportsView
 from sync.services.ticket_queries import TicketSort
 
 __all__ = ["ACTIONS", "MainWindow"]
@@ -104,7 +107,7 @@ class MainWindow(QMainWindow):
         self.pane: Any = pane_cls(ctx) if pane_cls else _Placeholder("Select a ticket to see it here.")
         self.pane.setObjectName("ticketPane")
         self.kb: Any = None
-        self.reports: Any = None
+        self.reports: ReportsView | None = None
         self.ticket_split = QSplitter(Qt.Orientation.Horizontal)
         self.ticket_split.setObjectName("ticketSplit")
         self.ticket_split.addWidget(self.tickets)
@@ -239,7 +242,7 @@ class MainWindow(QMainWindow):
         self.tickets.model.shutdown()
         self.sidebar.shutdown()
         self.search_indexing.shutdown()
-        if hasattr(self.reports, "shutdown"):
+        if self.reports is not None:
             self.reports.shutdown()
         self.sync_ui.shutdown()
         self.automation.shutdown()
@@ -315,6 +318,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.tickets.model.refresh()
         self.sidebar.reload()
+        if self.reports is not None and self.stack.currentWidget() is self.reports:
+            self.reports.recompute()  # the dashboard on screen
 
     def open_ticket(self, ticket_id: str) -> None:
         """Show a ticket in the pane; select it in the list if the list holds it."""
@@ -362,13 +367,10 @@ class MainWindow(QMainWindow):
 
     def show_reports(self) -> None:
         if self.reports is None:
-            reports_cls = _optional("desktop.reports", "ReportsView")
-            if reports_cls is None:
-                self.reports = _Placeholder("Reports are not available yet.")
-            else:
-                self.reports = reports_cls(self.ctx)
-            if hasattr(self.reports, "drill_requested"):
-                self.reports.drill_requested.connect(self.show_ticket_set)
+            from desktop.reports import ReportsView  # QtCharts loads when Reports first opens
+
+            self.reports = ReportsView(self.ctx)
+            self.reports.drill_requested.connect(self.show_ticket_set)
             self.stack.addWidget(self.reports)
         self.stack.setCurrentWidget(self.reports)
         if self.sidebar.current_key != REPORTS_KEY:

@@ -37,7 +37,7 @@ from desktop.error_message import error_reporter
 from desktop.new_ticket.requester_lookup import RequesterLookup
 from desktop.new_ticket.template_chooser import TemplateChooser
 from desktop.new_ticket.ticket_creation import create_ticket_from_form
-from desktop.ticket_pane.field_choices import IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
+from desktop.ticket_pane.field_choices import CHANNEL_CHOICES, IMPACT_CHOICES, TYPE_CHOICES, URGENCY_CHOICES
 from sync.automation.ticket_templates import TicketTemplate
 from sync.domain.priority import priority_for
 from sync.services.changes import WriteResult
@@ -82,6 +82,10 @@ class NewTicketDialog(QDialog):
         self.type_combo.setObjectName("typeCombo")
         for label, value in TYPE_CHOICES:
             self.type_combo.addItem(label, value)
+        self.channel_combo = QComboBox()  # how the request came in; phone unless changed
+        self.channel_combo.setObjectName("channelCombo")
+        for label, value in CHANNEL_CHOICES:
+            self.channel_combo.addItem(label, value)
         self.queue_combo = QComboBox()
         self.queue_combo.setObjectName("queueCombo")
         self.queue_combo.currentIndexChanged.connect(self._queue_changed)
@@ -114,6 +118,7 @@ class NewTicketDialog(QDialog):
 
         form = QFormLayout(self)
         form.addRow("&Requester", self.requester)
+        form.addRow("Came i&n by", self.channel_combo)
         form.addRow("Te&mplate", self.template_combo)
         form.addRow("&Subject", self.subject_edit)
         form.addRow("&Description", self.description_edit)
@@ -129,6 +134,7 @@ class NewTicketDialog(QDialog):
         form.addRow(self.buttons)
         order = [
             self.requester.search_edit,
+            self.channel_combo,
             self.template_combo,
             self.subject_edit,
             self.description_edit,
@@ -165,6 +171,7 @@ class NewTicketDialog(QDialog):
             location=self.location_edit.text().strip(),
             asset=self.asset_edit.text().strip(),
             tags=tuple(self.tags_edit.text().replace(",", " ").split()),
+            channel=self.channel_combo.currentData(),
         )
 
     def accept(self) -> None:

@@ -250,7 +250,7 @@ class ReportsView(QWidget):
             return
         self.status.setText("")
         if isinstance(error, ValidationError):
-            self.error.setText(f"Filter: {error}")
+            self.error.setText(str(error))  # the filter or the range, in the words of sync.reports
             self.error.setStyleSheet(f"color: {colors().error_text.name()};")
             self.error.show()
         else:

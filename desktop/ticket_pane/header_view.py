@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from sync.domain.ticket_channel import channel_label
 from sync.domain.ticket_type import TicketType
 from sync.services.ticket_views import TicketDetail
 
@@ -73,7 +74,11 @@ class TicketHeader(QWidget):
             self.requester_label.setText(f"Requester: {detail.requester}{suffix}")
         else:
             self.requester_label.setText("No requester recorded")
-        state = [TicketType(detail.type).label, f"tier {detail.tier}"]
+        state = [
+            TicketType(detail.type).label,
+            f"via {channel_label(detail.channel).lower()}",
+            f"tier {detail.tier}",
+        ]
         if detail.location:
             state.append(f"at {detail.location}")
         if detail.asset:

@@ -18,6 +18,7 @@ from typing import Any
 from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
 from sync.domain.priority import Priority
+from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
 from sync.errors import ValidationError
 from sync.replica.replica import Replica, open_replica
@@ -105,6 +106,12 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     new.add_argument("--location", default="")
     new.add_argument("--asset", default="")
     new.add_argument("--tags", default="", help="comma-separated")
+    new.add_argument(
+        "--channel",
+        default=TicketChannel.PHONE.value,
+        choices=[c.value for c in TicketChannel],
+        help="how the request came in (default: phone)",
+    )
     new.add_argument("--json", action="store_true")
 
     st = tsub.add_parser("set", help="change fields: FIELD=VALUE ... (" + ", ".join(SET_FIELDS) + ")")
@@ -204,6 +211,7 @@ def _run(replica: Replica, args: argparse.Namespace) -> int:
             location=args.location,
             asset=args.asset,
             tags=tuple(t for t in args.tags.split(",") if t.strip()),
+            channel=args.channel,
         )
         ticket_id = service.create_ticket(draft).entity_id
     else:
@@ -363,7 +371,7 @@ def _print_detail(d: TicketDetail, as_json: bool) -> None:
     print(
         f"  status {d.status} · P{d.priority} (impact {d.impact}, urgency {d.urgency}) · {d.type}"
         f" · queue {d.queue}"
-        f" · tier {d.tier}"
+        f" · tier {d.tier} · via {d.channel}"
     )
     print(f"  requester {d.requester or '-'} · assignee {d.assignee or '-'} · category {d.category or '-'}")
     if d.tags:

@@ -26,12 +26,14 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sync.demo.bulk_insert import insert_rows, sqlite_timestamp, ticket_row
+from sync.demo.bulk_insert import COLUMNS, insert_rows, sqlite_timestamp, ticket_row
 from sync.demo.content_people import AGENTS, LOCATIONS, QUEUES, REQUESTERS, Location, Requester
 from sync.demo.content_tickets import TICKET_TEMPLATES, TicketTemplate
 from sync.demo.demo_articles import article_rows
 from sync.demo.demo_assets import register_tag, write_register
 from sync.domain.priority import priority_for
+from sync.domain.ticket_channel import TicketChannel
+from sync.domain.ticket_type import TicketType
 from sync.errors import ValidationError
 from sync.replica.models import Mutation, Ticket
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica, set_setting
@@ -130,9 +132,37 @@ def populate_demo(replica: Replica, spec: DemoSpec) -> DemoSummary:
     )
 
 
+_CHANNEL_WEIGHTS: dict[TicketType, dict[TicketChannel, int]] = {
+    TicketType.INCIDENT: {
+        TicketChannel.PHONE: 45,
+        TicketChannel.WALK_IN: 15,
+        TicketChannel.EMAIL: 20,
+        TicketChannel.PORTAL: 10,
+        TicketChannel.AGENT: 10,
+    },
+    TicketType.SERVICE_REQUEST: {
+        TicketChannel.PHONE: 20,
+        TicketChannel.WALK_IN: 10,
+        TicketChannel.EMAIL: 30,
+        TicketChannel.PORTAL: 35,
+        TicketChannel.AGENT: 5,
+    },
+    TicketType.QUESTION: {
+        TicketChannel.PHONE: 35,
+        TicketChannel.WALK_IN: 20,
+        TicketChannel.EMAIL: 30,
+        TicketChannel.PORTAL: 15,
+        TicketChannel.AGENT: 0,
+    },
+}
+
+
 class _Generator:
     def __init__(self, rng: random.Random, now: datetime) -> None:
         self.rng = rng
+        # Channels come from a stream of their own, seeded from the main one's state without
+        # drawing from it: adding them left every other generated value as it was.
+        self._channel_rng = random.Random(hash(rng.getstate()))
         self.now = now
         self.agent_ids: dict[str, str] = {}  # username -> id
         self.requester_ids: list[str] = []
@@ -396,9 +426,16 @@ class _Generator:
                     "first_response_at": sqlite_timestamp(first_response),
                     "resolved_at": sqlite_timestamp(resolved_at),
                     "closed_at": sqlite_timestamp(closed_at),
+                    "channel": self._channel(tpl),
                 }
             )
         )
+
+    def _channel(self, tpl: TicketTemplate) -> str:
+        """How the request came in: faults mostly by phone or at the desk, requests and
+        questions mostly in writing; a few raised by the agents themselves."""
+        weights = _CHANNEL_WEIGHTS[tpl.type]
+        return self._channel_rng.choices(list(weights), weights=list(weights.values()))[0].value
 
     def _pick_requester(self, tpl: TicketTemplate) -> int:
         for _ in range(12):
@@ -456,30 +493,34 @@ def _fill_sla(
     activity rows, through the same code that reads them back from a replica
     (:func:`~sync.services.sla_facts.facts_from_rows`), so the result equals a recompute."""
     tickets = batch["tickets"]
+    c = _TICKET_COLUMN
     rows = [
         (
-            t[0],
-            t[20] + "+00:00",
-            t[9],
-            t[11],
-            t[12],
-            t[6],
-            t[5],
-            None if t[22] is None else t[22] + "+00:00",
-            groups.get(t[14]),
+            t[c["id"]],
+            t[c["created_at"]] + "+00:00",
+            t[c["priority"]],
+            t[c["status"]],
+            t[c["queue_id"]],
+            t[c["category"]],
+            t[c["type"]],
+            None if t[c["first_response_at"]] is None else t[c["first_response_at"]] + "+00:00",
+            groups.get(t[c["requester_id"]]),
             None,
             "",
-            t[21] + "+00:00",
+            t[c["updated_at"]] + "+00:00",
         )
         for t in tickets
     ]
     changes = [(a[2], a[4], a[5], a[6], a[8] + "+00:00") for a in batch["activity"] if a[4] in _SLA_FIELDS]
     for i, facts in enumerate(facts_from_rows(rows, changes)):
         due, state = stored_columns(compute_ticket_sla(facts, config, now))
-        ticket = tickets[i]
-        tickets[i] = (*ticket[:25], stored_time_text(due), state, *ticket[27:])
+        ticket = list(tickets[i])
+        ticket[c["due_at"]], ticket[c["sla_state"]] = stored_time_text(due), state
+        tickets[i] = tuple(ticket)
 
 
+#: A ticket row's column positions (rows are tuples in ``COLUMNS["tickets"]`` order).
+_TICKET_COLUMN = {name: i for i, name in enumerate(COLUMNS["tickets"])}
 _SLA_FIELDS = ("status", "priority")
 
 

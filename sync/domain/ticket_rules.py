@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.domain.priority import Impact, Priority, Urgency, priority_for
-from sync.domain.ticket_schema import EDITABLE_FIELDS, ID_FIELDS, TEXT_FIELDS, ticket_field
+from sync.domain.ticket_schema import CHOICE_FIELDS, EDITABLE_FIELDS, ID_FIELDS, TEXT_FIELDS, ticket_field
 from sync.domain.ticket_status import TicketStatus, is_transition_allowed
 from sync.domain.ticket_type import TicketType
 from sync.errors import TransitionError, ValidationError
@@ -138,6 +138,9 @@ def _clean(name: str, value: Any) -> Any:
         return _enum(TicketStatus, str(value).strip().lower().replace(" ", "_").replace("-", "_"), name).value
     if name == "type":
         return _enum(TicketType, str(value).strip().lower().replace(" ", "_"), name).value
+    if name in CHOICE_FIELDS:
+        word = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+        return _enum(CHOICE_FIELDS[name], word, name).value
     if name == "tier":
         tier = _int(value, name)
         if tier not in (1, 2, 3):

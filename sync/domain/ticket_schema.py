@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sync.domain.ticket_channel import TicketChannel
+
 __all__ = [
     "ACTIVITY_QUIET_FIELDS",
     "CHANGES_FIELDS",
+    "CHOICE_FIELDS",
     "EDITABLE_FIELDS",
     "ID_FIELDS",
     "SCALAR_FIELDS",
@@ -81,7 +84,10 @@ class TicketField:
     ticket's mutation payload and pull record (``tags`` is the one list). ``in_changes``:
     may appear in a ``ticket.update``'s ``changes``/``base`` (editable fields, and the
     derived ones the client reports for shape). ``in_json``: part of ``--json`` output.
-    ``references``: the table whose id an id field holds.
+    ``references``: the table whose id an id field holds. ``choices``: the enum a code
+    field's value comes from (validated by the rules, offered by the search language).
+    ``backfill``: the value upgrades give tickets stored before the field existed (also
+    the column's database default).
     """
 
     name: str
@@ -94,6 +100,8 @@ class TicketField:
     in_changes: bool = False
     in_json: bool = True
     references: str | None = None  # the table an id field points at
+    choices: type[StrEnum] | None = None  # the values a code field may take
+    backfill: str | None = None  # the value of tickets stored before the field existed
 
     @property
     def scalar(self) -> bool:
@@ -141,6 +149,16 @@ TICKET_FIELDS: tuple[TicketField, ...] = (
     _system("first_response_at", _K.TIME, Merge.SERVER, nullable=True, in_changes=True),
     _system("resolved_at", _K.TIME, Merge.RULES, nullable=True, in_changes=True),
     _system("closed_at", _K.TIME, Merge.RULES, nullable=True, in_changes=True),
+    TicketField(
+        "channel",
+        _K.CODE,
+        Editor.AT_CREATE,
+        Merge.FIXED,
+        max_length=16,
+        default=TicketChannel.PHONE.value,
+        choices=TicketChannel,
+        backfill=TicketChannel.PHONE.value,
+    ),
     _agent("tags", _K.TAGS, Merge.SET_MERGE, default=()),
 )
 
@@ -169,3 +187,8 @@ TEXT_FIELDS: frozenset[str] = frozenset(
     f.name for f in TICKET_FIELDS if f.editable and f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT)
 )
 ID_FIELDS: frozenset[str] = frozenset(f.name for f in TICKET_FIELDS if f.editable and f.kind is FieldKind.ID)
+#: Code fields with a fixed set of values that no other rule covers, by name: the search
+#: language filters on them (``channel:email``) and the rules check their values.
+CHOICE_FIELDS: dict[str, type[StrEnum]] = {
+    f.name: f.choices for f in TICKET_FIELDS if f.choices is not None
+}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sync.engine.errors import RetryLaterError
 from sync.engine.progress import CancelToken
-from sync.replica.file_modes import create_private_file
+from sync.storage.file_modes import create_private_file
 
 try:
     import fcntl

@@ -391,6 +391,7 @@ class TicketRecord(_Record):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    channel: str
     tags: list[str]
 
 

@@ -115,6 +115,7 @@ Category = Annotated[str, Field(max_length=120)]
 Place = Annotated[str, Field(max_length=200)]  # a ticket's location and asset, a person's location
 Code = Annotated[str, Field(max_length=32)]  # type, status, article kind, a person's role
 Reason = Annotated[str, Field(max_length=300)]
+Channel = Annotated[str, Field(max_length=16)]  # a ticket's channel (values checked by the rules)
 CommentBody = Annotated[str, Field(min_length=1, max_length=100_000)]
 CommentKind = Annotated[str, Field(max_length=16)]
 Message = Annotated[str, Field(max_length=10_000)]
@@ -178,6 +179,7 @@ class NewTicketFields(_Payload):
     number: Count | None = None
     local_number: Count | None = None
     tags: Tags = Field(default_factory=list)
+    channel: Channel = "phone"  # a sender from before the field: the desk's usual way in
 
 
 class TicketCreate(_Payload):

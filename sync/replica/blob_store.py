@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from sync.replica.blob_cipher import BlobReader, BlobWriter, is_encrypted_blob
-from sync.replica.file_modes import PRIVATE_DIR_MODE, create_private_file
+from sync.storage.file_modes import PRIVATE_DIR_MODE, create_private_file
 
 __all__ = ["BlobStore", "PartialBlob"]
 

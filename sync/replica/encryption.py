@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sync.errors import ReplicaError, ReplicaLockedError, WrongKeyError
-from sync.replica.file_modes import create_private_file
+from sync.storage.file_modes import create_private_file
 
 __all__ = [
     "INFO_FILENAME",

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import JSONText, UTCDateTime
-from sync.replica.ticket_columns import ticket_column
+from sync.storage.column_types import JSONText, UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",
@@ -120,6 +120,7 @@ class Ticket(Base):
     due_at: Mapped[datetime | None]  # earliest pending SLA deadline, for sorting
     sla_state: Mapped[str] = mapped_column(String(16), default="")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = ticket_column("channel")  # last: schema 5 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status_updated", "queue_id", "status", "updated_at"),

@@ -28,11 +28,11 @@ from sync.replica import sqlite_driver
 from sync.replica.blob_store import BlobStore
 from sync.replica.encryption import ReplicaKeys, keys_for
 from sync.replica.encryption_switch import recover_interrupted_switch
-from sync.replica.file_modes import secure_replica_dir
 from sync.replica.location import REPLICA_FILENAME
 from sync.replica.models import ReplicaSetting
 from sync.replica.schema_upgrade import prepare_replica_file
-from sync.replica.sqlite_settings import install_sqlite_settings
+from sync.storage.file_modes import secure_replica_dir
+from sync.storage.sqlite_settings import install_sqlite_settings
 
 __all__ = ["REPLICA_FILENAME", "Clock", "Replica", "open_replica", "utc_now"]
 

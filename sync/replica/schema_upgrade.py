@@ -20,9 +20,9 @@ import sync.replica.asset_models
 import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
-from sync.replica.file_modes import create_private_file
 from sync.replica.models import Base
 from sync.replica.sync_models import create_sync_tables  # also registers the schema-3 tables on Base
+from sync.storage.file_modes import create_private_file
 
 __all__ = [
     "MIN_UPGRADABLE_VERSION",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -155,7 +155,19 @@ def _upgrade_to_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# -- assets and locations: synced records, and tickets' links to them ------------------------
+# -- schema 5: how a request arrived --------------------------------------------------------
+# ``tickets.channel`` (phone, walk_in, email, portal, agent). Tickets from before it get
+# ``phone``, the desk's usual way in (the column's default, as in a new file's model).
+_CHANNEL_V5 = ("ALTER TABLE tickets ADD COLUMN channel VARCHAR(16) DEFAULT 'phone' NOT NULL",)
+
+
+def _upgrade_add_ticket_channel(conn: sqlite3.Connection) -> None:
+    """Add ``tickets.channel``; every existing ticket (and its unsynced create) reads ``phone``."""
+    for statement in _CHANNEL_V5:
+        conn.execute(statement)
+
+
+# -- schema 6: assets and locations: synced records, and tickets' links to them ------------------------
 _ASSETS_TABLES = (
     """CREATE TABLE locations (
         id VARCHAR(36) NOT NULL, parent_id VARCHAR(36), name VARCHAR(200) NOT NULL,
@@ -202,7 +214,8 @@ UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
     3: create_sync_tables,  # the sync engine's conflicts, notices, re-sync marks
     4: _upgrade_to_4,
-    5: _upgrade_add_assets,
+    5: _upgrade_add_ticket_channel,
+    6: _upgrade_add_assets,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

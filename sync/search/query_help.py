@@ -32,6 +32,7 @@ ignored (`zurich` finds *Zürich*).
 | `location:"Fernley Pavilion"` | tickets at a place or anywhere inside it (its buildings, floors, rooms) |
 | `warranty:expired`, `warranty:active` | tickets on assets whose warranty has ended, or has not |
 | `type:incident` | `incident`, `service_request` or `question` |
+| `channel:email`, `channel:phone,walk_in` | how it came in: `phone`, `walk_in`, `email`, `portal`, `agent` |
 | `#123`, `number:123` | the ticket with this number |
 | `kind:article`, `kind:ticket` | only articles or only tickets |
 

@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import TypeVar, assert_never
 
 from sync.domain.priority import Priority
+from sync.domain.ticket_schema import CHOICE_FIELDS
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import TicketType
 from sync.search.query_dates import format_instant, parse_date_interval
@@ -36,6 +37,7 @@ from sync.search.query_model import (
     STATUS_GROUPS,
     Assignee,
     AssigneeFilter,
+    ChoiceFilter,
     Comparison,
     DateField,
     DateFilter,
@@ -80,6 +82,7 @@ _KIND_WORDS = {
 FIELD_NAMES: tuple[str, ...] = (
     "is", "status", "queue", "assignee", "requester", "priority", "tag", "category", "type",
     "created", "updated", "due", "resolved", "number", "kind", "asset", "location", "warranty",
+    *CHOICE_FIELDS,
 )  # fmt: skip
 
 
@@ -178,6 +181,9 @@ class _Parser:
             return TypeFilter(frozenset(_enum_list(value, pos, TicketType, "type")), negated)
         if field == "warranty" and value.casefold() not in ("expired", "active"):
             raise QuerySyntaxError(f"warranty: is 'expired' or 'active', not '{value}'", pos)
+        if field in CHOICE_FIELDS:
+            chosen = _enum_list(value, pos, CHOICE_FIELDS[field], field)
+            return ChoiceFilter(field, frozenset(member.value for member in chosen), negated)
         if field in _TEXT_FIELDS:
             return TextFilter(TextField(field), value.casefold() if field == "warranty" else value, negated)
         if field == "assignee":
@@ -297,6 +303,8 @@ def _filter_text(item: Filter) -> str:
             body = f"is:{group}" if group else f"status:{_names(statuses, TicketStatus)}"
         case TypeFilter(types=types):
             body = f"type:{_names(types, TicketType)}"
+        case ChoiceFilter(field=field_name, values=values):
+            body = f"{field_name}:{','.join(m.value for m in CHOICE_FIELDS[field_name] if m.value in values)}"
         case TextFilter(field=field, value=value):
             body = f"{field.value}:{_value(value)}"
         case AssigneeFilter(assignee=assignee):

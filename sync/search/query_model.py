@@ -27,6 +27,7 @@ __all__ = [
     "STATUS_GROUPS",
     "Assignee",
     "AssigneeFilter",
+    "ChoiceFilter",
     "Comparison",
     "DateField",
     "DateFilter",
@@ -136,6 +137,20 @@ class TypeFilter:
 
 
 @dataclass(frozen=True)
+class ChoiceFilter:
+    """The ticket's code field ``field`` (one of ``sync.domain.ticket_schema.CHOICE_FIELDS``,
+    e.g. ``channel``) holds one of ``values`` (its enum's values; never empty)."""
+
+    field: str
+    values: frozenset[str]
+    negated: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            raise ValueError("ChoiceFilter needs at least one value")
+
+
+@dataclass(frozen=True)
 class TextFilter:
     """``field`` equals ``value``, case-insensitively; ``value`` is stripped, never empty,
     with inner whitespace runs collapsed to one space."""
@@ -230,6 +245,7 @@ class KindFilter:
 Filter = (
     StatusFilter
     | TypeFilter
+    | ChoiceFilter
     | TextFilter
     | AssigneeFilter
     | PriorityFilter

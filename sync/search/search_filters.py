@@ -7,7 +7,7 @@ Python (queues, people), categories and tags through SQLite's ASCII ``lower``/th
 stored lower case.
 
 Which kinds a query can return: ``kind:`` says so directly; a filter that only tickets have
-(status, queue, assignee, requester, priority, type, number, due, resolved, overdue),
+(status, queue, assignee, requester, priority, type, channel, number, due, resolved, overdue),
 negated or not, limits the results to tickets. ``tag:``, ``category:``, ``created:`` and
 ``updated:`` apply to both.
 """
@@ -27,6 +27,7 @@ from sync.search.asset_filters import PLACE_FIELDS, asset_condition
 from sync.search.query_model import (
     Assignee,
     AssigneeFilter,
+    ChoiceFilter,
     DateField,
     DateFilter,
     Filter,
@@ -143,6 +144,8 @@ def _ticket_condition(session: Session, item: Filter, ctx: FilterContext) -> Col
             return Ticket.type.in_(sorted(t.value for t in types))
         case TextFilter(field=field, value=value) if field in PLACE_FIELDS:
             return asset_condition(session, field, value, ctx.now.date())
+        case ChoiceFilter(field=name, values=values):
+            return getattr(Ticket, name).in_(sorted(values))  # type: ignore[no-any-return]
         case TextFilter(field=field, value=value):
             return _ticket_text_condition(session, field, value)
         case AssigneeFilter(assignee=Assignee.NONE):

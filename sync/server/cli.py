@@ -11,6 +11,8 @@
     outpost-server device revoke CLIENT_ID [--db URL]   # a lost device: ends its sessions, it wipes itself
     outpost-server import-replica PATH [--db URL]
     outpost-server mark-restored [--db URL]   # after restoring a backup: clients re-bootstrap
+    outpost-server mail deliver|run|quarantine|retry …, mailbox add|list|test|disable …
+                                              # the email channel (see sync.server.mail.mail_cli)
     outpost-server portal link EMAIL | portal set KEY VALUE [--db URL]   # the requester portal
 
 ``--db`` defaults to ``$OUTPOST_SERVER_DB``, then a SQLite file in the server's data dir.
@@ -88,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     qadd = command("add", "Add a queue.", queue)
     qadd.add_argument("name")
     qadd.add_argument("--description", default="")
+    from sync.server.mail.mail_cli import add_mail_commands
+
+    add_mail_commands(sub, command)
     from sync.server.portal.portal_cli import add_portal_commands
 
     add_portal_commands(sub)
@@ -177,6 +182,10 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
             f"{revoked.sessions_ended} session(s) ended. If it connects again it deletes its replica; "
             "its unsynced work is not accepted."
         )
+    elif args.command in ("mail", "mailbox"):
+        from sync.server.mail.mail_cli import run_mail_command
+
+        return run_mail_command(args, db, _read_password)
     elif args.command == "portal":
         from sync.server.portal.portal_cli import run_portal_command
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from sync.replica.file_modes import make_private_dir, secure_sqlite_file, tighten
-from sync.replica.sqlite_settings import install_sqlite_settings
 from sync.server.change_board import STAMPS_INFO, ChangeBoard
+from sync.storage.file_modes import make_private_dir, secure_sqlite_file, tighten
+from sync.storage.sqlite_settings import install_sqlite_settings
 
 __all__ = ["Database", "open_database"]
 

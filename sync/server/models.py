@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.replica.column_types import UTCDateTime
-from sync.replica.ticket_columns import ticket_column
+from sync.storage.column_types import UTCDateTime
+from sync.storage.ticket_columns import ticket_column
 
 __all__ = [
     "Activity",
@@ -110,6 +110,7 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None] = ticket_column("first_response_at")
     resolved_at: Mapped[datetime | None] = ticket_column("resolved_at")
     closed_at: Mapped[datetime | None] = ticket_column("closed_at")
+    channel: Mapped[str] = ticket_column("channel")  # last: revision 0007 added it
 
     __table_args__ = (
         Index("ix_tickets_queue_status", "queue_id", "status"),

@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sync.domain.new_ticket import new_ticket_values
+from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_rules import plan_ticket_update
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind, TicketType
@@ -87,6 +88,7 @@ class NewTicket:
     location: str = ""
     asset: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    channel: str = TicketChannel.PHONE.value  # an agent typing a ticket is usually on the phone
 
 
 def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tuple[Ticket, Mutation]:

@@ -81,6 +81,8 @@ class TicketFilter:
     sla_states: tuple[str, ...] = ()  # stored SLA states (ok, warning, breached, paused, met, met_late)
     closed_since: datetime | None = None
     ticket_ids: tuple[str, ...] | None = None  # a preselected set (e.g. full-text matches)
+    #: (code field, allowed values) pairs, all of which must hold (e.g. ``("channel", ("email",))``)
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @staticmethod
     def open_tickets(**kw: Any) -> TicketFilter:
@@ -176,6 +178,7 @@ class TicketQueries:
                     first_response_at=r[15],
                     resolved_at=r[16],
                     closed_at=r[17],
+                    channel=r[18],
                 )
                 for r in raw
             ]
@@ -206,6 +209,7 @@ class TicketQueries:
                 Ticket.first_response_at,
                 Ticket.resolved_at,
                 Ticket.closed_at,
+                Ticket.channel,
             )
             .select_from(Ticket)
             .join(Queue, Queue.id == Ticket.queue_id)
@@ -437,6 +441,8 @@ def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool =
         conds.append(func.lower(Ticket.category) == flt.category.lower())
     if flt.type:
         conds.append(Ticket.type == flt.type)
+    for name, values in flt.choices:
+        conds.append(getattr(Ticket, name).in_(values))
     if flt.priorities:
         conds.append(Ticket.priority.in_(flt.priorities))
     if flt.due_before is not None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, select
 
 from sync.domain.priority import Priority
+from sync.domain.ticket_schema import CHOICE_FIELDS
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import TicketType
 from sync.replica.models import Person, Queue, Ticket
@@ -29,6 +30,7 @@ from sync.replica.replica import Replica
 from sync.search import (
     Assignee,
     AssigneeFilter,
+    ChoiceFilter,
     DateField,
     DateFilter,
     Filter,
@@ -127,6 +129,9 @@ class _Resolver:
                 chosen_t = {t.value for t in types}
                 chosen_t = set(_ALL_TYPES - chosen_t) if neg else chosen_t
                 return TicketFilter(type=chosen_t.pop()) if len(chosen_t) == 1 else None
+            case ChoiceFilter(field=name, values=values):
+                allowed = {m.value for m in CHOICE_FIELDS[name]}
+                return TicketFilter(choices=((name, _sorted(allowed - values if neg else values)),))
             case AssigneeFilter(assignee=assignee):
                 if neg:
                     return None
@@ -245,6 +250,7 @@ def combine_filters(a: TicketFilter, b: TicketFilter) -> TicketFilter:
         "tags": tuple(dict.fromkeys((*a.tags, *b.tags))),
         "due_before": _min(a.due_before, b.due_before),
         "closed_since": _max(a.closed_since, b.closed_since),
+        "choices": a.choices + b.choices,
     }
     # Fields TicketFilter gains later are not intersected yet: keep whichever side sets one
     # (b's when both do), so a new filter is never silently dropped.

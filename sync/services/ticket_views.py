@@ -77,6 +77,7 @@ class TicketRow:
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    channel: str
     sla: SlaView | None = None
 
 
@@ -161,6 +162,7 @@ class TicketDetail:
     location: str
     asset: str
     resolution: str
+    channel: str
     tags: tuple[str, ...]
     merged_into_id: str | None
     created_at: datetime

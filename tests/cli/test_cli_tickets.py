@@ -250,3 +250,35 @@ def test_console_entry_runs_cli_without_qt(data: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "NUMBER" in result.stdout
+
+
+def test_ticket_new_takes_a_channel_and_json_shows_it(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert (
+        cli(
+            data,
+            "ticket",
+            "new",
+            "--queue",
+            "IT",
+            "--subject",
+            "Mail bounces",
+            "--channel",
+            "email",
+            "--json",
+        )
+        == 0
+    )
+    assert out_json(capsys)["channel"] == "email"
+    assert cli(data, "ticket", "new", "--queue", "IT", "--subject", "Called about VPN", "--json") == 0
+    assert out_json(capsys)["channel"] == "phone"  # an agent typing a ticket: phone unless told
+    assert cli(data, "ticket", "show", "L1") == 0
+    assert "via email" in capsys.readouterr().out
+    assert cli(data, "ticket", "list", "--json") == 0
+    assert {t["subject"]: t["channel"] for t in out_json(capsys)["tickets"]} == {
+        "Mail bounces": "email",
+        "Called about VPN": "phone",
+    }
+    with pytest.raises(SystemExit) as refused:
+        cli(data, "ticket", "new", "--queue", "IT", "--subject", "x", "--channel", "fax")
+    assert refused.value.code == 2 and "invalid choice: 'fax'" in capsys.readouterr().err

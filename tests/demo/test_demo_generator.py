@@ -153,3 +153,11 @@ def test_no_demo_timestamp_is_after_now_or_before_its_ticket(tmp_path: Path, now
         newest = c.execute("SELECT max(created_at) FROM tickets").fetchone()[0]
     # the demo still reaches up to ``now``: its newest ticket is under a day old
     assert (now.replace(tzinfo=None) - datetime.fromisoformat(newest)).days < 3
+
+
+def test_demo_tickets_came_in_by_a_believable_mix_of_channels(tmp_path: Path) -> None:
+    build_demo_replica(tmp_path, DemoSpec(tickets=400, articles=2, now=NOW))
+    with sqlite3.connect(tmp_path / "replica.db") as c:
+        counts = dict(c.execute("SELECT channel, count(*) FROM tickets GROUP BY channel").fetchall())
+    assert set(counts) == {"phone", "walk_in", "email", "portal", "agent"}
+    assert max(counts, key=lambda k: counts[k]) == "phone" and counts["agent"] < counts["email"]

@@ -95,4 +95,10 @@ def test_reports_from_the_command_palette(qtbot: QtBot, window: MainWindow) -> N
         qtbot.keyClick(win.palette_dialog.edit, Qt.Key.Key_Return)
     assert isinstance(win.reports, ReportsView) and win.stack.currentWidget() is win.reports
     assert win.current_view_key() == REPORTS_KEY
-    qtbot.waitUntil(lambda: win.reports.dashboard is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: win.reports.dashboard is not None and not win.reports.is_computing, timeout=WAIT_MS
+    )
+    first = win.reports.dashboard
+    with qtbot.waitSignal(win.reports.computed, timeout=WAIT_MS):
+        qtbot.keyClick(win, Qt.Key.Key_F5)  # Refresh recomputes the dashboard on screen
+    assert win.reports.dashboard is not first

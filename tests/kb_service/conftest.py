@@ -4,34 +4,23 @@ ticket and an article to link, and a clock the test controls."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from support.clocks import TickingClock
+from support.replicas import standalone_replica
 
 from sync.replica.models import Mutation
-from sync.replica.replica import Replica, open_replica
+from sync.replica.replica import Replica
 from sync.services.directory import Directory
-from sync.services.standalone_setup import set_up_standalone
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 @pytest.fixture
 def replica(tmp_path: Path) -> Iterator[Replica]:
-    r = open_replica(tmp_path / "data", clock=FakeClock())
-    set_up_standalone(r, name="Ana Admin", username="ana")
-    yield r
-    r.close()
+    with standalone_replica(tmp_path / "data", TickingClock()) as r:
+        yield r
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from search_index.desk import Desk, FakeClock, build_desk
+from search_index.desk import Desk, build_desk
+from support.clocks import TickingClock as FakeClock
 from support.encrypted_replica import REPLICA_MODES, prepare_data_dir
+from support.replicas import standalone_replica
 
 from sync.replica.encryption import INFO_FILENAME
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica
@@ -26,10 +28,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 def replica(tmp_path: Path, clock: FakeClock, replica_mode: str) -> Iterator[Replica]:
     """Each test runs on a plain and on an encrypted replica (``replica_mode``)."""
-    r = open_replica(prepare_data_dir(tmp_path / "data", replica_mode), clock=clock)
-    set_up_standalone(r, name="Ana Admin", username="ana", email="ana@example.org")
-    yield r
-    r.close()
+    with standalone_replica(tmp_path / "data", clock, mode=replica_mode, email="ana@example.org") as r:
+        yield r
 
 
 @pytest.fixture(scope="session", params=REPLICA_MODES)

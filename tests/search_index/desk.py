@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import text
 
@@ -17,17 +17,6 @@ from sync.services.article_service import ArticleService
 from sync.services.directory import Directory
 from sync.services.ticket_service import NewTicket, TicketService
 from sync.services.ticket_work import TicketWork
-
-
-class FakeClock:
-    """Device time under the test's control; advances a second per reading."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 @dataclass

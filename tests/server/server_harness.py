@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from sync import protocol
+from sync.domain.ticket_schema import TICKET_FIELDS
 from sync.server import admin_service, migration
 from sync.server.database import Database, open_database
 from sync.server.serve import ServerThread
@@ -111,34 +112,17 @@ class Device:
     def new_ticket(self, queue_id: str, subject: str = "Printer jammed", **fields: Any) -> dict[str, Any]:
         ticket_id = str(uuid.uuid4())
         now = self.clock.isoformat()
-        ticket = {
-            "id": ticket_id,
-            "subject": subject,
-            "description": "",
-            "type": "incident",
-            "category": "",
-            "impact": 3,
-            "urgency": 3,
-            "priority": 4,
-            "priority_overridden": False,
-            "status": "new",
-            "queue_id": queue_id,
-            "assignee_id": None,
-            "requester_id": None,
-            "tier": 1,
-            "location": "",
-            "asset": "",
-            "resolution": "",
-            "merged_into_id": None,
-            "created_at": now,
-            "updated_at": now,
-            "first_response_at": None,
-            "resolved_at": None,
-            "closed_at": None,
-            "number": None,
-            "local_number": self.seq + 1,
-            "tags": [],
-        }
+        # Every field of the schema at its default (a client sends them all), then the test's.
+        ticket: dict[str, Any] = {f.name: f.default for f in TICKET_FIELDS}
+        ticket.update(
+            id=ticket_id,
+            subject=subject,
+            queue_id=queue_id,
+            created_at=now,
+            updated_at=now,
+            local_number=self.seq + 1,
+            tags=[],
+        )
         ticket.update(fields)
         return self.mutation("ticket.create", "ticket", ticket_id, {"ticket": ticket})
 

@@ -6,8 +6,10 @@ off the pages), against SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from server.portal_harness import (
@@ -21,8 +23,11 @@ from server.portal_harness import (
 from server.server_harness import ServerUnderTest
 from sqlalchemy import func, select
 
-from sync.server.models import Attachment, Comment, Ticket
+from sync.server import cli
+from sync.server.database import open_database
+from sync.server.models import Attachment, Comment, Person, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalLink, PortalLinkRequest, PortalRating
+from sync.server.portal.portal_settings import load_portal_settings
 
 
 @pytest.fixture
@@ -247,8 +252,7 @@ def test_a_request_reaches_the_agent_and_the_reply_rating_and_reopen_come_back(
     ticket = next(t for t in pulled if t["number"] == number)
     assert ticket["subject"] == "Laptop will not boot" and ticket["category"] == "Accounts"
     assert ticket["queue_id"] == portal.queues[QUEUE] and ticket["requester_id"]
-    if "channel" in ticket:
-        assert ticket["channel"] == "portal"
+    assert ticket["channel"] == "portal"
 
     tid = ticket["id"]
     agent.push_ok(
@@ -326,3 +330,37 @@ def test_an_attachment_over_the_limit_is_refused_and_nothing_is_filed(
     assert r.status_code == 400 and "larger than" in r.text
     with portal.db.read_session() as s:
         assert s.execute(select(func.count()).select_from(Ticket)).scalar_one() == 0
+
+
+def test_an_admin_prints_a_link_and_sets_the_portal_queue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli.main(["migrate", "--db", url]) == 0
+    assert cli.main(["queue", "add", "Front desk", "--db", url]) == 0
+    assert cli.main(["portal", "set", "queue", "Front desk", "--db", url]) == 0
+    assert cli.main(["portal", "set", "reopen_days", "many", "--db", url]) == 1
+    db = open_database(url)
+    try:
+        with db.write_session() as s:
+            s.add(
+                Person(
+                    id=str(uuid.uuid4()),
+                    name="Carol",
+                    email="carol@example.org",
+                    role="requester",
+                    active=True,
+                    created_at=datetime.now(UTC),
+                )
+            )
+        capsys.readouterr()
+        assert cli.main(["portal", "link", "CAROL@example.org", "--db", url]) == 0
+        printed = capsys.readouterr().out
+        assert "/portal/link/" in printed and "15 minutes" in printed
+        assert cli.main(["portal", "link", "nobody@example.org", "--db", url]) == 1
+        assert "no active requester" in capsys.readouterr().err
+        with db.read_session() as s:
+            assert load_portal_settings(s).queue == "Front desk"
+            assert s.execute(select(func.count()).select_from(PortalLink)).scalar_one() == 1
+    finally:
+        db.dispose()

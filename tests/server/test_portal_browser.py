@@ -93,7 +93,7 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         with srv.db.read_session() as s:
             ticket = s.execute(select(Ticket)).scalar_one()
             assert s.execute(select(Attachment.filename)).scalar_one() == "vpn-error.txt"
-        assert ticket.queue_id == srv.queues[QUEUE] and ticket.category == "Network"
+        assert (ticket.queue_id, ticket.category, ticket.channel) == (srv.queues[QUEUE], "Network", "portal")
         agent = srv.device("agent1")
         agent.push_ok(
             agent.comment(ticket.id, "Internal: user is on the old client", kind="note"),

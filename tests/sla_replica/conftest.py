@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.clocks import DeviceClock
+from support.replicas import standalone_replica
 
-from sync.replica.replica import Replica, open_replica
+from sync.replica.replica import Replica
 from sync.services.directory import Directory
-from sync.services.standalone_setup import set_up_standalone
-
-
-class DeviceClock:
-    """The device's clock: stays where the test puts it. 2026-03-02 is a Monday."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, day: int, hour: int, minute: int = 0) -> datetime:
-        self.now = datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-        return self.now
 
 
 @pytest.fixture
@@ -34,10 +20,8 @@ def clock() -> DeviceClock:
 
 @pytest.fixture
 def replica(tmp_path: Path, clock: DeviceClock) -> Iterator[Replica]:
-    r = open_replica(tmp_path / "data", clock=clock)
-    set_up_standalone(r, name="Ana Admin", username="ana")
-    yield r
-    r.close()
+    with standalone_replica(tmp_path / "data", clock) as r:
+        yield r
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_status import TicketStatus
 from sync.errors import OutpostError, ValidationError
 from sync.ids import new_id
@@ -183,13 +184,6 @@ def _check_files(files: list[Upload], settings: PortalSettings) -> None:
             raise PortalError(f"{f.filename} is larger than the {limit:g} MB limit; nothing was sent.")
 
 
-def _mark_portal_channel(ticket: Ticket) -> None:
-    # CHANNEL: the ``channel`` ticket field comes from the schema helper's change; until it is
-    # merged here a portal ticket is known only by its ``origin_client_id`` (PORTAL_CLIENT_ID).
-    if hasattr(Ticket, "channel"):
-        setattr(ticket, "channel", "portal")  # noqa: B010
-
-
 def _finish(ctx: ApplyContext) -> None:
     result = stamp(ctx.session, ctx.touched)
     for ticket_id, number in result.numbers.items():
@@ -242,13 +236,13 @@ def create_request(
                     "queue_id": queue.id,
                     "requester_id": person.id,
                     "created_at": now,
+                    "channel": TicketChannel.PORTAL.value,
                 }
             }
         )
         apply_ticket_create(ctx, payload)
         ticket = s.get(Ticket, ticket_id)
         assert ticket is not None
-        _mark_portal_channel(ticket)
         for f in files:
             _store_file(ctx, ticket_id, f, person.id, now)
         _finish(ctx)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_assets_locations"
-down_revision = "0006"
+down_revision = "0007_ticket_channel"
 branch_labels = None
 depends_on = None
 

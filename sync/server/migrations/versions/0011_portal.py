@@ -1,7 +1,7 @@
 """requester portal: sign-in links and their requests, sessions, deflections, ratings
 
 Revision ID: 0011_portal
-Revises: 0008_assets_locations
+Revises: 0009_mail_channel
 Create Date: 2026-12-07 17:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_portal"
-down_revision = "0008_assets_locations"
+down_revision = "0009_mail_channel"
 branch_labels = None
 depends_on = None
 

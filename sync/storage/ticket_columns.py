@@ -41,4 +41,6 @@ def ticket_column(name: str) -> MappedColumn[Any]:
     kw: dict[str, Any] = {"nullable": f.nullable, "primary_key": name == "id"}
     if f.default is not None:
         kw["default"] = f.default
+    if f.backfill is not None:
+        kw["server_default"] = f.backfill
     return mapped_column(*args, **kw)

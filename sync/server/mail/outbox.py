@@ -1,0 +1,326 @@
+"""The outbox: replies and notices composed once, sent over SMTP with retries and backoff.
+
+Queuing
+    :func:`queue_notice` (acknowledgement, resolution notice) and :func:`queue_pending_replies`
+    (agents' public replies on mail tickets, however late they were synced) add one row per
+    ``dedup_key`` (``ack:<ticket>``, ``reply:<comment>``, ``resolved:<ticket>:<time>``),
+    unique in the database: queuing twice, or from two processes, adds one row. The
+    Message-ID is fixed when queued; the message is composed (threaded to the mail before
+    it) at its first attempt and stored, so every retry sends the very same bytes, and
+    queuing inside intake's transaction stays cheap. Internal notes are never queued: only
+    ``reply`` comments by agents.
+
+Sending (:func:`send_due`)
+    A due row is *claimed* first (attempts + 1, next attempt pushed past a lease) in its own
+    transaction, so two processes never send it at the same time; then sent; then marked
+    ``sent``. A failed attempt is retried after 1, 5, 30, 120 minutes; after
+    :data:`MAX_ATTEMPTS` the row is ``failed`` and an internal note on the ticket says why,
+    so the agent sees it in the app after the next sync. A crash between the SMTP answer and
+    the mark leaves a claimed row that is sent again after the lease, with the same
+    Message-ID (receivers and clients treat it as the same message).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import policy
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sync.ids import new_id
+from sync.mail.compose import DEFAULT_TEMPLATES, MailTemplate, Outgoing, compose, new_message_id
+from sync.server.access import Caller
+from sync.server.apply_context import ApplyContext
+from sync.server.database import Database
+from sync.server.mail import mail_store
+from sync.server.mail.mail_models import Mailbox, MailMessage, MailOutbox, MailTemplateRow, MailThreadRef
+from sync.server.models import Comment, Person, Queue, Ticket
+from sync.server.versioning import stamp
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "SendReport",
+    "Sender",
+    "mark_bounced",
+    "queue_notice",
+    "queue_pending_replies",
+    "send_due",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+_LEASE = timedelta(minutes=10)
+
+#: Sends one message: (mailbox, envelope sender, recipient, message bytes); raises on failure.
+Sender = Callable[[Mailbox, str, str, bytes], None]
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int
+    retrying: int
+    failed: int
+
+
+def _thread_times(s: Session, ticket_id: str) -> list[tuple[datetime, str]]:
+    inbound = s.execute(
+        select(MailMessage.received_at, MailMessage.message_id).where(
+            MailMessage.ticket_id == ticket_id, MailMessage.message_id != ""
+        )
+    ).all()
+    outbound = s.execute(
+        select(MailOutbox.created_at, MailOutbox.message_id).where(MailOutbox.ticket_id == ticket_id)
+    ).all()
+    return sorted([(t, m) for t, m in [*inbound, *outbound]], key=lambda r: r[0])
+
+
+def _template(s: Session, queue_id: str, kind: str) -> MailTemplate:
+    row = s.get(MailTemplateRow, (queue_id, kind))
+    if row is None:
+        return DEFAULT_TEMPLATES[kind]
+    return MailTemplate(subject=row.subject, text=row.text, html=row.html)
+
+
+def _enqueue(s: Session, ticket: Ticket, kind: str, dedup_key: str, now: datetime) -> bool:
+    """Record one mail to send (its Message-ID fixed now; composed when first sent)."""
+    if s.execute(select(MailOutbox.id).where(MailOutbox.dedup_key == dedup_key)).first():
+        return False
+    mailbox = s.execute(
+        select(Mailbox).where(Mailbox.queue_id == ticket.queue_id, Mailbox.enabled.is_(True)).limit(1)
+    ).scalar_one_or_none()
+    requester = s.get(Person, ticket.requester_id) if ticket.requester_id else None
+    if mailbox is None or requester is None or "@" not in requester.email or ticket.number is None:
+        return False
+    message_id = new_message_id(mailbox.address, ticket.number)
+    try:
+        with s.begin_nested():
+            s.add(
+                MailOutbox(
+                    id=new_id(),
+                    dedup_key=dedup_key,
+                    ticket_id=ticket.id,
+                    kind=kind,
+                    mailbox_id=mailbox.id,
+                    to_address=requester.email,
+                    message_id=message_id,
+                    raw=b"",
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    last_error="",
+                    created_at=now,
+                    sent_at=None,
+                )
+            )
+            s.add(MailThreadRef(message_id=message_id, ticket_id=ticket.id))
+            s.flush()
+    except IntegrityError:
+        return False  # another process queued it first
+    return True
+
+
+def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox) -> bytes:
+    """The message of an outbox row, as of its queuing: threaded to the mail before it."""
+    ticket = s.get(Ticket, row.ticket_id)
+    if ticket is None or ticket.number is None:
+        raise ValueError("the ticket of this mail is gone")
+    requester = s.get(Person, ticket.requester_id) if ticket.requester_id else None
+    queue = s.get(Queue, ticket.queue_id)
+    body = agent_name = ""
+    if row.kind == "reply":
+        comment = s.get(Comment, row.dedup_key.removeprefix("reply:"))
+        author = s.get(Person, comment.author_id) if comment and comment.author_id else None
+        body, agent_name = (comment.body if comment else ""), (author.name if author else "")
+    elif row.kind == "resolved":
+        body = ticket.resolution
+    earlier = [(t, m) for t, m in _thread_times(s, ticket.id) if t <= row.created_at and m != row.message_id]
+    inbound = s.execute(
+        select(MailMessage.message_id)
+        .where(
+            MailMessage.ticket_id == ticket.id,
+            MailMessage.message_id != "",
+            MailMessage.received_at <= row.created_at,
+        )
+        .order_by(MailMessage.received_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    name = requester.name if requester else ""
+    out = Outgoing(
+        kind=row.kind,
+        from_name=queue.name if queue else "",
+        from_address=mailbox.address,
+        to_name=name,
+        to_address=row.to_address,
+        ticket_number=ticket.number,
+        subject=ticket.subject,
+        values={
+            "requester_name": name,
+            "queue_name": queue.name if queue else "",
+            "body": body,
+            "agent_name": agent_name,
+        },
+        message_id=row.message_id,
+        in_reply_to=inbound or "",
+        references=tuple(m for _t, m in earlier),
+        date=row.created_at,
+    )
+    # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
+    return compose(out, _template(s, ticket.queue_id, row.kind)).as_bytes(policy=policy.SMTP)
+
+
+def queue_notice(s: Session, ticket: Ticket, kind: str, now: datetime) -> bool:
+    """Queue the acknowledgement (``ack``) or resolution notice (``resolved``) of a ticket."""
+    if kind == "resolved":
+        stamp_text = ticket.resolved_at.isoformat() if ticket.resolved_at else ""
+        return _enqueue(s, ticket, kind, f"resolved:{ticket.id}:{stamp_text}", now)
+    return _enqueue(s, ticket, kind, f"ack:{ticket.id}", now)
+
+
+def _mail_ticket() -> object:
+    return exists().where(and_(MailMessage.ticket_id == Ticket.id, MailMessage.outcome == "ticketed"))
+
+
+def queue_pending_replies(db: Database, now: datetime | None = None) -> int:
+    """Queue every agent's public reply and resolution on a mail ticket not yet queued.
+
+    Replies written offline and synced later are found the same way: by their absence
+    from the outbox, not by their time. Returns how many mails were queued.
+    """
+    now = now or datetime.now(UTC)
+    queued = 0
+    with db.write_session() as s:
+        replies = s.execute(
+            select(Comment, Ticket)
+            .join(Ticket, Ticket.id == Comment.ticket_id)
+            .where(
+                Comment.kind == "reply",
+                Comment.from_requester.is_(False),
+                Comment.author_id.is_not(None),
+                _mail_ticket(),  # type: ignore[arg-type]
+                ~exists().where(MailOutbox.dedup_key == "reply:" + Comment.id),
+            )
+            .order_by(Comment.created_at)
+        ).all()
+        for comment, ticket in replies:
+            author = s.get(Person, comment.author_id) if comment.author_id else None
+            if author is None or author.role == "requester":
+                continue
+            queued += _enqueue(s, ticket, "reply", f"reply:{comment.id}", now)
+        resolved = s.execute(
+            select(Ticket).where(
+                Ticket.status == "resolved",
+                Ticket.resolved_at.is_not(None),
+                _mail_ticket(),  # type: ignore[arg-type]
+            )
+        ).scalars()
+        for ticket in resolved:
+            queued += queue_notice(s, ticket, "resolved", now)
+    return queued
+
+
+def mark_bounced(s: Session, message_ids: Iterable[str], reason: str) -> None:
+    """A bounce returned one of our messages: the outbox row is failed with the reason."""
+    for message_id in message_ids:
+        row = s.execute(select(MailOutbox).where(MailOutbox.message_id == message_id)).scalar_one_or_none()
+        if row is not None:
+            row.status, row.last_error = "failed", reason[:2000]
+
+
+def send_due(db: Database, send: Sender, now: datetime | None = None, limit: int = 100) -> SendReport:
+    """Send what is due (see the module docstring). Never raises for a failed send."""
+    now = now or datetime.now(UTC)
+    sent = retrying = failed = 0
+    with db.snapshot_session() as s:
+        due = list(
+            s.execute(
+                select(MailOutbox.id)
+                .where(MailOutbox.status == "pending", MailOutbox.next_attempt_at <= now)
+                .order_by(MailOutbox.next_attempt_at)
+                .limit(limit)
+            ).scalars()
+        )
+    for row_id in due:
+        claimed = _claim(db, row_id, now)
+        if claimed is None:
+            continue
+        row, mailbox = claimed
+        try:
+            send(mailbox, mailbox.address, row.to_address, row.raw)
+        except Exception as exc:  # any SMTP or network failure: retried, then reported
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning(
+                "mail outbox: sending %s failed (attempt %d): %s", row.kind, row.attempts, type(exc).__name__
+            )
+            if _failed_attempt(db, row_id, error, now):
+                failed += 1
+            else:
+                retrying += 1
+            continue
+        with db.write_session() as s:
+            done = s.get(MailOutbox, row_id, with_for_update=True)
+            if done is not None:
+                done.status, done.sent_at, done.last_error = "sent", now, ""
+        sent += 1
+    return SendReport(sent, retrying, failed)
+
+
+def _claim(db: Database, row_id: str, now: datetime) -> tuple[MailOutbox, Mailbox] | None:
+    with db.write_session() as s:
+        row = s.get(MailOutbox, row_id, with_for_update=True)
+        if row is None or row.status != "pending" or row.next_attempt_at > now:
+            return None  # another process claimed or finished it
+        mailbox = s.get(Mailbox, row.mailbox_id)
+        if mailbox is None:
+            row.status, row.last_error = "failed", "the queue's mailbox was removed"
+            return None
+        if not row.raw:
+            try:
+                row.raw = _compose_row(s, row, mailbox)
+            except ValueError as exc:
+                row.status, row.last_error = "failed", str(exc)
+                return None
+        row.attempts += 1
+        row.next_attempt_at = now + _LEASE
+        s.flush()
+        s.expunge(row)
+        s.expunge(mailbox)
+        return row, mailbox
+
+
+def _failed_attempt(db: Database, row_id: str, error: str, now: datetime) -> bool:
+    """Schedule the retry, or give up; True when the row is now failed for good."""
+    with db.write_session() as s:
+        row = s.get(MailOutbox, row_id, with_for_update=True)
+        if row is None:
+            return False
+        row.last_error = error
+        if row.attempts < MAX_ATTEMPTS:
+            row.next_attempt_at = now + _BACKOFF[min(row.attempts - 1, len(_BACKOFF) - 1)]
+            return False
+        row.status = "failed"
+        ticket = s.get(Ticket, row.ticket_id, with_for_update=True)
+        if ticket is not None:
+            ctx = ApplyContext(
+                s,
+                Caller(user_id="", username="", name="", role="admin", knowledge_manager=False,
+                       queue_ids=frozenset(), client_id=""),
+                "",
+                now,
+            )  # fmt: skip
+            what = {"reply": "The reply", "ack": "The acknowledgement", "resolved": "The resolution notice"}
+            mail_store.add_note(
+                ctx,
+                ticket.id,
+                f"{what.get(row.kind, 'A mail')} to {row.to_address} could not be sent after "
+                f"{row.attempts} attempts: {error}",
+                now,
+            )
+            stamp(s, ctx.touched)
+        return True
