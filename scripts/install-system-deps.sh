@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages Outpost needs, and only those that are missing.
 #
-#   bash scripts/install-system-deps.sh [--qt] [--gui] [--postgres] [--mail] [--screenshots] [--python-venv=X.Y]
+#   bash scripts/install-system-deps.sh [--qt] [--gui] [--postgres] [--mail] [--screenshots] [--browser] [--python-venv=X.Y]
 #
 #   --qt            libraries offscreen Qt needs (tests, QT_QPA_PLATFORM=offscreen)
 #   --gui           --qt plus the xcb libraries a real window needs (on a machine with a display)
 #   --screenshots   --gui plus xvfb, xauth and imagemagick (a real window on a virtual screen + `import`)
 #   --postgres      the PostgreSQL server (Debian's `postgresql`: 15 on bookworm) used by the tests
+#   --browser       Debian's chromium, which Playwright drives in the portal's browser test
+#                   (never `playwright install`: it downloads browsers from outside)
 #   --mail          Dovecot's IMAP server (`dovecot-imapd`), which the email channel's tests start
 #   --python-venv=X.Y  pythonX.Y-venv, for Debian's own Python whose `venv` lacks ensurepip
 #
@@ -22,13 +24,14 @@ GUI_PKGS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-rend
 SCREENSHOT_PKGS=(xvfb xauth imagemagick)
 POSTGRES_PKGS=(postgresql)
 MAIL_PKGS=(dovecot-imapd)
+BROWSER_PKGS=(chromium)
 
 say() { printf 'install-system-deps: %s\n' "$*"; }
 die() { printf 'install-system-deps: ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
-want_qt=0 want_gui=0 want_screenshots=0 want_postgres=0 want_mail=0 venv_python=""
+want_qt=0 want_gui=0 want_screenshots=0 want_postgres=0 want_mail=0 want_browser=0 venv_python=""
 [[ $# -gt 0 ]] || { usage; exit 2; }
 for arg in "$@"; do
     case "$arg" in
@@ -37,6 +40,7 @@ for arg in "$@"; do
         --screenshots) want_screenshots=1 ;;
         --postgres) want_postgres=1 ;;
         --mail) want_mail=1 ;;
+        --browser) want_browser=1 ;;
         --python-venv=*) venv_python="${arg#--python-venv=}" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $arg" ;;
@@ -52,6 +56,7 @@ wanted=()
 (( want_screenshots )) && wanted+=("${SCREENSHOT_PKGS[@]}")
 (( want_postgres )) && wanted+=("${POSTGRES_PKGS[@]}")
 (( want_mail )) && wanted+=("${MAIL_PKGS[@]}")
+(( want_browser )) && wanted+=("${BROWSER_PKGS[@]}")
 if [[ -n "$venv_python" ]]; then
     [[ "$venv_python" =~ ^3\.[0-9]+$ ]] || die "--python-venv expects a version like 3.11, got '$venv_python'"
     wanted+=("python${venv_python}-venv")

@@ -33,6 +33,7 @@ from sync.server.database import Database, open_database
 from sync.server.error_responses import DESCRIPTIONS
 from sync.server.errors import ApiError, from_core_error
 from sync.server.middleware import BodyLimitMiddleware, ErrorIdMiddleware, ProtocolVersionMiddleware
+from sync.server.portal import portal_routes
 from sync.server.server_identity import server_version
 from sync.server.settings import ServerSettings
 
@@ -57,6 +58,7 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
         routes_blobs.router,
         routes_admin.router,
         routes_reports.router,
+        portal_routes.router,
     ):
         app.include_router(router)
     app.add_api_route(

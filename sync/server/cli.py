@@ -13,6 +13,7 @@
     outpost-server mark-restored [--db URL]   # after restoring a backup: clients re-bootstrap
     outpost-server mail deliver|run|quarantine|retry …, mailbox add|list|test|disable …
                                               # the email channel (see sync.server.mail.mail_cli)
+    outpost-server portal link EMAIL | portal set KEY VALUE [--db URL]   # the requester portal
 
 ``--db`` defaults to ``$OUTPOST_SERVER_DB``, then a SQLite file in the server's data dir.
 Exit status: 0 on success, 1 on an error (one clear line on stderr), 2 on bad usage.
@@ -92,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     from sync.server.mail.mail_cli import add_mail_commands
 
     add_mail_commands(sub, command)
+    from sync.server.portal.portal_cli import add_portal_commands
+
+    add_portal_commands(sub)
     return parser
 
 
@@ -182,6 +186,10 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
         from sync.server.mail.mail_cli import run_mail_command
 
         return run_mail_command(args, db, _read_password)
+    elif args.command == "portal":
+        from sync.server.portal.portal_cli import run_portal_command
+
+        return run_portal_command(args, db)
     elif args.command == "queue" and args.action == "add":
         admin_service.add_queue(db, args.name, args.description)
         print(f"Added queue {args.name.strip()}.")

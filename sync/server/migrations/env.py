@@ -11,6 +11,7 @@ from alembic import context
 from sync.server import asset_models, state_models  # noqa: F401  (registers their tables)
 from sync.server.mail import mail_models  # noqa: F401  (registers the email channel's tables)
 from sync.server.models import Base
+from sync.server.portal import portal_models  # noqa: F401  (registers its tables)
 
 config = context.config
 connection = config.attributes["connection"]
