@@ -33,6 +33,7 @@ from desktop.reports.report_range import ReportRange
 from desktop.reports.summary_cards import summary_cards
 from sync.replica.replica import Replica
 from sync.reports import REPORTS, ReportRequest, desk_time_zone, load_report_data
+from sync.reports.replica_side import REPLICA
 from sync.services.sla_service import load_sla_config
 
 __all__ = ["MAX_BARS", "desk_zone", "load_dashboard"]
@@ -59,7 +60,7 @@ def load_dashboard(
     with replica.read() as session:
         zone = tz or desk_zone(desk_time_zone(load_sla_config(session)))
         request = ReportRequest(report_range.start, report_range.end, query=query.strip(), tz=zone)
-        data = load_report_data(session, request, with_previous=True, now=now)
+        data = load_report_data(session, request, side=REPLICA, with_previous=True, now=now)
 
         def run(name: str, by: str | None = None) -> Any:
             split = (
