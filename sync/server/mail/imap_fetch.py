@@ -21,8 +21,7 @@ from sync.mail.mail_url import parse_mail_url
 from sync.server.database import Database
 from sync.server.mail.intake import IntakeLimits, IntakeResult, deliver
 from sync.server.mail.mail_models import Mailbox
-from sync.server.mail.mail_secrets import MailSecretError
-from sync.server.mail.mailbox_service import mailbox_password
+from sync.server.mail.mail_secrets import MailSecretError, mailbox_password
 
 __all__ = ["FetchReport", "fetch_mailbox"]
 

@@ -20,7 +20,7 @@ from sync.server.database import Database
 from sync.server.mail.imap_fetch import FetchReport, fetch_mailbox
 from sync.server.mail.intake import IntakeLimits
 from sync.server.mail.mail_models import Mailbox
-from sync.server.mail.mailbox_service import mailbox_password
+from sync.server.mail.mail_secrets import mailbox_password
 from sync.server.mail.outbox import Sender, SendReport, queue_pending_replies, send_due
 
 __all__ = ["RoundReport", "run_forever", "run_once", "watch_mailbox"]

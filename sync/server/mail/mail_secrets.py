@@ -20,6 +20,7 @@ from pathlib import Path
 import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 
+from sync.server.mail.mail_models import Mailbox
 from sync.storage.file_modes import make_private_dir
 
 __all__ = ["KEY_ENV", "MailSecretError", "mail_key_path", "open_secret", "resolve_password", "seal_secret"]
@@ -87,3 +88,8 @@ def resolve_password(sealed: str, ref: str) -> str:
     if not sealed:
         return ""
     return open_secret(sealed)
+
+
+def mailbox_password(mailbox: Mailbox) -> str:
+    """The mailbox's password, unsealed or read from where the admin said (never logged)."""
+    return resolve_password(mailbox.secret, mailbox.secret_ref)

@@ -19,7 +19,8 @@ from sync.mail.mail_url import parse_mail_url
 from sync.server.database import Database
 from sync.server.errors import BadRequest, Conflict, NotFound
 from sync.server.mail.mail_models import Mailbox, MailTemplateRow
-from sync.server.mail.mail_secrets import resolve_password, seal_secret
+from sync.server.mail.mail_secrets import mailbox_password, seal_secret
+from sync.server.mail.smtp_send import open_smtp
 from sync.server.models import Queue
 
 __all__ = [
@@ -135,10 +136,6 @@ def disable_mailbox(db: Database, address: str) -> None:
         found.enabled = False
 
 
-def mailbox_password(mailbox: Mailbox) -> str:
-    return resolve_password(mailbox.secret, mailbox.secret_ref)
-
-
 def check_mailbox(db: Database, address: str) -> list[str]:
     """Sign in to the mailbox's IMAP and SMTP servers; one line per check (raises on failure)."""
     row = _find(db, address)
@@ -150,8 +147,6 @@ def check_mailbox(db: Database, address: str) -> list[str]:
             waiting = len(box.unfiled_uids())
         lines.append(f"IMAP {endpoint.host}:{endpoint.port}: signed in, {waiting} message(s) to file")
     if row.smtp_url:
-        from sync.server.mail.smtp_send import open_smtp
-
         with open_smtp(row, password) as smtp:
             smtp.noop()
         endpoint = parse_mail_url(row.smtp_url, "smtp")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sync.mail.mail_url import parse_mail_url
 from sync.server.mail.mail_models import Mailbox
-from sync.server.mail.mailbox_service import mailbox_password
+from sync.server.mail.mail_secrets import mailbox_password
 
 __all__ = ["open_smtp", "smtp_sender"]
 
