@@ -195,4 +195,3 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
     else:
         store.clear(agent.id)
     return 0
-

@@ -169,4 +169,3 @@ def _due(replica: Replica, service: SlaService, args: argparse.Namespace) -> Non
                 ],
             )
         )
-

@@ -118,4 +118,3 @@ def wire(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
-

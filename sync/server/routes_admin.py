@@ -69,9 +69,9 @@ class SettingsChange(_Strict):
         Annotated[int, _range("signin_max_failures_per_address"), protocol.integral] | None
     ) = None
     signin_window_seconds: Annotated[int, _range("signin_window_seconds"), protocol.integral] | None = None
-    blob_upload_expiry_hours: (
-        Annotated[int, _range("blob_upload_expiry_hours"), protocol.integral] | None
-    ) = None
+    blob_upload_expiry_hours: Annotated[int, _range("blob_upload_expiry_hours"), protocol.integral] | None = (
+        None
+    )
     require_encrypted_replicas: (
         Annotated[int, _range("require_encrypted_replicas"), protocol.integral] | None
     ) = None
