@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.assets.pane_field_work import PaneFieldWork
 from desktop.assets.ticket_assets_panel import TicketAssetsPanel
 from desktop.automation.pane_automation import PaneAutomation
 from desktop.error_display import show_error
@@ -128,6 +129,7 @@ class TicketPane(QWidget):
         self.talk.setStretchFactor(0, 1)
         self.talk.setSizes([600, 150])
         self.automation = PaneAutomation(ctx, self)  # SLA box, macro button, checklist tab
+        self.field_work = PaneFieldWork(ctx, self)  # sign-off and job sheet buttons
         side = QWidget()
         self._side_layout = QVBoxLayout(side)
         self._side_layout.setContentsMargins(0, 0, 0, 0)

@@ -1,0 +1,82 @@
+"""Field work on the ticket pane: Sign-off… and Print job sheet… beside the header's actions.
+
+:meth:`PaneFieldWork.sign_off` opens the signature dialog; :meth:`print_job_sheet` reads the
+sheet and the attachment files it shows on the database thread, then writes the PDF with
+Qt's writer on the UI thread and emits :attr:`printed` with its path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QPushButton
+
+from desktop.app_context import AppContext
+from desktop.assets.job_sheet_pdf import write_job_sheet
+from desktop.assets.signature_pad import SignOffDialog
+from desktop.error_message import error_reporter
+from sync.errors import NotFoundError
+from sync.services.job_sheet import JobSheet, job_sheet
+
+__all__ = ["PaneFieldWork"]
+
+
+class PaneFieldWork(QObject):
+    printed = Signal(str)  # the PDF's path
+
+    def __init__(self, ctx: AppContext, pane: Any) -> None:
+        super().__init__(pane)
+        self._ctx = ctx
+        self._pane = pane
+        self.sign_button = QPushButton("Sign-off…")
+        self.sign_button.setObjectName("signOffButton")
+        self.sign_button.setToolTip("The requester signs on the screen to confirm the work")
+        self.sign_button.clicked.connect(self.sign_off)
+        self.print_button = QPushButton("Print job sheet…")
+        self.print_button.setObjectName("printJobSheet")
+        self.print_button.setToolTip("A one-page PDF service report: work, parts, photos, signature")
+        self.print_button.clicked.connect(self._ask_and_print)
+        pane.header.actions_row.addWidget(self.sign_button)
+        pane.header.actions_row.addWidget(self.print_button)
+
+    def sign_off(self) -> SignOffDialog | None:
+        ticket_id = self._pane.ticket_id
+        if ticket_id is None:
+            return None
+        dialog = SignOffDialog(self._ctx, ticket_id, self._pane)
+        dialog.open()
+        return dialog
+
+    def _ask_and_print(self) -> None:
+        detail = self._pane.detail
+        if detail is None:
+            return
+        name, _filter = QFileDialog.getSaveFileName(
+            self._pane, "Save the job sheet", f"Job sheet {detail.display_number}.pdf", "PDF (*.pdf)"
+        )
+        if name:
+            self.print_job_sheet(Path(name))
+
+    def print_job_sheet(self, target: Path) -> None:
+        ticket_id = self._pane.ticket_id
+        if ticket_id is None:
+            return
+        replica, work = self._ctx.replica, self._ctx.work
+
+        def gather() -> tuple[JobSheet, dict[str, Path]]:
+            sheet = job_sheet(replica, ticket_id)
+            files: dict[str, Path] = {}
+            for attachment_id in sheet.images:
+                try:
+                    files[attachment_id] = work.attachment_file(attachment_id)
+                except NotFoundError:
+                    continue  # not downloaded yet: the sheet goes without that image
+            return sheet, files
+
+        def write(found: tuple[JobSheet, dict[str, Path]]) -> None:
+            sheet, files = found
+            self.printed.emit(str(write_job_sheet(sheet, files, target)))
+
+        self._ctx.read(gather, write, error_reporter(self._pane))
