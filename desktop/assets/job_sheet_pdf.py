@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocum
 
 from sync.services.job_sheet import JobSheet, job_sheet_html
 
-__all__ = ["write_job_sheet"]
+__all__ = ["headless_job_sheet_writer", "write_job_sheet"]
 
 
 def write_job_sheet(sheet: JobSheet, images: dict[str, Path], target: Path) -> Path:
@@ -40,3 +40,20 @@ def write_job_sheet(sheet: JobSheet, images: dict[str, Path], target: Path) -> P
     doc.setPageSize(QSizeF(page.width(), page.height()))
     doc.print_(writer)
     return target
+
+
+def headless_job_sheet_writer(sheet: JobSheet, images: dict[str, Path], target: Path) -> Path:
+    """:func:`write_job_sheet` from the command line: makes the Qt application it needs (offscreen
+    when there is no display) if none exists yet."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _APP.append(QGuiApplication(["outpost"]))
+    return write_job_sheet(sheet, images, target)
+
+
+_APP: list[object] = []  # keeps the command line's QGuiApplication alive until exit

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.assets.job_sheet_pdf import write_job_sheet
@@ -27,19 +28,27 @@ class PaneFieldWork(QObject):
     printed = Signal(str)  # the PDF's path
 
     def __init__(self, ctx: AppContext, pane: Any) -> None:
-        super().__init__(pane)
-        self._ctx = ctx
-        self._pane = pane
-        self.sign_button = QPushButton("Sign-off…")
-        self.sign_button.setObjectName("signOffButton")
-        self.sign_button.setToolTip("The requester signs on the screen to confirm the work")
-        self.sign_button.clicked.connect(self.sign_off)
-        self.print_button = QPushButton("Print job sheet…")
-        self.print_button.setObjectName("printJobSheet")
-        self.print_button.setToolTip("A one-page PDF service report: work, parts, photos, signature")
-        self.print_button.clicked.connect(self._ask_and_print)
-        pane.header.actions_row.addWidget(self.sign_button)
-        pane.header.actions_row.addWidget(self.print_button)
+        super().__init__(pane)  # the pane is reached as parent(): no Python cycle that the
+        self._ctx = ctx  # garbage collector could break on another thread, deleting the pane there
+        # One small button with a menu: the header's row sets the pane's minimum width.
+        self.button = QToolButton()
+        self.button.setObjectName("fieldWorkButton")
+        self.button.setText("On site")
+        self.button.setToolTip("Sign-off and job sheet")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        self.sign_action = menu.addAction("Sign-off…")
+        self.sign_action.setToolTip("The requester signs on the screen to confirm the work")
+        self.sign_action.triggered.connect(self.sign_off)
+        self.print_action = menu.addAction("Print job sheet…")
+        self.print_action.setToolTip("A one-page PDF service report: work, parts, photos, signature")
+        self.print_action.triggered.connect(self._ask_and_print)
+        self.button.setMenu(menu)
+        pane.header.actions_row.addWidget(self.button)
+
+    @property
+    def _pane(self) -> Any:
+        return self.parent()
 
     def sign_off(self) -> SignOffDialog | None:
         ticket_id = self._pane.ticket_id
@@ -77,6 +86,8 @@ class PaneFieldWork(QObject):
 
         def write(found: tuple[JobSheet, dict[str, Path]]) -> None:
             sheet, files = found
-            self.printed.emit(str(write_job_sheet(sheet, files, target)))
+            path = write_job_sheet(sheet, files, target)
+            if isValid(self):
+                self.printed.emit(str(path))
 
         self._ctx.read(gather, write, error_reporter(self._pane))

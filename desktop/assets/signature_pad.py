@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
@@ -175,6 +176,8 @@ class SignOffDialog(QDialog):
                 folder.rmdir()
 
         self._ctx.write(
-            store, lambda _r: self.saved.emit(filename), error_reporter(self.parentWidget() or self)
+            store,
+            lambda _r: self.saved.emit(filename) if isValid(self) else None,
+            error_reporter(self.parentWidget() or self),
         )
         super().accept()

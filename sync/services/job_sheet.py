@@ -11,16 +11,60 @@ it with Qt's PDF writer); images are referenced by the names in ``JobSheet.image
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from sync.replica.replica import Replica
 from sync.services.asset_reader import AssetReader
 from sync.services.ticket_queries import TicketQueries
 from sync.services.ticket_views import AttachmentView, TicketDetail
 
-__all__ = ["JobSheet", "Signature", "job_sheet", "job_sheet_html", "parse_signature", "signature_filename"]
+__all__ = [
+    "JobSheet",
+    "PdfRenderer",
+    "Signature",
+    "job_sheet",
+    "job_sheet_html",
+    "parse_signature",
+    "print_job_sheet",
+    "set_pdf_renderer",
+    "signature_filename",
+]
+
+#: Writes a sheet to a PDF: ``(sheet, attachment files by id, target) -> target``. The core has
+#: no PDF writer of its own (the sheet is printed with Qt's); the ``outpost`` program installs
+#: the desktop's renderer with :func:`set_pdf_renderer` before running the command line.
+PdfRenderer = Callable[["JobSheet", dict[str, Path], Path], Path]
+_renderer: list[PdfRenderer] = []
+
+
+def set_pdf_renderer(renderer: PdfRenderer) -> None:
+    _renderer[:] = [renderer]
+
+
+def print_job_sheet(replica: Replica, ticket_id: str, target: Path) -> Path:
+    """Write the ticket's job sheet to ``target`` with the installed renderer (images that are on
+    this device only); ValidationError when this Outpost has no renderer (no Qt)."""
+    from sync.errors import NotFoundError, ValidationError
+    from sync.services.ticket_work import TicketWork
+
+    if not _renderer:
+        raise ValidationError(
+            "Printing a job sheet needs Outpost's desktop part (Qt), which is not installed."
+        )
+    sheet = job_sheet(replica, ticket_id)
+    work = TicketWork(replica)
+    files: dict[str, Path] = {}
+    for attachment_id in sheet.images:
+        try:
+            files[attachment_id] = work.attachment_file(attachment_id)
+        except NotFoundError:
+            continue
+    return _renderer[0](sheet, files, target)
+
 
 _SIGNATURE = re.compile(r"^signature - (?P<name>.+) - (?P<when>\d{4}-\d{2}-\d{2} \d{2}\.\d{2})\.png$")
 _PHOTO_TYPES = ("image/jpeg", "image/png")

@@ -74,3 +74,27 @@ def test_the_job_sheet_pdf_has_the_subject_work_and_the_signers_name(
     ):
         assert expected in text, expected
     doc.close()
+
+
+def test_outpost_ticket_jobsheet_writes_the_pdf_from_the_command_line(qapp, tmp_path: Path, capsys) -> None:
+    import pytest
+
+    from desktop.entry import main
+    from sync.cli.main import run
+
+    data = tmp_path / "replica"
+    assert run(["--data-dir", str(data), "setup", "--name", "Sam Tech", "--username", "sam"]) == 0
+    assert (
+        run(["--data-dir", str(data), "ticket", "new", "--queue", "facilities", "--subject", "Lift 2 stuck"])
+        == 0
+    )
+    assert run(["--data-dir", str(data), "ticket", "log", "L1", "30", "--parts", "door contact"]) == 0
+    target = tmp_path / "sheet.pdf"
+    with pytest.raises(SystemExit) as done:
+        main(["--data-dir", str(data), "ticket", "jobsheet", "L1", "--pdf", str(target)])
+    assert done.value.code == 0 and str(target) in capsys.readouterr().out
+    doc = QPdfDocument()
+    assert doc.load(str(target)) == QPdfDocument.Error.None_
+    text = doc.getAllText(0).text()
+    assert "Lift 2 stuck" in text and "door contact" in text and "Not signed." in text
+    doc.close()
