@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton
 from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.assets.job_sheet_pdf import write_job_sheet
+from desktop.assets.photos import PHOTO_FILTER, prepare_photos
 from desktop.assets.signature_pad import SignOffDialog
 from desktop.error_message import error_reporter
 from sync.errors import NotFoundError
+from sync.services.changes import ChangeSet
 from sync.services.job_sheet import JobSheet, job_sheet
 
 __all__ = ["PaneFieldWork"]
@@ -43,6 +45,9 @@ class PaneFieldWork(QObject):
         self.print_action = menu.addAction("Print job sheet…")
         self.print_action.setToolTip("A one-page PDF service report: work, parts, photos, signature")
         self.print_action.triggered.connect(self._ask_and_print)
+        self.photos_action = menu.addAction("Add photos…")
+        self.photos_action.setToolTip("Attach several photos at once; large ones may be downscaled")
+        self.photos_action.triggered.connect(self._ask_for_photos)
         self.button.setMenu(menu)
         pane.header.actions_row.addWidget(self.button)
 
@@ -57,6 +62,37 @@ class PaneFieldWork(QObject):
         dialog = SignOffDialog(self._ctx, ticket_id, self._pane)
         dialog.open()
         return dialog
+
+    def _ask_for_photos(self) -> None:
+        if self._pane.ticket_id is None:
+            return
+        names, _filter = QFileDialog.getOpenFileNames(self._pane, "Add photos", "", PHOTO_FILTER)
+        if not names:
+            return
+        smaller = QMessageBox.question(
+            self._pane,
+            "Add photos",
+            "Attach smaller copies (at most 1600 pixels on the long side)?\n"
+            "The photos on disk are not changed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        self.add_photos([Path(n) for n in names], 1600 if smaller == QMessageBox.StandardButton.Yes else None)
+
+    def add_photos(self, paths: list[Path], max_side: int | None = None) -> None:
+        """Attach ``paths`` to the shown ticket (downscaled copies with ``max_side``), off the UI thread."""
+        ticket_id = self._pane.ticket_id
+        if ticket_id is None:
+            return
+        work = self._ctx.work
+
+        def attach() -> ChangeSet:
+            changes = ChangeSet()
+            for path, name in prepare_photos(paths, max_side):
+                changes = changes | work.attach_file(ticket_id, path, filename=name).changes
+            return changes
+
+        self._ctx.write(attach, None, error_reporter(self._pane))
 
     def _ask_and_print(self) -> None:
         detail = self._pane.detail
