@@ -240,6 +240,7 @@ class TemplateService:
         )
         return self._create(template, draft)
 
+
     def create_from_draft(self, template: TicketTemplate | str, draft: NewTicket) -> WriteResult:
         """A new ticket from a form the template filled in and the person then edited (the
         desktop's new-ticket dialog): the draft's fields as given, the template's checklist;

@@ -38,3 +38,4 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
         f"{summary.people} people ({time.perf_counter() - started:.1f} s)."
     )
     return 0
+

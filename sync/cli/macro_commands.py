@@ -172,3 +172,4 @@ def _template(replica: Replica, args: argparse.Namespace) -> int:
             f"{detail.display_number} {detail.subject} [{detail.status}]"
         )
     return 0
+

@@ -195,3 +195,4 @@ def _shift(replica: Replica, args: argparse.Namespace) -> int:
     else:
         store.clear(agent.id)
     return 0
+

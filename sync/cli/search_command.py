@@ -172,3 +172,4 @@ def _similar(replica: Replica, args: argparse.Namespace) -> int:
     for a in articles:
         print(f"  {a.title}  ({a.state}{', linked' if a.linked else ''})")
     return 0
+

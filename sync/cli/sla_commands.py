@@ -169,3 +169,4 @@ def _due(replica: Replica, service: SlaService, args: argparse.Namespace) -> Non
                 ],
             )
         )
+

@@ -129,3 +129,4 @@ def download_blob(
         conn.execute("UPDATE attachments SET is_local = 1 WHERE sha256 = ?", (sha,))
     progress(SyncProgress("download", size, size, f"{name} is on this computer"))
     return target
+

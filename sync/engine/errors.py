@@ -83,8 +83,6 @@ class InsecureConnectionError(SyncError):
     allowed that (see :mod:`sync.engine.server_url`); nothing was sent."""
 
     kind = "insecure_connection"
-
-
 class DeviceRevokedError(SyncError):
     """The server refuses this device (revoked by an admin); see :mod:`sync.engine.device_wipe`."""
 

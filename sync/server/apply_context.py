@@ -118,3 +118,4 @@ def wire(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+

@@ -55,7 +55,9 @@ def article_summaries(s: Session, articles: Sequence[Article]) -> list[ArticleSu
     """Summaries of ``articles`` (in that order), each flagged if it has unsynced changes."""
     pending = pending_entity_ids(s, [a.id for a in articles])
     return [
-        ArticleSummary(a.id, a.title, a.category, a.kind, a.state, a.revision, a.updated_at, a.id in pending)
+        ArticleSummary(
+            a.id, a.title, a.category, a.kind, a.state, a.revision, a.updated_at, a.id in pending
+        )
         for a in articles
     ]
 

@@ -106,3 +106,4 @@ def pending_entity_ids(session: Session, ids: list[str]) -> set[str]:
         select(Mutation.entity_id).where(Mutation.state == "pending", Mutation.entity_id.in_(ids)).distinct()
     )
     return {r[0] for r in rows}
+
