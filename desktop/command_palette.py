@@ -9,7 +9,6 @@ closes the palette; the main window does the rest. UI thread only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidge
 
 from desktop.app_context import AppContext
 from desktop.assets.palette_places import palette_places
+from desktop.palette_entry import PaletteEntry
 from desktop.ticket_table.columns import status_text
 from sync.services.asset_reader import AssetReader
 from sync.services.ticket_queries import TicketFilter, TicketSort
@@ -37,14 +37,6 @@ __all__ = ["CommandPalette", "PaletteEntry", "PaletteModel"]
 _Index = QModelIndex | QPersistentModelIndex
 _TICKET_LIMIT = 8
 _KIND_LABEL = {"ticket": "Ticket", "view": "View", "action": "Action"}
-
-
-@dataclass(frozen=True)
-class PaletteEntry:
-    kind: str  # "ticket", "view" or "action"
-    key: str  # ticket id, view key or action id
-    title: str
-    detail: str = ""
 
 
 class PaletteModel(QAbstractListModel):

@@ -20,6 +20,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if wants_cli(args):
         from sync.cli.main import run_and_flush
 
+        if "jobsheet" in args:  # the one command that prints with Qt: install its renderer
+            from desktop.assets.job_sheet_pdf import headless_job_sheet_writer
+            from sync.services.job_sheet import set_pdf_renderer
+
+            set_pdf_renderer(headless_job_sheet_writer)
+
         sys.exit(run_and_flush(args))
     from desktop.app import run_app
 

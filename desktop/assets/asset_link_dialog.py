@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
@@ -67,7 +68,7 @@ class _PickDialog(QDialog):
         return str(item.data(_ID)) if item is not None else None
 
     def _fill(self, load: int, entries: list[tuple[str, str]]) -> None:
-        if load != self._loads:
+        if not isValid(self) or load != self._loads:  # deleted meanwhile, or stale
             return
         self.results.clear()
         for record_id, text in entries:

@@ -12,6 +12,7 @@ from html import escape
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.assets.page_html import link, parse_link, section, table, when
@@ -149,7 +150,7 @@ class AssetPage(QWidget):
         self._ctx.read(lambda: reader.asset(ref), lambda d: self._show(load, d), error_reporter(self))
 
     def _show(self, load: int, detail: AssetDetail) -> None:
-        if load != self._loads:
+        if not isValid(self) or load != self._loads:  # deleted meanwhile, or stale
             return
         self.detail = detail
         self._ref = detail.id

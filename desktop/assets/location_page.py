@@ -10,6 +10,7 @@ from html import escape
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.assets.page_html import link, parse_link, section, table
@@ -90,7 +91,7 @@ class LocationPage(QWidget):
         self._ctx.read(lambda: reader.location(ref), lambda d: self._show(load, d), error_reporter(self))
 
     def _show(self, load: int, detail: LocationDetail) -> None:
-        if load != self._loads:
+        if not isValid(self) or load != self._loads:  # deleted meanwhile, or stale
             return
         self.detail = detail
         self._ref = detail.id

@@ -6,13 +6,9 @@ window's :class:`~desktop.assets.window_assets.WindowAssets` opens the page for 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from desktop.palette_entry import PaletteEntry
 from sync.domain.names import name_key
 from sync.services.asset_reader import AssetReader
-
-if TYPE_CHECKING:
-    from desktop.command_palette import PaletteEntry
 
 __all__ = ["palette_places"]
 
@@ -20,8 +16,6 @@ _LIMIT = 5
 
 
 def palette_places(reader: AssetReader, text: str) -> list[PaletteEntry]:
-    from desktop.command_palette import PaletteEntry
-
     term = text.strip()
     if len(term) < 2:
         return []

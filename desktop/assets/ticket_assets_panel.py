@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.assets.asset_link_dialog import AssetLinkDialog, LocationDialog
@@ -101,7 +102,7 @@ class TicketAssetsPanel(QWidget):
         )
 
     def _show(self, load: int, place: TicketPlace) -> None:
-        if load != self._loads:
+        if not isValid(self) or load != self._loads:  # deleted meanwhile, or stale
             return
         self.place = place
         self.location_label.setText(f"Location: {place.location or '—'}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
@@ -55,7 +56,7 @@ class TodayView(QWidget):
         self._ctx.read(reader.today, lambda groups: self._show(load, groups), error_reporter(self))
 
     def _show(self, load: int, groups: list[TodayGroup]) -> None:
-        if load != self._loads:
+        if not isValid(self) or load != self._loads:  # deleted meanwhile, or stale
             return
         self.groups = groups
         self.tree.clear()

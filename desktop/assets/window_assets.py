@@ -9,6 +9,7 @@ back to the window's ticket view. UI thread only.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -30,7 +31,9 @@ ASSET_ACTIONS: tuple[tuple[str, str, str], ...] = (
 class WindowAssets:
     def __init__(self, ctx: AppContext, window: Any) -> None:
         self._ctx = ctx
-        self._window = window
+        # A weak reference: the window holds this object; a strong one back would make a cycle
+        # the garbage collector may free on a worker thread, deleting the window off the UI thread.
+        self._window_ref = weakref.ref(window)
         self.asset_page: AssetPage | None = None
         self.location_page: LocationPage | None = None
         self.today: TodayView | None = None
@@ -49,6 +52,10 @@ class WindowAssets:
         ):
             if hasattr(pane, signal):
                 getattr(pane, signal).connect(slot)
+
+    @property
+    def _window(self) -> Any:
+        return self._window_ref()
 
     def run_action(self, action_id: str) -> bool:
         kind, _, record_id = action_id.partition(":")

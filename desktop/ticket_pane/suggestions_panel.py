@@ -51,7 +51,6 @@ __all__ = [
     "load_suggestions",
 ]
 
-
 @dataclass(frozen=True)
 class Suggestions:
     ticket_id: str

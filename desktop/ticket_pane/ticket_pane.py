@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app_context import AppContext
+from desktop.assets.pane_field_work import PaneFieldWork
 from desktop.assets.ticket_assets_panel import TicketAssetsPanel
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
@@ -145,6 +146,8 @@ class TicketPane(QWidget):
         self.talk.addWidget(self.composer)
         self.talk.setStretchFactor(0, 1)
         self.talk.setSizes([600, 150])
+        self.field_work = PaneFieldWork(ctx, self)  # sign-off, job sheet and photos
+        self.header.add_action(self.field_work.button)
         side = QWidget()
         self._side_layout = QVBoxLayout(side)
         self._side_layout.setContentsMargins(0, 0, 0, 0)

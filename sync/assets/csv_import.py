@@ -30,7 +30,7 @@ from sync.errors import OutpostError, ValidationError
 from sync.replica.asset_models import Asset, Location
 from sync.replica.models import Person
 from sync.replica.replica import Replica
-from sync.services.asset_service import add_asset_in, add_location_in, require_asset_manager
+from sync.services.asset_service import add_assets_in, add_location_in, require_asset_manager
 from sync.services.ticket_state import acting_user
 
 __all__ = ["ImportReport", "RowError", "import_assets", "parse_status"]
@@ -238,8 +238,7 @@ def import_assets(
         s.flush()
         for fields, place in planned:
             fields["location_id"] = ids.get(place, place) if place is not None else None
-            add_asset_in(s, actor, now, fields, check_tag=False)
-        s.flush()
+        add_assets_in(s, actor, now, [fields for fields, _place in planned])
         links = link_free_text(s, actor, now)
         report.linked_tickets = links.assets + links.locations
         report.imported = True

@@ -160,6 +160,9 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
     nxt.add_argument("--least-loaded", action="store_true", help="the agent with fewest open tickets")
     nxt.add_argument("--json", action="store_true")
 
+    sheet = tsub.add_parser("jobsheet", help="print a ticket's one-page job sheet (service report) to PDF")
+    sheet.add_argument("ref")
+    sheet.add_argument("--pdf", type=Path, required=True, help="the PDF file to write")
     link = tsub.add_parser("link", help="link two tickets")
     link.add_argument("ref")
     link.add_argument("other")
@@ -185,6 +188,11 @@ def _run(replica: Replica, args: argparse.Namespace) -> int:
         return _list(replica, queries, directory, args)
     if cmd == "show":
         _print_detail(queries.detail(queries.resolve_ref(args.ref)), args.json)
+        return 0
+    if cmd == "jobsheet":
+        from sync.services.job_sheet import print_job_sheet
+
+        print(f"Wrote {print_job_sheet(replica, queries.resolve_ref(args.ref), args.pdf)}")
         return 0
     # The write path is imported only by the commands that write: `ticket list`/`show` start
     # faster without it (see bench/bench_cli.py).

@@ -326,7 +326,7 @@ def _agent(name: str, role: Role, tier: int, queues: tuple[str, ...], title: str
 
 
 def _ascii(word: str) -> str:
-    """ "Siobhán O'Neill" -> "SiobhanONeill": letters and digits only, accents dropped."""
+    """"Siobhán O'Neill" -> "SiobhanONeill": letters and digits only, accents dropped."""
     decomposed = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
     return "".join(ch for ch in decomposed if ch.isalnum())
 

@@ -34,6 +34,7 @@ __all__ = [
     "TicketLocation",
 ]
 
+
 class Location(Base):
     __tablename__ = "locations"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
