@@ -24,7 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 from sync.server.database import Database
 from sync.server.portal import portal_auth, portal_kb, portal_requests
 from sync.server.portal.portal_auth import SignedIn
-from sync.server.portal.portal_mail import SmtpLinkMailer, link_mail
+from sync.server.portal.portal_mail import link_mail, portal_mailbox, send_link
 from sync.server.portal.portal_requests import PortalError, Upload
 from sync.server.portal.portal_settings import PortalSettings, load_portal_settings
 from sync.server.portal.portal_web import (
@@ -183,11 +183,13 @@ async def sign_in(request: Request, background: BackgroundTasks) -> Response:
     settings = await _settings(request)
     source = request.client.host if request.client else "unknown"
     found = await _run(portal_auth.request_link, _db(request), address, source, settings, _now(request))
+    mailbox = await _run(portal_mailbox, _db(request), settings)  # looked up either way: same timing
     if found is not None:
         token, to = found
         url = f"{_base_url(request, settings)}/portal/link/{token}"
+        sender = mailbox.address if mailbox is not None else ""
         # Sent after the answer, so a known address takes no longer to answer than an unknown one.
-        background.add_task(SmtpLinkMailer(settings).send, link_mail(settings, to, url))
+        background.add_task(send_link, mailbox, link_mail(settings, sender, to, url))
     return page(
         request,
         "message.html",
