@@ -20,6 +20,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.server.database import Database
 from sync.server.portal import portal_auth, portal_kb, portal_requests
@@ -117,7 +118,7 @@ def _number(value: str) -> int | None:
 async def _form(request: Request) -> FormData | None:
     try:
         return await request.form(max_files=_MAX_FILES, max_fields=30)
-    except Exception:  # a malformed or oversized multipart body is the client's fault
+    except (StarletteHTTPException, ValueError, UnicodeDecodeError):  # malformed: the client's fault
         log.info("portal: an unreadable form was refused")
         return None
 
