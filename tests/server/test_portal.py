@@ -307,9 +307,13 @@ def test_reopen_is_refused_after_the_configured_days(portal: ServerUnderTest, al
         r = alice.post_form(
             f"/portal/requests/{number}", f"/portal/requests/{number}/reopen", {"reason": "again"}
         )
+        late = alice.post_form(
+            f"/portal/requests/{number}", f"/portal/requests/{number}/reply", {"body": "again"}
+        )
     finally:
         del portal.thread.app.state.portal_clock
     assert r.status_code == 400 and "within 14 days" in r.text
+    assert late.status_code == 400 and "more than 14 days ago" in late.text
     with portal.db.read_session() as s:
         assert s.execute(select(Ticket.status).where(Ticket.number == number)).scalar_one() == "resolved"
 

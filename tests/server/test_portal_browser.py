@@ -19,9 +19,9 @@ from server.server_harness import ServerUnderTest, iter_server
 from server.smtp_receiver import smtp_receiver
 from sqlalchemy import select
 
+from sync.server.mail.mailbox_service import add_mailbox
 from sync.server.models import Attachment, Ticket
 from sync.server.portal.portal_models import PortalRating
-from sync.server.portal.portal_settings import store_portal_setting
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -53,9 +53,13 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
     add_article(srv, "VPN won't connect", "Restart the VPN client, then sign in again.")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with smtp_receiver() as (port, inbox):
-        with srv.db.write_session() as s:
-            store_portal_setting(s, "smtp_host", "127.0.0.1")
-            store_portal_setting(s, "smtp_port", str(port))
+        add_mailbox(
+            srv.db,
+            queue=QUEUE,
+            address="desk@example.org",
+            imap_url="imap://127.0.0.1:9/?tls=none",
+            smtp_url=f"smtp://127.0.0.1:{port}/?tls=none",
+        )
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
         page = context.new_page()
         page.goto(f"{srv.url}/portal")
@@ -63,7 +67,7 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         page.get_by_role("button", name="Email me a sign-in link").click()
         assert page.get_by_role("heading", name="Check your mail").is_visible()
         mail = inbox.get(timeout=20)
-        assert mail["To"] == "alice@example.org"
+        assert (mail["To"], mail["From"]) == ("alice@example.org", "desk@example.org")
         link = re.search(r"http://\S+/portal/link/\S+", mail.get_content())
         assert link is not None
         page.goto(link.group(0))

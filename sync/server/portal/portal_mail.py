@@ -1,8 +1,10 @@
-"""Mailing a sign-in link: a small interface, and SMTP behind it.
+"""Mailing a sign-in link from the portal queue's mailbox (the email channel's SMTP sender).
 
-The portal needs one kind of mail that belongs to no ticket, so it does not go through the
-ticket outbox of the mail channel; it is sent once, right after the answer to the
-requester (a failure is logged and the requester asks again).
+The link belongs to no ticket, so it does not go through the ticket outbox; it is sent once,
+right after the answer to the requester, from the enabled mailbox of the portal's queue
+(``outpost-server mailbox add``), with its SMTP server and password. Without such a mailbox
+links are not mailed (an admin prints them with ``outpost-server portal link``). A failure
+is logged without the address; the requester asks again.
 """
 
 from __future__ import annotations
@@ -11,25 +13,40 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Protocol
 
+from sqlalchemy import select
+
+from sync.server.database import Database
+from sync.server.mail.mail_models import Mailbox
+from sync.server.mail.smtp_send import smtp_sender
+from sync.server.models import Queue
 from sync.server.portal.portal_settings import PortalSettings
 
-__all__ = ["LinkMailer", "SmtpLinkMailer", "link_mail"]
+__all__ = ["link_mail", "portal_mailbox", "send_link"]
 
 log = logging.getLogger("outpost.server.portal")
 
 
-class LinkMailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+def portal_mailbox(db: Database, settings: PortalSettings) -> Mailbox | None:
+    """The enabled mailbox (with an SMTP server) of the portal's queue, or None."""
+    if not settings.queue:
+        return None
+    with db.read_session() as s:
+        return s.execute(
+            select(Mailbox)
+            .join(Queue, Queue.id == Mailbox.queue_id)
+            .where(Queue.name == settings.queue, Mailbox.enabled.is_(True), Mailbox.smtp_url != "")
+            .order_by(Mailbox.address)
+            .limit(1)
+        ).scalar_one_or_none()
 
 
-def link_mail(settings: PortalSettings, address: str, url: str) -> EmailMessage:
+def link_mail(settings: PortalSettings, sender: str, address: str, url: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.mail_from or "help-desk@localhost"
+    message["From"] = sender
     message["To"] = address
     message["Subject"] = "Your sign-in link for the help desk"
-    message["Message-ID"] = make_msgid(domain="outpost.portal")
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "outpost.portal")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
         "Hello,\n\n"
@@ -41,23 +58,12 @@ def link_mail(settings: PortalSettings, address: str, url: str) -> EmailMessage:
     return message
 
 
-class SmtpLinkMailer:
-    """Sends through the SMTP server in the portal settings (plain SMTP, STARTTLS if offered)."""
-
-    def __init__(self, settings: PortalSettings) -> None:
-        self._host = settings.smtp_host
-        self._port = settings.smtp_port
-
-    def send(self, message: EmailMessage) -> None:
-        if not self._host:
-            log.warning("portal: no SMTP server is set (portal.smtp_host); a sign-in link was not mailed")
-            return
-        try:
-            with smtplib.SMTP(self._host, self._port, timeout=15) as smtp:
-                smtp.ehlo()
-                if smtp.has_extn("starttls"):
-                    smtp.starttls()
-                    smtp.ehlo()
-                smtp.send_message(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            log.warning("portal: a sign-in link could not be mailed (%s)", exc.__class__.__name__)
+def send_link(mailbox: Mailbox | None, message: EmailMessage) -> None:
+    """Send ``message`` through ``mailbox``'s SMTP server; log (never raise) on failure."""
+    if mailbox is None:
+        log.warning("portal: the portal queue has no mailbox with SMTP; a sign-in link was not mailed")
+        return
+    try:
+        smtp_sender(mailbox, mailbox.address, str(message["To"]), message.as_bytes())
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
+        log.warning("portal: a sign-in link could not be mailed (%s)", exc.__class__.__name__)

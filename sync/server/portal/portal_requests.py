@@ -343,7 +343,8 @@ def add_reply(
 ) -> bool:
     """The requester's reply (and files) on their ticket; False if it is not theirs.
 
-    A reply reopens a resolved ticket (the lifecycle's rule); a closed ticket takes none.
+    A reply reopens a resolved ticket (the lifecycle's rule) within ``reopen_days`` of its
+    resolution; later, and on a closed ticket, it is refused (a new request instead).
     """
     body = _clean(body).strip()
     if not body and not files:
@@ -358,6 +359,11 @@ def add_reply(
             return False
         if t.status == TicketStatus.CLOSED.value:
             raise PortalError("This request is closed; please submit a new one.")
+        if _past_reopen_window(t, settings, now):
+            raise PortalError(
+                f"This request was resolved more than {settings.reopen_days} days ago; "
+                "please submit a new one."
+            )
         ctx = ApplyContext(s, _caller(person, frozenset({t.queue_id})), PORTAL_CLIENT_ID, now)
         if body:
             payload = TicketComment.model_validate(
@@ -400,6 +406,13 @@ def rate(db: Database, person_id: str, number: int, score: int, comment: str, no
         return True
 
 
+def _past_reopen_window(t: Ticket, settings: PortalSettings, now: datetime) -> bool:
+    """A resolved ticket whose resolution is older than ``reopen_days`` (a reply would reopen it)."""
+    if t.status != TicketStatus.RESOLVED.value:
+        return False
+    return t.resolved_at is None or now - t.resolved_at > timedelta(days=settings.reopen_days)
+
+
 def reopen(
     db: Database, person_id: str, number: int, reason: str, settings: PortalSettings, now: datetime
 ) -> bool:
@@ -412,12 +425,7 @@ def reopen(
         person = s.get(Person, person_id)
         if t is None or person is None:
             return False
-        resolved_at = t.resolved_at
-        if (
-            t.status != TicketStatus.RESOLVED.value
-            or resolved_at is None
-            or now - resolved_at > timedelta(days=settings.reopen_days)
-        ):
+        if t.status != TicketStatus.RESOLVED.value or _past_reopen_window(t, settings, now):
             raise PortalError(
                 f"A request can be reopened within {settings.reopen_days} days of its resolution; "
                 "please submit a new one."

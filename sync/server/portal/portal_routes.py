@@ -20,11 +20,12 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.server.database import Database
 from sync.server.portal import portal_auth, portal_kb, portal_requests
 from sync.server.portal.portal_auth import SignedIn
-from sync.server.portal.portal_mail import SmtpLinkMailer, link_mail
+from sync.server.portal.portal_mail import link_mail, portal_mailbox, send_link
 from sync.server.portal.portal_requests import PortalError, Upload
 from sync.server.portal.portal_settings import PortalSettings, load_portal_settings
 from sync.server.portal.portal_web import (
@@ -117,7 +118,7 @@ def _number(value: str) -> int | None:
 async def _form(request: Request) -> FormData | None:
     try:
         return await request.form(max_files=_MAX_FILES, max_fields=30)
-    except Exception:  # a malformed or oversized multipart body is the client's fault
+    except (StarletteHTTPException, ValueError, UnicodeDecodeError):  # malformed: the client's fault
         log.info("portal: an unreadable form was refused")
         return None
 
@@ -183,11 +184,13 @@ async def sign_in(request: Request, background: BackgroundTasks) -> Response:
     settings = await _settings(request)
     source = request.client.host if request.client else "unknown"
     found = await _run(portal_auth.request_link, _db(request), address, source, settings, _now(request))
+    mailbox = await _run(portal_mailbox, _db(request), settings)  # looked up either way: same timing
     if found is not None:
         token, to = found
         url = f"{_base_url(request, settings)}/portal/link/{token}"
+        sender = mailbox.address if mailbox is not None else ""
         # Sent after the answer, so a known address takes no longer to answer than an unknown one.
-        background.add_task(SmtpLinkMailer(settings).send, link_mail(settings, to, url))
+        background.add_task(send_link, mailbox, link_mail(settings, sender, to, url))
     return page(
         request,
         "message.html",

@@ -26,7 +26,6 @@ _INT_RANGES = {
     "links_per_source_per_hour": (1, 10_000),
     "attachment_max_bytes": (1, 30 * 1024 * 1024),
     "reopen_days": (0, 365),
-    "smtp_port": (1, 65535),
 }
 
 
@@ -40,11 +39,6 @@ class PortalSettings:
     links_per_source_per_hour: int = 30
     attachment_max_bytes: int = 10 * 1024 * 1024
     reopen_days: int = 14
-    #: where sign-in links are mailed from; no ``smtp_host`` means links are not mailed
-    #: (an admin prints them with ``outpost-server portal link``)
-    smtp_host: str = ""
-    smtp_port: int = 25
-    mail_from: str = ""
 
 
 def load_portal_settings(session: Session) -> PortalSettings:
