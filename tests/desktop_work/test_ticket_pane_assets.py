@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from desktop.assets.today_view import TodayView
 from sync.replica.models import Ticket
 from sync.services.asset_service import AssetService
 
+#: Set OUTPOST_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots from these tests.
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _shot(widget: object, name: str) -> None:
+    if os.environ.get("OUTPOST_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(SHOTS / name))  # type: ignore[attr-defined]
 
 
 def _register(ctx: AppContext) -> dict[str, str]:
@@ -85,8 +93,7 @@ def test_the_asset_page_shows_details_warranty_tickets_work_and_history(qtbot, c
     with qtbot.waitSignal(page.ticket_requested) as followed:
         page.browser.anchorClicked.emit(QUrl(f"outpost:ticket/{new}"))
     assert followed.args == [new]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.grab().save(str(SHOTS / "asset-page.png"))
+    _shot(page, "asset-page.png")
 
     place = LocationPage(ctx)
     qtbot.addWidget(place)
@@ -132,4 +139,4 @@ def test_today_groups_my_open_tickets_by_site_and_building_most_urgent_first(qtb
     with qtbot.waitSignal(view.ticket_requested) as chosen:
         view.tree.itemActivated.emit(top.child(0), 0)
     assert chosen.args == [sooner]
-    view.grab().save(str(SHOTS / "today-view.png"))
+    _shot(view, "today-view.png")
