@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from sync.server import cli
 from sync.server.database import open_database
-from sync.server.models import Attachment, Comment, Person, Ticket
+from sync.server.models import Article, Attachment, Comment, Person, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalLink, PortalLinkRequest, PortalRating
 from sync.server.portal.portal_settings import load_portal_settings
 
@@ -192,6 +192,13 @@ def test_only_published_public_articles_are_found_and_read(
     assert alice.get("/portal/kb?q=hunter2").text.count("/portal/kb/") == 0
     anonymous = PortalClient.open(portal)
     assert anonymous.get(f"/portal/kb/{public}").status_code == 303
+
+    with portal.db.write_session() as s:  # an agent marks it internal after it was searched
+        row = s.get(Article, public)
+        assert row is not None
+        row.tags = "wifi internal"
+    assert public not in alice.get("/portal/kb?q=reseau").text
+    assert alice.get(f"/portal/kb/{public}").status_code == 404
 
 
 def test_ticket_and_article_text_is_shown_inert(portal: ServerUnderTest, alice: PortalClient) -> None:

@@ -11,8 +11,10 @@ words instead of all.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -91,14 +93,54 @@ def _readable(article: Article) -> bool:
     return article.state == "published" and INTERNAL_TAG not in fold_words(article.tags)
 
 
-def _published(db: Database) -> list[Article]:
-    with db.read_session() as s:
-        rows = s.execute(select(Article).where(Article.state == "published")).scalars().all()
-    return [a for a in rows if _readable(a)]
-
-
 def _view(a: Article) -> PortalArticle:
     return PortalArticle(a.id, a.title, a.body, a.category, a.kind)
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """An article's words, folded once and kept until the article changes."""
+
+    stamp: tuple[object, ...]
+    title: frozenset[str]
+    rest: frozenset[str]
+    view: PortalArticle
+    internal: bool
+
+
+_cache: dict[str, _Folded] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(row: Any) -> tuple[object, ...]:
+    return (row.updated_at, row.revision, row.state, row.tags)
+
+
+def _published(db: Database) -> list[_Folded]:
+    """Every readable article, folded (only new or changed articles are read and folded)."""
+    with db.read_session() as s:
+        heads = s.execute(
+            select(Article.id, Article.updated_at, Article.revision, Article.state, Article.tags).where(
+                Article.state == "published"
+            )
+        ).all()
+        with _cache_lock:
+            stale = [h.id for h in heads if (c := _cache.get(h.id)) is None or c.stamp != _stamp(h)]
+        fresh = s.execute(select(Article).where(Article.id.in_(stale))).scalars().all() if stale else []
+    folded = {
+        a.id: _Folded(
+            _stamp(a),
+            frozenset(fold_words(a.title)),
+            frozenset(fold_words(f"{a.body} {a.category} {a.tags}")),
+            _view(a),
+            not _readable(a),
+        )
+        for a in fresh
+    }
+    with _cache_lock:
+        _cache.update(folded)
+        found = [_cache[h.id] for h in heads if h.id in _cache]
+    return [f for f in found if not f.internal]
 
 
 def published_article(db: Database, article_id: str) -> PortalArticle | None:
@@ -109,15 +151,16 @@ def published_article(db: Database, article_id: str) -> PortalArticle | None:
     return _view(article) if article is not None and _readable(article) else None
 
 
-def _score(article: Article, words: list[str], need_all: bool) -> float:
-    title = fold_words(article.title)
-    rest = fold_words(f"{article.body} {article.category} {article.tags}")
+def _has(words: frozenset[str], prefix: str) -> bool:
+    return prefix in words or any(w.startswith(prefix) for w in words)
+
+
+def _score(article: _Folded, words: list[str], need_all: bool) -> float:
     score = 0.0
     hits = 0
     for word in words:
-        in_title = any(w.startswith(word) for w in title)
-        in_rest = any(w.startswith(word) for w in rest)
-        if in_title or in_rest:
+        in_title = _has(article.title, word)
+        if in_title or _has(article.rest, word):
             hits += 1
             score += 3.0 if in_title else 1.0
         elif need_all:
@@ -128,9 +171,9 @@ def _score(article: Article, words: list[str], need_all: bool) -> float:
 def _rank(db: Database, words: list[str], need_all: bool, limit: int) -> list[PortalArticle]:
     if not words:
         return []
-    scored = [(s, a) for a in _published(db) if (s := _score(a, words, need_all)) > 0]
+    scored = [(s, a.view) for a in _published(db) if (s := _score(a, words, need_all)) > 0]
     scored.sort(key=lambda pair: (-pair[0], pair[1].title.lower()))
-    return [_view(a) for _s, a in scored[:limit]]
+    return [view for _s, view in scored[:limit]]
 
 
 def search_articles(db: Database, query: str, limit: int = 20) -> list[PortalArticle]:
