@@ -73,7 +73,9 @@ class ChangeListener:
     def _connect(self) -> psycopg.Connection[Any]:
         cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.engine.url)
         params = {**cparams, "application_name": APPLICATION_NAME}  # visible in pg_stat_activity
-        return psycopg.connect(*cargs, **params, autocommit=True, connect_timeout=10)
+        params.setdefault("connect_timeout", 10)  # unless the database URL names its own
+        params["autocommit"] = True
+        return psycopg.connect(*cargs, **params)
 
     def _run(self) -> None:
         delay = 0.2
