@@ -13,8 +13,8 @@ The dirs are always replaced, even when the environment already names some (a de
 own, or ones inherited from the xdist controller): two processes must not share them. The
 plaintext keyring rewrites its whole file on every change, so two workers sharing one file
 would lose each other's keys. Tests that need a dir of their own still set it themselves
-(``monkeypatch.setenv``). The previous values are restored and the dir is removed at
-``pytest_unconfigure``.
+(``monkeypatch.setenv``). The dir is removed when the session finishes (an xdist worker
+may be ended before ``pytest_unconfigure``), and the previous values are restored then.
 """
 
 from __future__ import annotations
@@ -62,6 +62,15 @@ def pytest_configure(config: pytest.Config) -> None:
     _state["home"] = home
     _state["saved"] = {key: os.environ.get(key) for key in _ENV_KEYS}
     os.environ.update(env)
+
+
+@pytest.hookimpl(trylast=True)  # after session fixtures are torn down
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove the dirs here: an xdist worker may be ended right after its session finishes,
+    before ``pytest_unconfigure`` runs."""
+    home = _state.get("home")
+    if isinstance(home, Path):
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
