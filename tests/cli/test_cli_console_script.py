@@ -133,7 +133,7 @@ def test_every_command_reaches_the_command_line_through_the_console_script() -> 
 
 
 @pytest.mark.parametrize(
-    "words", [["report", "summary"], ["inventory", "list"], ["--data-dir", "/tmp/x", "tickets"]]
+    "words", [["statistics", "summary"], ["inventory", "list"], ["--data-dir", "/tmp/x", "tickets"]]
 )
 def test_a_word_that_is_not_a_command_is_a_usage_error_not_the_app(words: list[str]) -> None:
     result = outpost(*words)

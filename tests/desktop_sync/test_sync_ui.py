@@ -195,8 +195,8 @@ def test_offline_keeps_work_pending_and_drains_when_the_server_is_back(
     server.thread = ServerThread(
         ServerSettings(database_url=str(server.db.engine.url), host="127.0.0.1", port=port), server.db
     ).start()
-    qtbot.wait(500)
-    assert _pending(alice) == 1  # still waiting: the backoff is long and nothing asked yet
+    # No "still pending" check here any more: the change-feed watcher asks for a round when
+    # its long-poll fails (the server went away), and that round may land after the restart.
     controller.network.set_online(False)  # the system reports the network gone, then back
     controller.network.set_online(True)
     qtbot.waitUntil(lambda: _pending(alice) == 0, timeout=LONG)
