@@ -55,7 +55,9 @@ def watch(replica: Replica, args: argparse.Namespace) -> int:
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # Both are handled explicitly: a process started with SIGINT ignored (a background job, a
+    # test runner's worker) would otherwise never see Ctrl+C as KeyboardInterrupt.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     runner = RoundRunner(replica, push_batch=args.batch_size, pull_limit=args.page_size)
     scheduler = SyncScheduler(runner, interval=args.interval, on_event=on_event)
     watcher = ChangeWatcher(replica, scheduler)
@@ -70,7 +72,8 @@ def watch(replica: Replica, args: argparse.Namespace) -> int:
         watcher.stop()
         scheduler.stop()
         runner.close()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if failed:
         print(f"outpost: {failed[0].message}", file=sys.stderr)
         return exit_code_for(failed[0])
