@@ -9,7 +9,6 @@ over the sync protocol) and rates the resolution. Screenshots go to docs/screens
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from server.portal_harness import QUEUE, add_article, add_requester, setup_portal
 from server.server_harness import ServerUnderTest, iter_server
+from server.smtp_receiver import smtp_receiver
 from sqlalchemy import select
-from support.smtp_receiver import SmtpReceiver, smtp_receiver  # noqa: F401  (the fixture)
 
 from sync.server.mail.mailbox_service import add_mailbox
 from sync.server.models import Attachment, Ticket
@@ -44,7 +43,7 @@ def served(tmp_path: Path) -> Iterator[ServerUnderTest]:
 
 
 def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
-    served: ServerUnderTest, browser: Browser, smtp_receiver: SmtpReceiver  # noqa: F811
+    served: ServerUnderTest, browser: Browser
 ) -> None:
     srv = served
     setup_portal(srv)
@@ -53,76 +52,73 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
     add_article(srv, "Réseau Wi-Fi des invités", "Choisissez **Invités** puis acceptez les conditions.")
     add_article(srv, "VPN won't connect", "Restart the VPN client, then sign in again.")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    add_mailbox(
-        srv.db,
-        queue=QUEUE,
-        address="desk@example.org",
-        imap_url="imap://127.0.0.1:9/?tls=none",
-        smtp_url=smtp_receiver.url,
-    )
-    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-    page = context.new_page()
-    page.goto(f"{srv.url}/portal")
-    page.get_by_label("E-mail address").fill("alice@example.org")
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    assert page.get_by_role("heading", name="Check your mail").is_visible()
-    for _ in range(400):  # the link is mailed right after the page is answered
-        if smtp_receiver.messages:
-            break
-        time.sleep(0.05)
-    mail = smtp_receiver.messages[0].message
-    assert (mail["To"], mail["From"]) == ("alice@example.org", "desk@example.org")
-    link = re.search(r"http://\S+/portal/link/\S+", mail.get_content())
-    assert link is not None
-    page.goto(link.group(0))
-    page.get_by_role("button", name="Continue to the help desk").click()
-    assert page.get_by_role("heading", name="Hello, Alice Martin").is_visible()
-    page.screenshot(path=str(SHOTS / "portal-home.png"), full_page=True)
+    with smtp_receiver() as (port, inbox):
+        add_mailbox(
+            srv.db,
+            queue=QUEUE,
+            address="desk@example.org",
+            imap_url="imap://127.0.0.1:9/?tls=none",
+            smtp_url=f"smtp://127.0.0.1:{port}/?tls=none",
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+        page = context.new_page()
+        page.goto(f"{srv.url}/portal")
+        page.get_by_label("E-mail address").fill("alice@example.org")
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        assert page.get_by_role("heading", name="Check your mail").is_visible()
+        mail = inbox.get(timeout=20)
+        assert (mail["To"], mail["From"]) == ("alice@example.org", "desk@example.org")
+        link = re.search(r"http://\S+/portal/link/\S+", mail.get_content())
+        assert link is not None
+        page.goto(link.group(0))
+        page.get_by_role("button", name="Continue to the help desk").click()
+        assert page.get_by_role("heading", name="Hello, Alice Martin").is_visible()
+        page.screenshot(path=str(SHOTS / "portal-home.png"), full_page=True)
 
-    page.get_by_label("Search the knowledge base").fill("reseau invites")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Réseau Wi-Fi des invités").click()
-    assert page.locator("strong", has_text="Invités").is_visible()
-    page.screenshot(path=str(SHOTS / "portal-article.png"), full_page=True)
+        page.get_by_label("Search the knowledge base").fill("reseau invites")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("link", name="Réseau Wi-Fi des invités").click()
+        assert page.locator("strong", has_text="Invités").is_visible()
+        page.screenshot(path=str(SHOTS / "portal-article.png"), full_page=True)
 
-    page.get_by_role("link", name="New request").click()
-    page.get_by_label("Subject").fill("VPN does not connect from home")
-    page.get_by_label("What happened?").fill("Since this morning the VPN says 'timeout'.")
-    page.get_by_label("Category").select_option("Network")
-    page.get_by_role("button", name="Check for answers first").click()
-    assert page.get_by_role("link", name="VPN won't connect").is_visible()
-    page.screenshot(path=str(SHOTS / "portal-suggestions.png"), full_page=True)
-    page.get_by_label("Files (up to 10 MB each)").set_input_files(
-        {"name": "vpn-error.txt", "mimeType": "text/plain", "buffer": b"error 809: timeout"}
-    )
-    page.get_by_role("button", name="Submit request").click()
-    assert page.get_by_text("Your request was sent").is_visible()
+        page.get_by_role("link", name="New request").click()
+        page.get_by_label("Subject").fill("VPN does not connect from home")
+        page.get_by_label("What happened?").fill("Since this morning the VPN says 'timeout'.")
+        page.get_by_label("Category").select_option("Network")
+        page.get_by_role("button", name="Check for answers first").click()
+        assert page.get_by_role("link", name="VPN won't connect").is_visible()
+        page.screenshot(path=str(SHOTS / "portal-suggestions.png"), full_page=True)
+        page.get_by_label("Files (up to 10 MB each)").set_input_files(
+            {"name": "vpn-error.txt", "mimeType": "text/plain", "buffer": b"error 809: timeout"}
+        )
+        page.get_by_role("button", name="Submit request").click()
+        assert page.get_by_text("Your request was sent").is_visible()
 
-    with srv.db.read_session() as s:
-        ticket = s.execute(select(Ticket)).scalar_one()
-        assert s.execute(select(Attachment.filename)).scalar_one() == "vpn-error.txt"
-    assert (ticket.queue_id, ticket.category, ticket.channel) == (srv.queues[QUEUE], "Network", "portal")
-    agent = srv.device("agent1")
-    agent.push_ok(
-        agent.comment(ticket.id, "Internal: user is on the old client", kind="note"),
-        agent.comment(
-            ticket.id, "Please update the VPN client to 5.2; it fixes error 809.", kind="reply"
-        ),
-        agent.update(
-            ticket.id, {"status": "resolved", "resolution": "Client updated"}, {"status": "new"}
-        ),
-    )
-    agent.close()
+        with srv.db.read_session() as s:
+            ticket = s.execute(select(Ticket)).scalar_one()
+            assert s.execute(select(Attachment.filename)).scalar_one() == "vpn-error.txt"
+        assert (ticket.queue_id, ticket.category, ticket.channel) == (srv.queues[QUEUE], "Network", "portal")
+        agent = srv.device("agent1")
+        agent.push_ok(
+            agent.comment(ticket.id, "Internal: user is on the old client", kind="note"),
+            agent.comment(
+                ticket.id, "Please update the VPN client to 5.2; it fixes error 809.", kind="reply"
+            ),
+            agent.update(
+                ticket.id, {"status": "resolved", "resolution": "Client updated"}, {"status": "new"}
+            ),
+        )
+        agent.close()
 
-    page.reload()
-    assert page.get_by_text("Please update the VPN client to 5.2").is_visible()
-    assert page.get_by_text("old client").count() == 0
-    page.get_by_label("5", exact=True).check()
-    page.get_by_label("Comment (optional)").fill("Fast and clear, thanks!")
-    page.get_by_role("button", name="Send rating").click()
-    assert page.get_by_text("You rated this 5 out of 5").is_visible()
-    page.screenshot(path=str(SHOTS / "portal-request.png"), full_page=True)
-    context.close()
+        page.reload()
+        assert page.get_by_text("Please update the VPN client to 5.2").is_visible()
+        assert page.get_by_text("old client").count() == 0
+        page.get_by_label("5", exact=True).check()
+        page.get_by_label("Comment (optional)").fill("Fast and clear, thanks!")
+        page.get_by_role("button", name="Send rating").click()
+        assert page.get_by_text("You rated this 5 out of 5").is_visible()
+        page.screenshot(path=str(SHOTS / "portal-request.png"), full_page=True)
+        context.close()
     with srv.db.read_session() as s:
         rating = s.get(PortalRating, ticket.id)
     assert rating is not None and rating.score == 5
