@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sqlite3
 from pathlib import Path
 
 from sync.credentials import delete_token
@@ -30,13 +31,25 @@ __all__ = ["wipe_revoked_replica"]
 _KEEP = {"logs"}
 
 
-def wipe_revoked_replica(replica: Replica, pending: int, server_message: str) -> DeviceRevokedError:
-    """Close and delete ``replica`` (see the module docstring); return the error to raise."""
+def wipe_revoked_replica(
+    replica: Replica, conn: sqlite3.Connection, server_message: str
+) -> DeviceRevokedError:
+    """Close and delete ``replica`` (see the module docstring); return the error to raise.
+
+    ``conn`` is the round's own connection to the file; it is used to count the unsynced
+    changes and then closed. The count is taken after ``replica`` is closed, so a write
+    that was committing meanwhile is in it, and one that comes later is refused by the
+    closed handle (never written to a re-created file).
+    """
     data_dir = replica.data_dir
     url, account = replica.get_setting("sync.server_url"), replica.get_setting("sync.keyring_account")
     username = replica.get_setting("sync.username")
     info = read_info(data_dir)
     replica.close()
+    try:
+        pending = int(conn.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0])
+    finally:
+        conn.close()
     if url is not None and (account or username):
         delete_token(url, account or username or "")
     if info is not None:

@@ -52,8 +52,11 @@ KEYS = {
 
 def open_engine_connection(path: Path, key: bytes | None = None) -> sqlite3.Connection:
     """The engine's connection; ``key`` is the replica's raw SQLCipher key when it is encrypted
-    (:attr:`Replica.db_key`)."""
-    conn = sqlite_driver.connect(path, key, isolation_level=None, timeout=30.0, check_same_thread=True)
+    (:attr:`Replica.db_key`). The file must exist: a missing one (a wiped replica) raises
+    the driver's ``OperationalError`` rather than being created empty."""
+    conn = sqlite_driver.connect(
+        path, key, create=False, isolation_level=None, timeout=30.0, check_same_thread=True
+    )
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=OFF")

@@ -114,11 +114,7 @@ class SyncEngine:
                 try:
                     report = self._round(conn, progress, cancel)
                 except DeviceRevokedError as exc:
-                    pending = int(
-                        conn.execute("SELECT count(*) FROM journal WHERE state = 'pending'").fetchone()[0]
-                    )
-                    conn.close()
-                    raise wipe_revoked_replica(self.replica, pending, exc.message) from exc
+                    raise wipe_revoked_replica(self.replica, conn, exc.message) from exc
                 except OutpostError as exc:
                     with transaction(conn):
                         set_setting(conn, "last_error", exc.message)

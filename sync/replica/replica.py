@@ -8,11 +8,15 @@ noticeable (bulk work such as a demo build or a pulled page is one transaction).
 Threading: a ``Replica`` may be shared between threads; each ``read()``/``write()`` takes
 its own pooled connection. Writes take SQLite's write lock up front (``BEGIN IMMEDIATE``)
 so two writers never deadlock on a lock upgrade; reads never block writes (WAL).
+``close()`` waits for the units of work in flight on other threads and refuses new ones
+(:class:`ReplicaError`): after it returns nothing of this handle touches the file, so the
+file may be deleted (a revoked device's wipe) without a late write re-creating it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,6 +65,9 @@ class Replica:
         self.upgraded_from = upgraded_from
         self.keys = keys
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._gate = threading.Condition()
+        self._in_flight = 0
+        self._closed = False
 
     @property
     def attachments_dir(self) -> Path:
@@ -85,13 +92,14 @@ class Replica:
         """A read-only unit of work (a consistent snapshot for its duration)."""
         # Closing (not rolling back) ends the read transaction without expiring the
         # loaded objects, so callers may keep reading their attributes afterwards.
-        with Session(self.engine, expire_on_commit=False) as session, _mapped_errors():
+        with self._open_unit(), Session(self.engine, expire_on_commit=False) as session, _mapped_errors():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action: commits if the block succeeds, rolls back entirely otherwise."""
-        with Session(self._write_engine, expire_on_commit=False) as session, _mapped_errors():
+        unit = self._open_unit()
+        with unit, Session(self._write_engine, expire_on_commit=False) as session, _mapped_errors():
             try:
                 yield session
                 session.commit()
@@ -102,8 +110,24 @@ class Replica:
     @contextmanager
     def bulk_write(self) -> Iterator[Connection]:
         """One large write transaction at the Core/DBAPI level (demo builds, pulled pages)."""
-        with self._write_engine.begin() as conn, _mapped_errors():
+        with self._open_unit(), self._write_engine.begin() as conn, _mapped_errors():
             yield conn
+
+    @contextmanager
+    def _open_unit(self) -> Iterator[None]:
+        with self._gate:
+            if self._closed:
+                raise ReplicaError(
+                    f"The help desk data in {self.data_dir} was closed (or deleted) while this was "
+                    "being done, so it was not saved."
+                )
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._gate:
+                self._in_flight -= 1
+                self._gate.notify_all()
 
     # -- settings ---------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:
@@ -132,7 +156,22 @@ class Replica:
         """'standalone' (no server) or 'connected'."""
         return self.get_setting("mode", "standalone") or "standalone"
 
-    def close(self) -> None:
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self, wait: float = 60.0) -> None:
+        """Refuse new units of work, wait up to ``wait`` s for those in flight, free the pool.
+
+        Called from inside one of this handle's own units of work it cannot wait for that
+        one: it gives up after ``wait`` seconds and logs it.
+        """
+        with self._gate:
+            self._closed = True
+            if not self._gate.wait_for(lambda: self._in_flight == 0, timeout=wait):
+                logging.getLogger("outpost.replica").warning(
+                    "closing %s with %d unit(s) of work still running", self.path, self._in_flight
+                )
         self.engine.dispose()
 
 

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
+from urllib.parse import quote
 
 __all__ = [
     "DatabaseError",
@@ -71,17 +72,22 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def connect(path: Path | str, key: bytes | None, **kwargs: Any) -> sqlite3.Connection:
+def connect(path: Path | str, key: bytes | None, *, create: bool = True, **kwargs: Any) -> sqlite3.Connection:
     """Open ``path`` with ``sqlite3`` (no key) or SQLCipher keyed with ``key``.
 
     The key is applied before anything reads the file; a wrong key shows only at the first
-    read (``file is not a database``), which never writes to the file. The returned object
-    is typed as ``sqlite3.Connection``: SQLCipher's has the same methods.
+    read (``file is not a database``), which never writes to the file. With ``create=False``
+    a missing file raises the driver's ``OperationalError`` instead of being created empty
+    (a connection that outlives a deleted replica must not bring back an empty one). The
+    returned object is typed as ``sqlite3.Connection``: SQLCipher's has the same methods.
     """
+    target: str | Path = path
+    if not create:
+        target, kwargs = "file:" + quote(str(path)) + "?mode=rw", {**kwargs, "uri": True}
     if key is None:
-        return sqlite3.connect(path, **kwargs)  # type: ignore[no-any-return]
+        return sqlite3.connect(target, **kwargs)  # type: ignore[no-any-return]
     module = _required_sqlcipher()
-    conn = cast(sqlite3.Connection, module.connect(str(path), **kwargs))
+    conn = cast(sqlite3.Connection, module.connect(str(target), **kwargs))
     conn.execute(key_pragma(key))
     return conn
 

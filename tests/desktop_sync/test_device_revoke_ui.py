@@ -19,6 +19,8 @@ from sync_engine.support_sync import Desk
 from desktop.app import AppController
 from desktop.settings import AppSettings
 from desktop.theme import ThemeController
+from sync.engine.progress import CancelToken
+from sync.engine.round_lock import round_lock
 from sync.services.ticket_service import NewTicket
 
 
@@ -54,16 +56,22 @@ def test_a_revoked_device_is_wiped_by_the_app_and_the_welcome_screen_says_so(
     sync = window.sync_ui.controller
     qtbot.waitUntil(lambda: sync.last_event is not None and sync.last_event.report is not None, timeout=LONG)
 
-    server.add_user("root", role="admin")
-    revoked = server.device("root").http.post(f"/v1/admin/devices/{client_id}/revoke")
-    assert revoked.status_code == 204, revoked.text
+    # Hold the round lock from here until the write is committed: the revoke may wake the
+    # change watcher, whose round would otherwise race the write (the engine test covers a
+    # write refused after the wipe).
+    with round_lock(data_dir, CancelToken()):
+        server.add_user("root", role="admin")
+        revoked = server.device("root").http.post(f"/v1/admin/devices/{client_id}/revoke")
+        assert revoked.status_code == 204, revoked.text
 
-    # The technician writes a ticket: the one unsynced change, and the write starts the next round.
-    written: list[str] = []
-    window.ctx.write(
-        lambda: window.ctx.tickets.create_ticket(NewTicket(subject="Written after the loss", queue_id=it)),
-        lambda result: written.append(result.entity_id),
-    )
+        # The technician writes a ticket: the one unsynced change, and the write asks for a round.
+        written: list[str] = []
+        new = NewTicket(subject="Written after the loss", queue_id=it)
+        window.ctx.write(
+            lambda: window.ctx.tickets.create_ticket(new),
+            lambda result: written.append(result.entity_id),
+        )
+        qtbot.waitUntil(lambda: bool(written), timeout=LONG)
     qtbot.waitUntil(
         lambda: controller.window is None and controller.welcome is not None and controller.ctx is not None,
         timeout=LONG,

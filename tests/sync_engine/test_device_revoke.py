@@ -16,7 +16,10 @@ from sync_engine.support_sync import Desk
 from sync.cli import main as cli_main
 from sync.credentials import secure_keyring
 from sync.engine.errors import DeviceRevokedError, EncryptionRequiredError
+from sync.engine.replica_conn import open_engine_connection
 from sync.engine.status import read_status
+from sync.errors import ReplicaError
+from sync.replica import sqlite_driver
 from sync.replica.encryption import KEYRING_SERVICE, read_info
 from sync.replica.replica import open_replica
 from sync.server import cli as server_cli
@@ -49,6 +52,13 @@ def test_a_revoked_device_wipes_its_replica_and_pushes_nothing(
         a.sync()
     assert "Written after the loss" not in _server_subjects(server)
     assert "Synced before the loss" in _server_subjects(server)
+    assert sorted(p.name for p in a.path.iterdir()) == []
+    # Nothing late brings the wiped file back: the closed handle refuses work, and the
+    # engine's own connections (a change watcher reading its cursor) never create a file.
+    with pytest.raises(ReplicaError, match="closed"):
+        a.new_ticket("Written after the wipe")
+    with pytest.raises(sqlite_driver.OperationalError):
+        open_engine_connection(a.path / "replica.db", None)
     assert sorted(p.name for p in a.path.iterdir()) == []
     backend = secure_keyring()
     assert backend is not None and backend.get_password(KEYRING_SERVICE, info.key_id) is None
