@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sync.replica.asset_models
-import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
+import sync.replica.kb_models  # (registers the schema-2 tables on Base.metadata)
+import sync.replica.office_mail_models  # noqa: F401  (registers the schema-7 tables)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
 from sync.replica.models import Base
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -209,6 +210,35 @@ def _upgrade_add_assets(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- schema 7: the standalone office's mail channel (local, never synced) ------------------------
+_OFFICE_MAIL_TABLES = (
+    """CREATE TABLE office_mail_messages (
+        id VARCHAR(36) NOT NULL, dedup_key VARCHAR(64) NOT NULL, message_id VARCHAR(500) NOT NULL,
+        sender VARCHAR(200) NOT NULL, subject VARCHAR(300) NOT NULL, outcome VARCHAR(16) NOT NULL,
+        reason TEXT NOT NULL, ticket_id VARCHAR(36), raw BLOB, received_at DATETIME NOT NULL,
+        PRIMARY KEY (id), UNIQUE (dedup_key))""",
+    "CREATE INDEX ix_office_mail_messages_sender ON office_mail_messages (sender, received_at)",
+    "CREATE INDEX ix_office_mail_messages_ticket ON office_mail_messages (ticket_id)",
+    """CREATE TABLE office_mail_thread_refs (
+        message_id VARCHAR(500) NOT NULL, ticket_id VARCHAR(36) NOT NULL,
+        PRIMARY KEY (message_id))""",
+    """CREATE TABLE office_mail_outbox (
+        id VARCHAR(36) NOT NULL, dedup_key VARCHAR(120) NOT NULL, ticket_id VARCHAR(36) NOT NULL,
+        kind VARCHAR(16) NOT NULL, to_address VARCHAR(200) NOT NULL, message_id VARCHAR(500) NOT NULL,
+        raw BLOB NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL,
+        next_attempt_at DATETIME NOT NULL, last_error TEXT NOT NULL, created_at DATETIME NOT NULL,
+        sent_at DATETIME,
+        PRIMARY KEY (id), UNIQUE (dedup_key))""",
+    "CREATE INDEX ix_office_mail_outbox_due ON office_mail_outbox (status, next_attempt_at)",
+)
+
+
+def _upgrade_add_office_mail(conn: sqlite3.Connection) -> None:
+    """Add the standalone office's mail tables (empty: the mailbox is configured afterwards)."""
+    for statement in _OFFICE_MAIL_TABLES:
+        conn.execute(statement)
+
+
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
 UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
@@ -216,6 +246,7 @@ UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _upgrade_to_4,
     5: _upgrade_add_ticket_channel,
     6: _upgrade_add_assets,
+    7: _upgrade_add_office_mail,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step
