@@ -101,6 +101,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("shift", "agents' shifts for assignment: list, set, clear", "sync.cli.rule_commands"),
     Command("macro", "canned responses: list, add, apply, preview, delete", "sync.cli.macro_commands"),
     Command("template", "ticket templates with checklists: list, add, use", "sync.cli.macro_commands"),
+    Command("mailbox", "the standalone office's mailbox: set, show, test", "sync.cli.mail_commands"),
+    Command("mail", "the standalone office's mail worker: run", "sync.cli.mail_commands"),
     Command(
         "encrypt",
         "encrypt this replica and its attachments at rest (close the app first)",
