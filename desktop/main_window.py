@@ -29,6 +29,7 @@ from desktop.automation.window_automation import AUTOMATION_ACTIONS, WindowAutom
 from desktop.command_palette import CommandPalette, PaletteEntry
 from desktop.crash_log import write_crash_log
 from desktop.error_display import show_error
+from desktop.office_mail import OFFICE_MAIL_ACTIONS, WindowOfficeMail
 from desktop.search_indexing import SearchIndexing
 from desktop.settings import AppSettings
 from desktop.sidebar import KB_KEY, REPORTS_KEY, Sidebar, SidebarRole
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         self.sync_ui = WindowSync(self)
         self.automation = WindowAutomation(ctx, self, self.status)  # macros, rules, breach notices
         self.assets_ui = WindowAssets(ctx, self)  # asset and location pages, Today
+        # The standalone office's mailbox, fetched on a thread of its own (off without a mailbox).
+        self.office_mail = WindowOfficeMail(ctx, self, self.sync_ui.controller.network)
 
     # -- building ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -246,6 +249,7 @@ class MainWindow(QMainWindow):
             self.reports.shutdown()
         self.sync_ui.shutdown()
         self.automation.shutdown()
+        self.office_mail.shutdown()
         super().closeEvent(event)
         self.closed.emit()
 
@@ -288,7 +292,13 @@ class MainWindow(QMainWindow):
         ]
         actions = [
             PaletteEntry("action", a, title, shortcut)
-            for a, title, shortcut in (*ACTIONS, *SYNC_ACTIONS, *AUTOMATION_ACTIONS, *ASSET_ACTIONS)
+            for a, title, shortcut in (
+                *ACTIONS,
+                *SYNC_ACTIONS,
+                *AUTOMATION_ACTIONS,
+                *ASSET_ACTIONS,
+                *OFFICE_MAIL_ACTIONS,
+            )
         ]
         self.palette_dialog.set_fixed_entries(actions + views)
         label = self.sidebar.model.label_of(self.sidebar.current_key or "")
@@ -401,6 +411,7 @@ class MainWindow(QMainWindow):
             self.sync_ui.run_action(action_id)
             or self.automation.run_action(action_id)
             or self.assets_ui.run_action(action_id)
+            or self.office_mail.run_action(action_id)
         ):
             return
         if action_id == "new_ticket":

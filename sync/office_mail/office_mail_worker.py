@@ -60,6 +60,7 @@ AfterFetch = Callable[[int, bytes], None]
 @dataclass
 class RoundReport:
     outcomes: Counter[str] = field(default_factory=Counter)
+    ticket_ids: set[str] = field(default_factory=set)  # tickets the round created or changed
     queued: int = 0
     sent: SendReport = field(default_factory=SendReport)
     error: str = ""  # the round ran into this (it is retried)
@@ -82,8 +83,10 @@ def fetch_pass(
     limits: IntakeLimits | None = None,
     max_messages: int = 500,
     after_fetch: AfterFetch | None = None,
+    ticket_ids: set[str] | None = None,
 ) -> Counter[str]:
-    """File every unmarked message (see the module docstring); raises ImapError/OSError."""
+    """File every unmarked message (see the module docstring); raises ImapError/OSError.
+    The ids of the tickets it wrote to are added to ``ticket_ids``."""
     outcomes: Counter[str] = Counter()
     with _endpoint_box(box, password) as imap:
         for uid in imap.unfiled_uids()[:max_messages]:
@@ -94,6 +97,8 @@ def fetch_pass(
                 after_fetch(uid, raw)
             result: IntakeResult = file_message(replica, box, raw, limits=limits)
             outcomes[result.outcome] += 1
+            if result.ticket_id is not None and ticket_ids is not None:
+                ticket_ids.add(result.ticket_id)
             imap.mark_filed(uid, box.processed)
     return outcomes
 
@@ -128,7 +133,9 @@ def run_once(
         )
         return report
     try:
-        report.outcomes = fetch_pass(replica, box, password, limits=limits, after_fetch=after_fetch)
+        report.outcomes = fetch_pass(
+            replica, box, password, limits=limits, after_fetch=after_fetch, ticket_ids=report.ticket_ids
+        )
     except (ImapError, OSError, ValueError) as exc:
         report.error = f"Fetching {box.address} failed: {exc}"
     try:
