@@ -10,9 +10,13 @@ the commit neither loses nor doubles a message; a joined server stops the in-app
 from __future__ import annotations
 
 import logging
+import signal
 import socket
+import subprocess
+import sys
+import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid
 
 import pytest
@@ -205,3 +209,31 @@ def test_the_password_is_only_in_the_keyring_never_in_the_replica_or_logs(
     for secret in (PASSWORD, wrong):
         assert secret.encode() not in stored  # ... the passwords are not
         assert secret not in caplog.text
+
+
+def test_a_real_worker_killed_mid_round_files_everything_exactly_once_on_restart(office: Office) -> None:
+    """``outpost mail run --once`` in its own process, SIGKILLed wherever it happens to be once a
+    few tickets exist (a few seconds: the process imports the app's core first)."""
+    total = 15
+    office.deliver(*(_mail(office.box.address, f"Kill {n}", f"Body {n}") for n in range(total)))
+    cmd = [sys.executable, "-c", "from sync.cli.main import main; main()",
+           "--data-dir", str(office.replica.data_dir), "mail", "run", "--once"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while proc.poll() is None and len(_tickets(office)) < 3:
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    filed_before = len(_tickets(office))
+    assert 0 < filed_before < total  # killed part-way through
+    # The restarted worker's round, on the killed process's clock past the send lease (a mail
+    # it had claimed but not marked is sent again then, with the same Message-ID).
+    office.clock.now = datetime.now(UTC) + timedelta(minutes=11)
+    after = run_once(office.replica)
+    assert after.error == "" and after.outcomes["ticketed"] + filed_before == total
+    subjects = sorted(TicketQueries(office.replica).detail(t).subject for t in _tickets(office))
+    assert subjects == sorted(f"Kill {n}" for n in range(total))
+    assert office.dovecot.count(office.box.address, "UNKEYWORD $OutpostFiled") == 0
+    acks = {m.message["Message-ID"]: m.message["Subject"].split("] ", 1)[1] for m in office.smtp.messages}
+    assert sorted(acks.values()) == subjects  # one acknowledgement each: none lost, none made twice
