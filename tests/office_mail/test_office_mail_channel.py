@@ -21,14 +21,17 @@ from email.utils import make_msgid
 
 import pytest
 from office_mail.conftest import Office
+from sqlalchemy import select
 from support.dovecot_server import PASSWORD
 
 from sync.mail.imap_session import ImapMailbox
 from sync.office_mail import office_mail_worker
 from sync.office_mail.mailbox_settings import load_mail_password, save_mail_password, save_mailbox
 from sync.office_mail.office_mail_worker import JOINED_SERVER, run_once
+from sync.replica.office_mail_models import OfficeMailMessage
 from sync.replica.replica import set_setting
 from sync.services.ticket_queries import TicketFilter, TicketQueries
+from sync.services.ticket_service import TicketService
 from sync.services.ticket_work import TicketWork
 
 CORPUS_OOO = "tests/mail/corpus/out_of_office.eml"
@@ -237,3 +240,44 @@ def test_a_real_worker_killed_mid_round_files_everything_exactly_once_on_restart
     assert office.dovecot.count(office.box.address, "UNKEYWORD $OutpostFiled") == 0
     acks = {m.message["Message-ID"]: m.message["Subject"].split("] ", 1)[1] for m in office.smtp.messages}
     assert sorted(acks.values()) == subjects  # one acknowledgement each: none lost, none made twice
+
+
+def test_loop_rules_bounces_quarantine_and_the_resolution_notice(office: Office) -> None:
+    """One round over mixed mail: a list message is filed but never acknowledged, mail from the
+    desk's own address and a message without a sender file nothing (the latter is kept in
+    quarantine with its reason), a bounce of our acknowledgement becomes a note on its ticket;
+    resolving the ticket mails the resolution notice once."""
+    desk = office.box.address
+    office.deliver(_mail(desk, "Monitor flickers", "Since Monday.", sender="Bob <nobody@example.org>"))
+    assert run_once(office.replica).outcomes == {"ticketed": 1}
+    [ack] = office.smtp.messages
+    [ticket_id] = _tickets(office)
+    with open("tests/mail/corpus/bounce_dsn.eml", "rb") as fh:
+        bounce = fh.read().replace(
+            b"<outpost.ticket-1042.5@desk.example.com>", ack.message["Message-ID"].encode()
+        )
+    with open("tests/mail/corpus/mailing_list.eml", "rb") as fh:
+        listed = fh.read()
+    with open("tests/mail/corpus/no_sender.eml", "rb") as fh:
+        no_sender = fh.read()
+    office.deliver(bounce, listed, no_sender, _mail(desk, "Loop?", "me again", sender=f"Desk <{desk}>"))
+    report = run_once(office.replica)
+    assert report.outcomes == {"bounce": 1, "ticketed": 1, "quarantined": 1, "ignored": 1}
+    assert len(office.smtp.messages) == 1  # the list message is not acknowledged
+    notes = [c for c in TicketQueries(office.replica).detail(ticket_id).comments if c.kind == "note"]
+    assert len(notes) == 1 and "nobody@example.org" in notes[0].body and "550 5.1.1" in notes[0].body
+    with office.replica.read() as s:
+        quarantined = s.execute(
+            select(OfficeMailMessage.reason, OfficeMailMessage.raw).where(
+                OfficeMailMessage.outcome == "quarantined"
+            )
+        ).one()
+    assert "no usable sender" in quarantined.reason
+    assert quarantined.raw.replace(b"\r\n", b"\n") == no_sender.replace(b"\r\n", b"\n")  # kept to retry
+
+    TicketService(office.replica).change_status(ticket_id, "resolved", resolution="Replaced the cable.")
+    assert run_once(office.replica).sent.sent == 1
+    notice = office.smtp.messages[-1].message
+    assert notice["Subject"].startswith("[#") and "Resolved" in notice["Subject"]
+    assert "Replaced the cable." in notice.get_body(("plain",)).get_content()
+    assert run_once(office.replica).sent.sent == 0
