@@ -102,7 +102,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("macro", "canned responses: list, add, apply, preview, delete", "sync.cli.macro_commands"),
     Command("template", "ticket templates with checklists: list, add, use", "sync.cli.macro_commands"),
     Command("mailbox", "the standalone office's mailbox: set, show, test", "sync.cli.mail_commands"),
-    Command("mail", "the standalone office's mail worker: run", "sync.cli.mail_commands"),
+    Command("mail", "the standalone office's mail: run, quarantine, retry", "sync.cli.mail_commands"),
     Command(
         "encrypt",
         "encrypt this replica and its attachments at rest (close the app first)",

@@ -6,6 +6,8 @@
   goes to the system keyring only). Options left out keep their stored value.
 * ``mailbox show [--json]`` — the settings and whether a password is stored (never the password).
 * ``mailbox test`` — sign in to IMAP and SMTP without filing or sending anything.
+* ``mail quarantine [--json]``, ``mail retry ID`` — mail kept out of the desk (unreadable,
+  refused, over a sender's hourly cap) with the reason; file one again (the cap lifted for it).
 * ``mail run [--once] [--interval S]`` — the headless worker: what the app runs on a thread
   of its own (SIGTERM/SIGINT stop it after the current round). A replica connected to a
   server refuses: configure the mailbox on the server instead.
@@ -21,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from sync.cli.exit_codes import EXIT_OK, EXIT_REFUSED, UsageError
-from sync.cli.output import emit_json
+from sync.cli.output import emit_json, human_time, table
 from sync.errors import ValidationError
 from sync.mail.imap_session import ImapError
 from sync.office_mail.mailbox_settings import (
@@ -31,6 +33,7 @@ from sync.office_mail.mailbox_settings import (
     save_mail_password,
     save_mailbox,
 )
+from sync.office_mail.office_intake import quarantined_mail, retry_quarantined
 from sync.office_mail.office_mail_worker import (
     JOINED_SERVER,
     OfficeMailWorker,
@@ -51,6 +54,9 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
         run_p.add_argument("--once", action="store_true", help="one round, then exit")
         run_p.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (60)")
         run_p.add_argument("--json", action="store_true", help="with --once: the round as JSON")
+        quarantine = sub.add_parser("quarantine", help="mail kept out (unreadable, refused, rate-capped)")
+        quarantine.add_argument("--json", action="store_true")
+        sub.add_parser("retry", help="file a quarantined message again").add_argument("id")
         return
     sub = p.add_subparsers(dest="mailbox_command", required=True, metavar="ACTION")
     set_p = sub.add_parser("set", help="configure the mailbox (the password goes to the keyring)")
@@ -73,6 +79,10 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     replica = open_replica(data_dir)
     try:
         if command == "mail":
+            if args.mail_command == "quarantine":
+                return _quarantine(replica, args)
+            if args.mail_command == "retry":
+                return _retry(replica, args)
             return _mail_run(replica, args)
         return {"set": _set, "show": _show, "test": _test}[args.mailbox_command](replica, args)
     finally:
@@ -150,6 +160,25 @@ def _test(replica: Replica, args: argparse.Namespace) -> int:
         print(f"outpost: SMTP: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _quarantine(replica: Replica, args: argparse.Namespace) -> int:
+    kept = quarantined_mail(replica)
+    if args.json:
+        emit_json([{**asdict(q), "received_at": q.received_at.isoformat()} for q in kept])
+        return EXIT_OK
+    rows = [[q.id, human_time(q.received_at), q.sender or "?", q.subject[:40], q.reason] for q in kept]
+    print(table(["ID", "RECEIVED", "FROM", "SUBJECT", "REASON"], rows) if rows else "No quarantined mail.")
+    return EXIT_OK
+
+
+def _retry(replica: Replica, args: argparse.Namespace) -> int:
+    box = load_mailbox(replica)
+    if box is None:
+        raise ValidationError("No mailbox is configured: outpost mailbox set --address … --imap … --smtp ….")
+    result = retry_quarantined(replica, box, args.id)
+    print(f"{result.outcome}{': ' + result.reason if result.reason else ''}")
+    return EXIT_REFUSED if result.outcome == "quarantined" else EXIT_OK
 
 
 def _print_round(report: RoundReport, as_json: bool) -> None:

@@ -32,14 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_status import TicketStatus
 from sync.domain.ticket_type import CommentKind
-from sync.errors import OutpostError, ReplicaError
+from sync.errors import NotFoundError, OutpostError, ReplicaError
 from sync.ids import new_id
 from sync.mail.automatic_mail import MailKind
 from sync.mail.message_parse import MailPart, ParsedMail, UnreadableMail, content_hash, parse_mail
@@ -56,7 +56,15 @@ from sync.services.ticket_operations import NewTicket, TicketWrite, add_comment_
 from sync.services.ticket_state import acting_user
 from sync.services.ticket_writes import after_ticket_write
 
-__all__ = ["IntakeLimits", "IntakeResult", "dedup_key", "file_message"]
+__all__ = [
+    "IntakeLimits",
+    "IntakeResult",
+    "QuarantinedMail",
+    "dedup_key",
+    "file_message",
+    "quarantined_mail",
+    "retry_quarantined",
+]
 
 log = logging.getLogger(__name__)
 _FILED = ("ticketed", "replied")
@@ -86,10 +94,17 @@ def dedup_key(message_id: str, digest: str) -> str:
 
 
 def file_message(
-    replica: Replica, box: OfficeMailbox, raw: bytes, *, limits: IntakeLimits | None = None
+    replica: Replica,
+    box: OfficeMailbox,
+    raw: bytes,
+    *,
+    limits: IntakeLimits | None = None,
+    retry_of: str | None = None,
 ) -> IntakeResult:
     """File one raw message (see the module docstring). Never raises for bad mail; a replica
-    failure (disk full, closed) propagates, with nothing written."""
+    failure (disk full, closed) propagates, with nothing written. ``retry_of`` names the
+    quarantine row this message comes from: it is removed in the filing transaction, so a
+    retry that fails again (or crashes) leaves it where it was."""
     limits = limits or IntakeLimits()
     now = replica.clock()
     try:
@@ -100,6 +115,12 @@ def file_message(
     stored = _store_parts(replica, mail, limits)
     try:
         with replica.write() as s:
+            if retry_of is not None:
+                s.execute(
+                    delete(OfficeMailMessage).where(
+                        OfficeMailMessage.id == retry_of, OfficeMailMessage.outcome == "quarantined"
+                    )
+                )
             if s.execute(select(OfficeMailMessage.id).where(OfficeMailMessage.dedup_key == key)).first():
                 return IntakeResult("duplicate", "this message was filed before")
             row = OfficeMailMessage(
@@ -140,6 +161,41 @@ def _quarantine(
     except IntegrityError:
         return IntakeResult("duplicate", "this message was seen before")
     return IntakeResult("quarantined", reason)
+
+
+@dataclass(frozen=True)
+class QuarantinedMail:
+    id: str
+    sender: str
+    subject: str
+    reason: str
+    received_at: datetime
+
+
+def quarantined_mail(replica: Replica) -> list[QuarantinedMail]:
+    """Mail kept out of the desk (unreadable, refused, over the rate cap), newest first."""
+    with replica.read() as s:
+        rows = s.execute(
+            select(OfficeMailMessage)
+            .where(OfficeMailMessage.outcome == "quarantined")
+            .order_by(OfficeMailMessage.received_at.desc())
+        ).scalars()
+        return [QuarantinedMail(r.id, r.sender, r.subject, r.reason, r.received_at) for r in rows]
+
+
+def retry_quarantined(replica: Replica, box: OfficeMailbox, mail_id: str) -> IntakeResult:
+    """File a quarantined message again (after a fix, or because an agent lets it in): the
+    sender's rate cap is lifted for it. Raises :class:`NotFoundError` for an unknown id."""
+    with replica.read() as s:
+        row = s.get(OfficeMailMessage, mail_id)
+        if row is None or row.outcome != "quarantined" or row.raw is None:
+            raise NotFoundError(f"No quarantined message with id {mail_id}.")
+        raw, reason = row.raw, row.reason
+    limits = IntakeLimits(sender_messages_per_hour=10**9)
+    result = file_message(replica, box, raw, limits=limits, retry_of=mail_id)
+    if result.outcome == "duplicate":  # refused again: the row stays, with its reason
+        return IntakeResult("quarantined", f"still kept out: {reason}")
+    return result
 
 
 def _store_parts(replica: Replica, mail: ParsedMail, limits: IntakeLimits) -> dict[int, str]:

@@ -28,6 +28,7 @@ from sync.mail.imap_session import ImapMailbox
 from sync.office_mail import office_mail_worker
 from sync.office_mail.mailbox_settings import load_mail_password, save_mail_password, save_mailbox
 from sync.office_mail.office_mail_worker import JOINED_SERVER, run_once
+from sync.office_mail.office_outbox import SendReport
 from sync.replica.office_mail_models import OfficeMailMessage
 from sync.replica.replica import set_setting
 from sync.services.ticket_queries import TicketFilter, TicketQueries
@@ -281,3 +282,20 @@ def test_loop_rules_bounces_quarantine_and_the_resolution_notice(office: Office)
     assert notice["Subject"].startswith("[#") and "Resolved" in notice["Subject"]
     assert "Replaced the cable." in notice.get_body(("plain",)).get_content()
     assert run_once(office.replica).sent.sent == 0
+
+
+def test_a_mail_that_cannot_be_sent_becomes_a_note_on_its_ticket_after_five_attempts(office: Office) -> None:
+    office.smtp.refuse_next(10, "550 5.7.1 Relaying denied")
+    office.deliver(_mail(office.box.address, "VPN drops", "Every hour."))
+    report = run_once(office.replica)
+    [ticket_id] = _tickets(office)
+    waits = [1, 5, 30, 120]
+    for minutes in waits:
+        assert report.sent == SendReport(0, 1, 0)
+        office.clock.now += timedelta(minutes=minutes, seconds=5)
+        report = run_once(office.replica)
+    assert report.sent == SendReport(0, 0, 1) and office.smtp.messages == []
+    [note] = [c for c in TicketQueries(office.replica).detail(ticket_id).comments if c.kind == "note"]
+    assert "could not be sent after 5 attempts" in note.body and "Relaying denied" in note.body
+    office.clock.now += timedelta(days=1)
+    assert run_once(office.replica).sent == SendReport()  # failed for good: never retried again

@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from office_mail.conftest import Office
 from support.dovecot_server import PASSWORD, DovecotServer
 from support.smtp_receiver import SmtpReceiver
 
 from sync.cli.main import run
+from sync.office_mail.office_intake import IntakeLimits
+from sync.office_mail.office_mail_worker import run_once
 
 
 def cli(data: Path, *args: str) -> int:
@@ -62,3 +65,31 @@ def test_configure_test_show_and_run_the_mailbox_from_the_command_line(
 
 from support.dovecot_server import dovecot_server  # noqa: E402, F401  (the session's Dovecot)
 from support.smtp_receiver import smtp_receiver  # noqa: E402, F401  (an in-process SMTP server)
+
+
+def test_quarantined_mail_is_listed_and_can_be_let_in(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk = office.box.address
+    office.deliver(*(_from_ben(desk, n) for n in range(3)))
+    office.deliver(b"To: " + desk.encode() + b"\r\nSubject: who am I\r\n\r\nNo sender.\r\n")
+    capped = run_once(office.replica, limits=IntakeLimits(sender_messages_per_hour=2))
+    assert capped.outcomes == {"ticketed": 2, "quarantined": 2}
+    data = office.replica.data_dir
+    assert cli(data, "mail", "quarantine", "--json") == 0
+    kept = {q["sender"]: q for q in json.loads(capsys.readouterr().out)}
+    assert "rate cap" in kept["ben@example.org"]["reason"] and "no usable sender" in kept[""]["reason"]
+    assert cli(data, "mail", "retry", kept["ben@example.org"]["id"]) == 0  # an agent lets it in
+    assert capsys.readouterr().out.startswith("ticketed")
+    assert cli(data, "mail", "retry", kept[""]["id"]) == 1  # still unreadable: it stays, reason and all
+    assert "still kept out: the message has no usable sender" in capsys.readouterr().out
+    assert cli(data, "mail", "quarantine", "--json") == 0
+    assert [q["id"] for q in json.loads(capsys.readouterr().out)] == [kept[""]["id"]]
+    assert cli(data, "mail", "retry", "no-such-id") == 1
+
+
+def _from_ben(desk: str, n: int) -> bytes:
+    return (
+        f"From: Ben <ben@example.org>\r\nTo: {desk}\r\nSubject: Door {n}\r\n"
+        f"Message-ID: <ben.door.{n}@example.org>\r\n\r\nThe door sticks.\r\n"
+    ).encode()
