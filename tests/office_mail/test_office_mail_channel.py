@@ -299,3 +299,17 @@ def test_a_mail_that_cannot_be_sent_becomes_a_note_on_its_ticket_after_five_atte
     assert "could not be sent after 5 attempts" in note.body and "Relaying denied" in note.body
     office.clock.now += timedelta(days=1)
     assert run_once(office.replica).sent == SendReport()  # failed for good: never retried again
+
+
+def test_attachments_and_inline_images_become_the_tickets_attachments(office: Office) -> None:
+    with open("tests/mail/corpus/attachments_inline_image.eml", "rb") as fh:
+        office.deliver(fh.read())
+    assert run_once(office.replica).outcomes == {"ticketed": 1}
+    [ticket_id] = _tickets(office)
+    attachments = TicketQueries(office.replica).detail(ticket_id).attachments
+    assert sorted((a.filename, a.mime_type) for a in attachments) == [
+        ("Rechnung_März.pdf", "application/pdf"), ("screenshot.png", "image/png"),
+    ]  # fmt: skip
+    for a in attachments:
+        path = TicketWork(office.replica).attachment_file(a.id)
+        assert path.stat().st_size == a.size and path.read_bytes()[:4] in (b"%PDF", b"\x89PNG")
