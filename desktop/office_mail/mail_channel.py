@@ -69,6 +69,7 @@ class MailChannel(QObject):
         self._worker: OfficeMailWorker | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._announcing = False
         self._round_done.connect(self._on_round)
         self._worker_ended.connect(self._on_worker_ended)
         self.network.online_changed.connect(lambda _online: self.refresh())
@@ -154,7 +155,7 @@ class MailChannel(QObject):
             self._say(final.stopped if final.stopped == JOINED_SERVER else f"E-mail: {final.stopped}")
 
     def _hub_changed(self, changes: ChangeSet) -> None:
-        if self._worker is not None and (changes.journal or changes.tickets):
+        if self._worker is not None and not self._announcing and (changes.journal or changes.tickets):
             self._worker.wake()  # perhaps a reply to send; a round also notices a joined server
 
     def _say(self, text: str) -> None:

@@ -138,15 +138,12 @@ def run_once(
         )
     except (ImapError, OSError, ValueError) as exc:
         report.error = f"Fetching {box.address} failed: {exc}"
-    try:
-        report.queued = queue_pending_replies(replica, box)
+    report.queued = queue_pending_replies(replica, box)
 
-        def sender(envelope_from: str, to: str, raw: bytes) -> None:
-            send_over_smtp(box.smtp_url, box.login, password, envelope_from, to, raw)
+    def sender(envelope_from: str, to: str, raw: bytes) -> None:
+        send_over_smtp(box.smtp_url, box.login, password, envelope_from, to, raw)
 
-        report.sent = send_due(replica, box, sender)
-    except ReplicaError:
-        raise
+    report.sent = send_due(replica, box, sender)
     if report.error:
         log.warning("office mail: %s", report.error)
     return report
