@@ -21,7 +21,13 @@ from desktop.app_context import AppContext
 from desktop.office_mail.mail_channel import MailChannel
 from desktop.office_mail.mailbox_settings_dialog import MailboxSettingsDialog
 from desktop.sync_ui.network_watch import NetworkWatch
-from sync.office_mail.mailbox_settings import load_mail_password, load_mailbox
+from sync.office_mail.mailbox_settings import (
+    OfficeMailbox,
+    load_mail_password,
+    load_mailbox,
+    save_mail_password,
+    save_mailbox,
+)
 from sync.office_mail.office_mail_worker import JOINED_SERVER
 from sync.services.ticket_queries import TicketFilter, TicketQueries
 
@@ -101,3 +107,32 @@ def test_the_settings_dialog_sets_up_the_channel_that_files_and_answers_mail(
 
 from support.dovecot_server import dovecot_server  # noqa: E402, F401  (the session's Dovecot)
 from support.smtp_receiver import smtp_receiver  # noqa: E402, F401  (an in-process SMTP server)
+
+
+def test_the_channel_pauses_offline_and_files_what_arrived_when_the_network_is_back(
+    qtbot,
+    ctx: AppContext,
+    request: pytest.FixtureRequest,  # type: ignore[no-untyped-def]
+) -> None:
+    dovecot: DovecotServer = request.getfixturevalue("dovecot_server")
+    smtp: SmtpReceiver = request.getfixturevalue("smtp_receiver")
+    address = dovecot.add_user()
+    queue_id = ctx.directory.queues()[0].id
+    save_mailbox(ctx.replica, OfficeMailbox(address, queue_id, dovecot.url(), smtp.url, enabled=True))
+    save_mail_password(ctx.replica, address, PASSWORD)
+    network = NetworkWatch()
+    network.set_online(False)
+    channel = MailChannel(ctx, network, interval=30)
+    try:
+        with qtbot.waitSignal(channel.state_changed, check_params_cb=lambda t: "offline" in t):
+            channel.refresh()
+        assert not channel.running
+        dovecot.append(address, _request(address))  # arrives while the computer is offline
+        with qtbot.waitSignal(ctx.hub.changed, timeout=20_000):
+            network.set_online(True)
+        [row] = TicketQueries(ctx.replica).rows(TicketFilter(), limit=10)
+        assert row.subject == "Scanner offline" and channel.running
+        with qtbot.waitSignal(channel.running_changed, check_params_cb=lambda running: not running):
+            network.set_online(False)
+    finally:
+        channel.shutdown()
