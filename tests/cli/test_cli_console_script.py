@@ -180,6 +180,49 @@ def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
     assert not (tmp_path / "typo").exists()
 
 
+#: One call of every command that needs a replica, reads and writes alike (a write must not
+#: make a replica to write into either). The test below checks this covers the whole table.
+_CALLS_NEEDING_A_REPLICA: dict[str, list[list[str]]] = {
+    "ticket": [["ticket", "list", "--json"], ["ticket", "new", "--queue", "IT", "--subject", "x"]],
+    "kb": [["kb", "list"], ["kb", "new", "--title", "How to"]],
+    "asset": [["asset", "list"], ["asset", "add", "LT-1", "--name", "Laptop"]],
+    "location": [["location", "list"], ["location", "add", "Room 1"]],
+    "search": [["search", "printer"], ["search", "--rebuild-index"]],
+    "sync": [["sync", "--json"]],
+    "status": [["status", "--json"]],
+    "conflicts": [["conflicts", "--json"]],
+    "signout": [["signout"]],
+    "sla": [["sla", "due"], ["sla", "init", "--time-zone", "Europe/London"]],
+    "report": [["report", "summary", "--json"]],
+    "rule": [["rule", "list"], ["rule", "run-due"]],
+    "shift": [["shift", "list"]],
+    "macro": [["macro", "list"], ["macro", "add", "--name", "Thanks", "--body", "Thanks!"]],
+    "template": [["template", "list"], ["template", "install-defaults"]],
+    "encrypt": [["encrypt"]],
+    "decrypt": [["decrypt"]],
+}
+
+
+def test_every_command_but_setup_demo_and_connect_needs_an_existing_replica(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Across the whole command table: only setup, demo and connect may make a replica; every
+    other command, reading or writing, on a missing folder or an empty one says there is no
+    replica (exit 1, one line) and leaves the folder as it was."""
+    needing = {c.name for c in COMMANDS if not c.creates_replica}
+    assert needing == set(_CALLS_NEEDING_A_REPLICA), "a command is missing from this test's table"
+    assert {c.name for c in COMMANDS if c.creates_replica} == {"setup", "demo", "connect"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for calls in _CALLS_NEEDING_A_REPLICA.values():
+        for call in calls:
+            for where in (tmp_path / "typo", empty):
+                assert run(["--data-dir", str(where), *call]) == 1, (where, call)
+                err = capsys.readouterr().err
+                assert f"There is no replica in {where}" in err and err.count("\n") == 1, (call, err)
+                assert not (tmp_path / "typo").exists() and not any(empty.iterdir()), call
+
+
 @pytest.mark.parametrize(
     ("argv", "cli"),
     [
