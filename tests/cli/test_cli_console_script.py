@@ -164,6 +164,31 @@ def test_help_does_not_import_sqlalchemy() -> None:
     assert "usage: outpost" in result.stdout
 
 
+def test_ticket_list_imports_no_write_path(tmp_path: Path) -> None:
+    """``outpost ticket list --json`` reads: it must not import the journal, the directory or
+    the protocol's pydantic models (about a fifth of its start-up; checked, not timed)."""
+    data = tmp_path / "replica"
+    assert run(["--data-dir", str(data), "setup", "--name", "Sam Tech", "--username", "sam"]) == 0
+    assert run(["--data-dir", str(data), "ticket", "new", "--queue", "IT", "--subject", "Printer"]) == 0
+    code = (
+        "import sys\n"
+        "from desktop.entry import main\n"
+        f"sys.argv = ['outpost', '--data-dir', {str(data)!r}, 'ticket', 'list', '--json']\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'PySide6', 'httpx')"
+        " or m.startswith(('sync.protocol', 'sync.services.journal', 'sync.services.directory')))\n"
+        "print('IMPORTED', heavy, file=sys.stderr)\n"
+        "sys.exit(1 if heavy else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"subject": "Printer"' in result.stdout
+
+
 def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
