@@ -25,9 +25,8 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 __all__ = [
     "COMMANDS",
@@ -49,8 +48,10 @@ class CommandModule(Protocol):
     def run(self, command: str, data_dir: Path, args: argparse.Namespace) -> int: ...
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
+    """One command word. A NamedTuple rather than a dataclass: importing :mod:`dataclasses`
+    (which imports inspect, ast and copy) was a fifth of ``outpost --help``'s start-up."""
+
     name: str
     summary: str  # the line in ``outpost --help``
     module: str  # dotted path of the module implementing it (imported when it runs)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["default_data_dir", "demo_data_dir", "resolve_data_dir"]
 
 APP_NAME = "Outpost"
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # here, not at the top: `outpost --help` never needs it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

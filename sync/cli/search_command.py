@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sync.cli.exit_codes import EXIT_USAGE
+from sync.cli.exit_codes import EXIT_USAGE, UsageError
 from sync.cli.output import emit_json, human_time
 from sync.replica.replica import Replica, open_replica
 from sync.search.index import IndexProgress, SearchIndex
@@ -52,8 +52,10 @@ def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
 
 def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
-        print("outpost: --limit must be at least 1 and --offset at least 0.", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--limit must be at least 1 and --offset at least 0")
+    text = " ".join(args.query)
+    if not text.strip() and not args.similar and not args.rebuild_index:
+        raise UsageError("give a query, e.g. outpost search printer status:open")
     replica = open_replica(data_dir)
     try:
         index = SearchIndex(replica)
@@ -62,12 +64,8 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
         _catch_up(index)
         if args.similar:
             return _similar(replica, args)
-        text = " ".join(args.query)
         if not text.strip():
-            if args.rebuild_index:
-                return 0
-            print("outpost: give a query, e.g. outpost search printer status:open", file=sys.stderr)
-            return EXIT_USAGE
+            return 0  # only --rebuild-index was asked for
         service = SearchService(replica, index=index)
         try:
             results = service.search(

@@ -203,7 +203,7 @@ def _conflicts(data_dir: Path, args: argparse.Namespace) -> int:
         conflicts, notices = inbox.open_conflicts(), inbox.notices()
     except OutpostError as exc:
         print(f"outpost: {exc.message}", file=sys.stderr)
-        return 1
+        return exit_code_for(exc)
     finally:
         replica.close()
     if args.json:
@@ -230,7 +230,7 @@ def _signout(data_dir: Path, args: argparse.Namespace) -> int:
         pending = read_status(replica).pending
     except OutpostError as exc:
         print(f"outpost: {exc.message}", file=sys.stderr)
-        return 1
+        return exit_code_for(exc)
     finally:
         replica.close()
     print("Signed out." if had else "You were not signed in; nothing to remove.")

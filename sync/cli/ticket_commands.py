@@ -13,7 +13,7 @@ import argparse
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.cli.exit_codes import UsageError
 from sync.cli.output import emit_json, human_time, table
@@ -22,10 +22,12 @@ from sync.domain.ticket_channel import TicketChannel
 from sync.domain.ticket_status import OPEN_STATUSES, TicketStatus
 from sync.errors import ValidationError
 from sync.replica.replica import Replica, open_replica
-from sync.services.directory import Directory
 from sync.services.ticket_queries import SORT_KEYS, TicketFilter, TicketQueries, TicketSort
 from sync.services.ticket_views import TicketDetail
 from sync.sla import SlaState
+
+if TYPE_CHECKING:
+    from sync.services.directory import Directory
 
 __all__ = ["add_arguments", "parse_due_before", "run"]
 
@@ -182,10 +184,9 @@ def run(command: str, data_dir: Path, args: argparse.Namespace) -> int:
 
 def _run(replica: Replica, args: argparse.Namespace) -> int:
     queries = TicketQueries(replica)
-    directory = Directory(replica)
     cmd = args.ticket_command
     if cmd == "list":
-        return _list(replica, queries, directory, args)
+        return _list(replica, queries, args)
     if cmd == "show":
         _print_detail(queries.detail(queries.resolve_ref(args.ref)), args.json)
         return 0
@@ -199,7 +200,7 @@ def _run(replica: Replica, args: argparse.Namespace) -> int:
     from sync.services.ticket_service import NewTicket, TicketService
     from sync.services.ticket_work import TicketWork
 
-    service, work = TicketService(replica), TicketWork(replica)
+    service, work, directory = TicketService(replica), TicketWork(replica), _directory(replica)
     if cmd == "new":
         priority: int | None = None
         if args.priority is not None:
@@ -280,7 +281,16 @@ def _automation(replica: Replica, queries: TicketQueries, ticket_id: str, args: 
     return 0
 
 
-def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: argparse.Namespace) -> int:
+def _directory(replica: Replica) -> Directory:
+    """Queues and people, imported only by the calls that name one: the directory module
+    brings the journal and the protocol's pydantic models, which a plain ``ticket list`` does
+    not need (start-up time, see bench/bench_cli.py)."""
+    from sync.services.directory import Directory
+
+    return Directory(replica)
+
+
+def _list(replica: Replica, queries: TicketQueries, args: argparse.Namespace) -> int:
     statuses: tuple[str, ...]
     if args.status in (None, "open"):
         statuses = tuple(sorted(OPEN_STATUSES))
@@ -298,10 +308,10 @@ def _list(replica: Replica, queries: TicketQueries, directory: Directory, args: 
     if args.assignee == "none":
         unassigned = True
     elif args.assignee:
-        assignee_id = _person_id(replica, directory, args.assignee)
+        assignee_id = _person_id(replica, _directory(replica), args.assignee)
     now = replica.clock()
     flt = TicketFilter(
-        queue_ids=(directory.queue_by_name(args.queue).id,) if args.queue else (),
+        queue_ids=(_directory(replica).queue_by_name(args.queue).id,) if args.queue else (),
         statuses=statuses,
         assignee_id=assignee_id,
         unassigned=unassigned,

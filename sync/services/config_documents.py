@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from sync.errors import ValidationError
 from sync.replica.models import ReplicaSetting
-from sync.services.journal import record_mutation
 
 __all__ = [
     "COLLECTIONS",
@@ -112,7 +111,7 @@ def write_document(session: Session, name: str, document: Any, *, actor_id: str 
         raise ValueError(f"{name!r} is not a whole configuration document")
     base = revision(read_text(session, name))
     text = _store(session, name, document)
-    record_mutation(
+    _journal(
         session,
         op=f"config.{name}",
         entity_type="config",
@@ -138,7 +137,7 @@ def put_item(
     base = revision(read_text(session, name))
     items[item_id] = json.loads(canonical_json(item))
     text = _store(session, name, items)
-    record_mutation(
+    _journal(
         session,
         op=f"config.{name}",
         entity_type="config",
@@ -157,7 +156,7 @@ def delete_item(session: Session, name: str, item_id: str, *, actor_id: str | No
     if items.pop(item_id, None) is None:
         raise ValidationError(f"There is no {name[:-1]} with id {item_id}.")
     text = _store(session, name, items)
-    record_mutation(
+    _journal(
         session,
         op=f"config.{name}",
         entity_type="config",
@@ -183,6 +182,15 @@ def apply_config_change(session: Session, op: str, payload: dict[str, Any]) -> N
     else:
         raise ValueError(f"unknown configuration action {payload['action']!r}")
     _store(session, name, items)
+
+
+def _journal(session: Session, **mutation: Any) -> None:
+    """Journal a configuration change. The journal (and with it the protocol's pydantic
+    models) is imported by writes only: reading a document, which every SLA computation does,
+    stays cheap for a command that only reads (``outpost ticket list``, bench/bench_cli.py)."""
+    from sync.services.journal import record_mutation
+
+    record_mutation(session, **mutation)
 
 
 def _store(session: Session, name: str, value: Any) -> str:

@@ -29,7 +29,6 @@ from sync.replica.models import (
     WorkLog,
 )
 from sync.replica.replica import Replica
-from sync.services.journal import pending_entity_ids
 from sync.services.sla_service import sla_views
 from sync.services.ticket_views import (
     ActivityView,
@@ -284,6 +283,10 @@ class TicketQueries:
                 sorted(s.execute(select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id)).scalars())
             )
             links = _links(s, ticket_id)
+            # imported here: the journal brings the protocol's pydantic models, which listing
+            # tickets (`outpost ticket list`, the table) never needs; see bench/bench_cli.py
+            from sync.services.journal import pending_entity_ids
+
             pending = bool(pending_entity_ids(s, [ticket_id]))
             status = TicketStatus(t.status)
             allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))

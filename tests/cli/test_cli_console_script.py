@@ -164,6 +164,31 @@ def test_help_does_not_import_sqlalchemy() -> None:
     assert "usage: outpost" in result.stdout
 
 
+def test_ticket_list_imports_no_write_path(tmp_path: Path) -> None:
+    """``outpost ticket list --json`` reads: it must not import the journal, the directory or
+    the protocol's pydantic models (about a fifth of its start-up; checked, not timed)."""
+    data = tmp_path / "replica"
+    assert run(["--data-dir", str(data), "setup", "--name", "Sam Tech", "--username", "sam"]) == 0
+    assert run(["--data-dir", str(data), "ticket", "new", "--queue", "IT", "--subject", "Printer"]) == 0
+    code = (
+        "import sys\n"
+        "from desktop.entry import main\n"
+        f"sys.argv = ['outpost', '--data-dir', {str(data)!r}, 'ticket', 'list', '--json']\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'PySide6', 'httpx')"
+        " or m.startswith(('sync.protocol', 'sync.services.journal', 'sync.services.directory')))\n"
+        "print('IMPORTED', heavy, file=sys.stderr)\n"
+        "sys.exit(1 if heavy else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"subject": "Printer"' in result.stdout
+
+
 def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,6 +203,49 @@ def test_a_read_command_on_a_folder_without_a_replica_creates_nothing(
         assert run(["--data-dir", str(typo), *command]) == 1, command
         assert "no replica" in capsys.readouterr().err, command
     assert not (tmp_path / "typo").exists()
+
+
+#: One call of every command that needs a replica, reads and writes alike (a write must not
+#: make a replica to write into either). The test below checks this covers the whole table.
+_CALLS_NEEDING_A_REPLICA: dict[str, list[list[str]]] = {
+    "ticket": [["ticket", "list", "--json"], ["ticket", "new", "--queue", "IT", "--subject", "x"]],
+    "kb": [["kb", "list"], ["kb", "new", "--title", "How to"]],
+    "asset": [["asset", "list"], ["asset", "add", "LT-1", "--name", "Laptop"]],
+    "location": [["location", "list"], ["location", "add", "Room 1"]],
+    "search": [["search", "printer"], ["search", "--rebuild-index"]],
+    "sync": [["sync", "--json"]],
+    "status": [["status", "--json"]],
+    "conflicts": [["conflicts", "--json"]],
+    "signout": [["signout"]],
+    "sla": [["sla", "due"], ["sla", "init", "--time-zone", "Europe/London"]],
+    "report": [["report", "summary", "--json"]],
+    "rule": [["rule", "list"], ["rule", "run-due"]],
+    "shift": [["shift", "list"]],
+    "macro": [["macro", "list"], ["macro", "add", "--name", "Thanks", "--body", "Thanks!"]],
+    "template": [["template", "list"], ["template", "install-defaults"]],
+    "encrypt": [["encrypt"]],
+    "decrypt": [["decrypt"]],
+}
+
+
+def test_every_command_but_setup_demo_and_connect_needs_an_existing_replica(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Across the whole command table: only setup, demo and connect may make a replica; every
+    other command, reading or writing, on a missing folder or an empty one says there is no
+    replica (exit 1, one line) and leaves the folder as it was."""
+    needing = {c.name for c in COMMANDS if not c.creates_replica}
+    assert needing == set(_CALLS_NEEDING_A_REPLICA), "a command is missing from this test's table"
+    assert {c.name for c in COMMANDS if c.creates_replica} == {"setup", "demo", "connect"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for calls in _CALLS_NEEDING_A_REPLICA.values():
+        for call in calls:
+            for where in (tmp_path / "typo", empty):
+                assert run(["--data-dir", str(where), *call]) == 1, (where, call)
+                err = capsys.readouterr().err
+                assert f"There is no replica in {where}" in err and err.count("\n") == 1, (call, err)
+                assert not (tmp_path / "typo").exists() and not any(empty.iterdir()), call
 
 
 @pytest.mark.parametrize(

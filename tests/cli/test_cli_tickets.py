@@ -144,6 +144,39 @@ def test_bad_values_on_the_command_line_are_usage_errors_exit_2(
     assert message in err and err.count("\n") == 1 and "--help" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        # 1: understood, but what it names does not exist or is not allowed
+        (["ticket", "show", "L9"], 1, "No ticket L9"),
+        (["kb", "publish", "nope"], 1, "No article 'nope'"),
+        (["asset", "show", "NOPE"], 1, "No asset tagged 'NOPE'"),
+        (["location", "show", "nowhere"], 1, "No location named 'nowhere'"),
+        (["rule", "enable", "nope"], 1, "No rule 'nope'"),
+        (["template", "use", "nope"], 1, "No ticket template 'nope'"),
+        (["shift", "clear", "nobody"], 1, "No person 'nobody'"),
+        (["search", "--similar", "L9"], 1, "No ticket L9"),
+        (["conflicts", "--resolve", "nope", "--choice", "mine"], 1, "No single open conflict"),
+        (["sla", "import", "/nonexistent/sla.json"], 1, "Cannot read /nonexistent/sla.json"),
+        # 2: the command line itself is wrong (argparse's own errors exit through SystemExit)
+        (["search", "--limit", "0"], 2, "--limit must be at least 1"),
+        (["search"], 2, "give a query"),
+        (["report", "summary", "--days", "0"], 2, "--days takes a number of days"),
+        (["report", "summary", "--tz", "Mars/Base"], 2, "Unknown time zone"),
+    ],
+)
+def test_exit_codes_are_the_documented_ones_across_commands(
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    """README's table: 1 refused or not found, 2 usage; one line on stderr either way, and a
+    usage error names the command's --help."""
+    capsys.readouterr()
+    assert cli(data, *args) == code
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+    assert ("--help" in err) == (code == 2), err
+
+
 def test_an_unusable_data_dir_is_one_line_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
