@@ -160,11 +160,13 @@ def raw_read(db: Database) -> tuple[int, float]:
         raw.close()
 
 
-def start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    url: str, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -183,7 +185,7 @@ def start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], s
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz").status_code == 200:
@@ -232,7 +234,7 @@ def bench_bootstrap(base: str, db: Database, timings: list[tuple[float, float]] 
     return cursor
 
 
-def catch_up(base: str, cursor: str) -> str:
+def catch_up(base: str, cursor: str | None) -> str:
     http, _ = sign_in(base, "agent0")
     while True:
         page = http.post("/v1/pull", json={"cursor": cursor, "limit": protocol.MAX_PULL_LIMIT}).json()
@@ -410,6 +412,11 @@ def main() -> None:
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir)")
     parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL cluster")
     parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    parser.add_argument(
+        "--parts",
+        default="bootstrap,push,incremental",
+        help="comma-separated parts to run (default: bootstrap,push,incremental)",
+    )
     args = parser.parse_args()
     set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
     cluster = None
@@ -441,10 +448,23 @@ def main() -> None:
             f"seeded {args.tickets} tickets, {rows} rows in {time.perf_counter() - start:.1f} s"
         )
         proc, base = start_server(url, args.workers)
-        cursor = bench_bootstrap(base, db)
-        bench_push(base, queue_id)
-        cursor = catch_up(base, cursor)  # the clients below start up to date, as a synced device is
-        asyncio.run(bench_incremental(base, cursor, args.clients, queue_id))
+        parts = set(args.parts.split(","))
+        cursor = bench_bootstrap(base, db) if "bootstrap" in parts else None
+        if "push" in parts:
+            batched = bench_push(base, queue_id)
+            # Same-run baseline: the same pushes decided one transaction per mutation.
+            one_proc, one_base = start_server(url, args.workers, {"OUTPOST_PUSH_BATCH": "1"})
+            try:
+                print("baseline: one transaction per mutation (OUTPOST_PUSH_BATCH=1)")
+                single = bench_push(one_base, queue_id)
+            finally:
+                one_proc.terminate()
+                one_proc.wait(timeout=15)
+            for label, seconds in batched.items():
+                print(f"push {label}: batched / one-per-transaction = {seconds / single[label]:.2f}x")
+        if "incremental" in parts:
+            cursor = catch_up(base, cursor)  # the clients below start up to date, as a synced device is
+            asyncio.run(bench_incremental(base, cursor, args.clients, queue_id))
     finally:
         if proc is not None:
             proc.terminate()

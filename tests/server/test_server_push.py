@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,8 @@ from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import func, select
 
 from sync.server.models import Comment, Ticket
+from sync.server.push_service import BATCH
+from sync.server.state_models import ServerState
 
 
 def _setup(server: ServerUnderTest) -> tuple[str, Device]:
@@ -183,3 +186,61 @@ def test_rule_changes_and_notifications_are_accepted_and_delivered(server: Serve
         (bob.user_id, tid, "P1 needs you")
     ]
     assert any(a["field"] == "tier" and "Escalate P1" in a["note"] for a in activity)
+
+
+def _server_version(server: ServerUnderTest) -> int:
+    with server.db.snapshot_session() as s:
+        return int(s.execute(select(ServerState.last_version)).scalar_one())
+
+
+def test_a_long_push_is_decided_in_batches_each_stamped_once(server: ServerUnderTest) -> None:
+    it, dev = _setup(server)
+    count = 2 * BATCH + 10
+    before = _server_version(server)
+    outcomes = dev.push_ok(*(dev.new_ticket(it, f"Ticket {i}") for i in range(count)))
+    assert [o["status"] for o in outcomes] == ["applied"] * count
+    assert [o["ticket_number"] for o in outcomes] == list(range(1, count + 1))  # gapless, in seq order
+    versions = [o["versions"][0]["version"] for o in outcomes]
+    assert versions == sorted(versions) and len(set(versions)) == 3  # three transactions, not 210
+    assert _server_version(server) == before + 3
+    assert _count(server, Ticket) == count
+
+
+def test_a_deferred_mutation_mid_batch_keeps_what_came_before_and_stops_there(
+    server: ServerUnderTest,
+) -> None:
+    it, dev = _setup(server)
+    create = dev.new_ticket(it)
+    tid = create["entity_id"]
+    note = dev.comment(tid, "before the file")
+    data = b"not uploaded yet"
+    attachment = {
+        "id": str(uuid.uuid4()),
+        "ticket_id": tid,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "filename": "later.txt",
+        "size": len(data),
+        "mime_type": "text/plain",
+        "added_at": dev.clock.isoformat(),
+    }
+    attach = dev.mutation("ticket.attach", "ticket", tid, {"attachment": attachment})
+    after = dev.comment(tid, "after the file")
+    body = dev.push(create, note, attach, after).json()
+    assert [o["status"] for o in body["outcomes"]] == ["applied", "applied"]
+    assert body["stopped"]["kind"] == "blob_missing" and body["last_seq"] == 2
+    assert _count(server, Ticket) == 1 and _count(server, Comment) == 1
+    sha = attachment["sha256"]
+    dev.http.put(f"/v1/blobs/{sha}/upload", params={"offset": 0, "size": len(data)}, content=data)
+    assert [o["status"] for o in dev.push_ok(attach, after)] == ["applied", "applied"]
+    assert _count(server, Comment) == 2
+
+
+def test_a_merge_pushed_with_the_tickets_it_names_sees_their_numbers(server: ServerUnderTest) -> None:
+    it, dev = _setup(server)
+    first, second = dev.new_ticket(it, "Boiler noise"), dev.new_ticket(it, "Boiler noise again")
+    merge = {"source_id": second["entity_id"], "target_id": first["entity_id"]}
+    outcomes = dev.push_ok(first, second, dev.mutation("ticket.merge", "ticket", second["entity_id"], merge))
+    assert [o["status"] for o in outcomes] == ["applied"] * 3
+    with server.db.snapshot_session() as s:
+        bodies = set(s.execute(select(Comment.body)).scalars())
+    assert "Merged into #1" in bodies and "#2 merged into this ticket" in bodies
