@@ -27,6 +27,7 @@ from desktop.app_context import AppContext
 from desktop.crash_log import CrashHandler
 from desktop.encryption_ui import NewPassphraseDialog, PassphraseDialog, needs_passphrase
 from desktop.error_display import show_error
+from desktop.main_thread_gc import MainThreadGc
 from desktop.main_window import MainWindow
 from desktop.settings import AppSettings
 from desktop.task_runner import TaskRunner
@@ -333,6 +334,7 @@ def run_app(argv: Sequence[str]) -> int:
     app.setOrganizationName("Outpost")
     app.setApplicationDisplayName("Outpost")
     app.setWindowIcon(application_icon())
+    MainThreadGc(app).install()  # cyclic garbage (and the Qt objects in it) freed on this thread only
     settings = AppSettings.default()
     theme = ThemeController(app, settings)
     theme.apply()

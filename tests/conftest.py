@@ -5,6 +5,8 @@ Area-specific fixtures belong in ``tests/<area>/conftest.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 # Throwaway XDG dirs, plaintext keyring and Qt offscreen for each test process (support.user_dirs).
@@ -30,6 +32,23 @@ RUN_FIRST = (
 
 _POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_db_url"}
 _GUI_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """GUI tests collect cyclic garbage on the GUI thread only, as the app does
+    (desktop.main_thread_gc): a worker thread's collection could destroy a Qt object and crash."""
+    if not set(request.fixturenames) & _GUI_FIXTURES:
+        yield
+        return
+    from desktop.main_thread_gc import MainThreadGc
+
+    guard = MainThreadGc()
+    guard.install()
+    try:
+        yield
+    finally:
+        guard.uninstall()
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
