@@ -99,10 +99,7 @@ def test_a_ticket_created_offline_with_picked_assets_and_location_syncs_with_its
         ctx.runner.shutdown(wait=True)
 
     with fay.replica.read() as s:  # one action: the create, then its links, in journal order
-        ops = [
-            r[0]
-            for r in s.execute(text("SELECT op FROM journal WHERE state = 'pending' ORDER BY seq"))
-        ]
+        ops = [r[0] for r in s.execute(text("SELECT op FROM journal WHERE state = 'pending' ORDER BY seq"))]
     assert ops == ["ticket.create", "ticket.link_asset", "ticket.link_asset", "ticket.set_location"]
     report = fay.sync()
     assert (report.rejected, report.conflicts, fay.pending()) == (0, 0, 0)
