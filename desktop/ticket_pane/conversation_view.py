@@ -48,7 +48,7 @@ _STYLES = {
     "note": ("Internal note", "#fff1c7", "#8a5a00"),
 }
 _LINK = re.compile(
-    r"\[(?P<title>[^\]\n]{1,200})\]\((?P<target>outpost:(?:article|ticket)/[A-Za-z0-9-]{1,64})\)"
+    r"\[(?P<title>[^\]\n]{1,200})\]\((?P<target>outpost:(?:article|ticket|attachment)/[A-Za-z0-9-]{1,64})\)"
     r"|(?P<bare>outpost:(?:article|ticket)/[A-Za-z0-9-]{1,64})"
 )
 
