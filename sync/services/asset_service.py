@@ -250,10 +250,22 @@ class AssetService:
                     f"{location.name} still holds {children} location(s) and {assets} asset(s); "
                     "move or delete them first."
                 )
+            cleared = []
             for link in s.execute(
                 select(TicketLocation).where(TicketLocation.location_id == location_id)
             ).scalars():
                 link.location_id = None
+                cleared.append(link.ticket_id)
+            kept = {
+                "id": location.id,
+                "parent_id": location.parent_id,
+                "name": location.name,
+                "kind": location.kind,
+                "address": location.address,
+                "notes": location.notes,
+                "created_at": location.created_at.isoformat(),
+            }
+            kept_version = location.version
             record_activity(
                 s,
                 entity_type="location",
@@ -270,7 +282,12 @@ class AssetService:
                 op=Op.LOCATION_DELETE,
                 entity_type="location",
                 entity_id=location_id,
-                payload={"location_id": location_id},
+                payload={
+                    "location_id": location_id,
+                    "kept": kept,
+                    "kept_version": kept_version,
+                    "kept_links": sorted(cleared),
+                },
                 device_time=now,
                 actor_id=actor,
             )
