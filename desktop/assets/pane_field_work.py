@@ -43,7 +43,7 @@ def _ask_before_sending(parent: QWidget, requester: str) -> bool:
         parent,
         "Send the job sheet",
         f"Send the job sheet to {requester or 'the requester'} as a public reply?\n"
-        "It is mailed with the reply when the ticket's queue has a mailbox.",
+        "It is mailed with the PDF when the ticket came in by e-mail to a queue's mailbox.",
     )
     return answer == QMessageBox.StandardButton.Yes
 
