@@ -34,9 +34,9 @@ class TaskRunner(QObject):
     #: Emitted when the number of queued/running tasks changes.
     busy_changed = Signal(int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, thread_name: str = "outpost-db") -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outpost-db")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=thread_name)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[_OnDone | None, _OnError | None]] = {}
         self._finished.connect(self._deliver)

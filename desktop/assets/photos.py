@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
-__all__ = ["PHOTO_FILTER", "prepare_photos", "read_photo", "thumbnail"]
+__all__ = ["PHOTO_FILTER", "prepare_photos", "read_photo", "thumbnail", "thumbnail_from"]
 
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.heic *.webp)"
 
@@ -33,6 +34,23 @@ def read_photo(path: Path) -> QImage:
 
 def thumbnail(path: Path, side: int = 160) -> QImage:
     return read_photo(path).scaled(
+        QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+
+
+def thumbnail_from(stream: BinaryIO, side: int = 160) -> QImage:
+    """An upright preview (EXIF orientation applied) of at most ``side`` pixels on its long
+    side, from an open binary stream (a blob store reader decrypts on the way); a null
+    image when the bytes are not an image Qt can read. Any thread."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(stream.read()))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        return image
+    return image.scaled(
         QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
     )
 

@@ -11,7 +11,10 @@ with everything typed. Esc cancels.
 The fields follow the order of a phone call: who is calling, what happened, then how bad
 it is; the priority shown is :func:`sync.domain.priority.priority_for` of the impact and
 urgency chosen, updated as they change. Queues load on the database thread when the
-dialog opens; the category list follows the queue. UI thread only.
+dialog opens; the category list follows the queue. The location and the assets are picked
+from the register (:mod:`desktop.new_ticket.place_picker`) or typed as free text; picked
+ones are linked in the same unit of work that creates the ticket, so an offline create and
+its links are one action and sync together. UI thread only.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.app_context import AppContext
 from desktop.error_display import show_error
 from desktop.error_message import error_reporter
+from desktop.new_ticket.place_picker import AssetPicker, LocationPicker
 from desktop.new_ticket.requester_lookup import RequesterLookup
 from desktop.new_ticket.template_chooser import TemplateChooser
 from desktop.new_ticket.ticket_creation import create_ticket_from_form
@@ -102,10 +106,10 @@ class NewTicketDialog(QDialog):
             combo.currentIndexChanged.connect(self._show_priority)
         self.priority_label = QLabel()
         self.priority_label.setObjectName("priorityLabel")
-        self.location_edit = QLineEdit(placeholderText="building, room")
-        self.location_edit.setObjectName("locationEdit")
-        self.asset_edit = QLineEdit(placeholderText="asset tag or serial number")
-        self.asset_edit.setObjectName("assetEdit")
+        self.location_picker = LocationPicker(ctx)  # a place from the register, or free text
+        self.location_edit = self.location_picker.search_edit
+        self.asset_picker = AssetPicker(ctx)  # assets from the register, or free text
+        self.asset_edit = self.asset_picker.search_edit
         self.tags_edit = QLineEdit(placeholderText="words separated by spaces")
         self.tags_edit.setObjectName("tagsEdit")
         self.template_combo = TemplateChooser(ctx)  # fills the form; its checklist comes along
@@ -128,8 +132,8 @@ class NewTicketDialog(QDialog):
         form.addRow("&Impact", self.impact_combo)
         form.addRow("&Urgency", self.urgency_combo)
         form.addRow("Priority", self.priority_label)
-        form.addRow("&Location", self.location_edit)
-        form.addRow("&Asset", self.asset_edit)
+        form.addRow("&Location", self.location_picker)
+        form.addRow("&Asset", self.asset_picker)
         form.addRow("Ta&gs", self.tags_edit)
         form.addRow(self.buttons)
         order = [
@@ -168,10 +172,12 @@ class NewTicketDialog(QDialog):
             impact=self.impact_combo.currentData(),
             urgency=self.urgency_combo.currentData(),
             requester_id=person.id if person is not None else None,
-            location=self.location_edit.text().strip(),
-            asset=self.asset_edit.text().strip(),
+            location=self.location_picker.text(),
+            asset=self.asset_picker.free_text(),
             tags=tuple(self.tags_edit.text().replace(",", " ").split()),
             channel=self.channel_combo.currentData(),
+            asset_ids=self.asset_picker.asset_ids(),
+            location_id=self.location_picker.location_id(),
         )
 
     def accept(self) -> None:
@@ -252,4 +258,4 @@ class NewTicketDialog(QDialog):
 
     def _requester_chosen(self, person: PersonView) -> None:
         if person.location and not self.location_edit.text():
-            self.location_edit.setText(person.location)
+            self.location_picker.set_text(person.location)

@@ -5,6 +5,11 @@ Adding copies each file into the replica's blob store with one ``ctx.write`` per
 to a temporary file under its real name (viewers pick a program by the extension) on the
 database thread, then asks the system to open it with ``open_url``.
 
+Photos (image attachments on this device) also show as upright thumbnails in a strip above
+the list (:attr:`AttachmentsPanel.photos`, icons from a
+:class:`~desktop.ticket_pane.photo_thumbnails.ThumbnailCache`, decoded off the UI thread);
+double-clicking one opens it like its row.
+
 ``choose_files`` and ``open_url`` are attributes so tests inject a path list and a fake
 opener instead of a native file dialog and a real viewer. UI thread only.
 """
@@ -19,17 +24,33 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDropEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.app_context import AppContext
 from desktop.error_message import error_reporter
 from desktop.record_table_model import Column, RecordTableModel, local_time_text
+from desktop.ticket_pane.photo_thumbnails import THUMBNAIL_SIDE, ThumbnailCache, is_photo
 from sync.services.ticket_views import AttachmentView, TicketDetail
 from sync.services.ticket_work import TicketWork
 
 __all__ = ["ATTACHMENT_COLUMNS", "AttachmentsPanel", "copy_for_viewing", "dropped_files", "size_text"]
+
+
+_ROW_SHA = Qt.ItemDataRole.UserRole
+_ROW = Qt.ItemDataRole.UserRole + 1
+_DECODED = Qt.ItemDataRole.UserRole + 2
 
 
 def size_text(size: int) -> str:
@@ -84,10 +105,24 @@ class AttachmentsPanel(QWidget):
     #: The local path handed to the system viewer.
     opened = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, thumbnails: ThumbnailCache | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._ticket_id: str | None = None
+        self._thumbnails = thumbnails or ThumbnailCache(ctx.replica.blobs, self)
+        self._thumbnails.ready.connect(self._thumbnail_ready)
+        self.photos = QListWidget()
+        self.photos.setObjectName("photoStrip")
+        self.photos.setViewMode(QListView.ViewMode.IconMode)
+        self.photos.setFlow(QListView.Flow.LeftToRight)
+        self.photos.setWrapping(False)
+        self.photos.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.photos.setFixedHeight(THUMBNAIL_SIDE + 48)
+        self.photos.setMovement(QListView.Movement.Static)
+        self.photos.itemDoubleClicked.connect(self._open_photo)
+        self.photos.hide()
         self.choose_files: Callable[[QWidget], list[Path]] = _ask_for_files
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self.model = RecordTableModel(ATTACHMENT_COLUMNS, self)
@@ -111,6 +146,7 @@ class AttachmentsPanel(QWidget):
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.photos)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
@@ -118,6 +154,15 @@ class AttachmentsPanel(QWidget):
         self._ticket_id = detail.id if detail is not None else None
         self.model.set_records(detail.attachments if detail is not None else [])
         self.table.resizeColumnsToContents()
+        self._show_photos(detail.attachments if detail is not None else [])
+
+    def photo_icon(self, sha256: str) -> QIcon | None:
+        """The icon the strip shows for this photo (None while it is not decoded)."""
+        for i in range(self.photos.count()):
+            item = self.photos.item(i)
+            if item.data(_ROW_SHA) == sha256:
+                return item.icon() if item.data(_DECODED) else None
+        return None
 
     def add_files(self) -> None:
         if self._ticket_id is not None:
@@ -144,6 +189,37 @@ class AttachmentsPanel(QWidget):
             self.open_attachment(rows[0].row())
         elif self.model.rowCount() == 1:
             self.open_attachment(0)
+
+    def _show_photos(self, attachments: list[AttachmentView]) -> None:
+        self.photos.clear()
+        for row, attachment in enumerate(attachments):
+            if not is_photo(attachment):
+                continue
+            item = QListWidgetItem(attachment.filename)
+            item.setData(_ROW_SHA, attachment.sha256)
+            item.setData(_ROW, row)
+            item.setToolTip(attachment.filename)
+            self._set_icon(item)
+            self.photos.addItem(item)
+        self.photos.setVisible(self.photos.count() > 0)
+
+    def _set_icon(self, item: QListWidgetItem) -> None:
+        image = self._thumbnails.image(str(item.data(_ROW_SHA)))
+        if image is None:
+            self._thumbnails.request(str(item.data(_ROW_SHA)))
+            item.setData(_DECODED, False)
+            return
+        item.setIcon(QIcon(QPixmap.fromImage(image)))
+        item.setData(_DECODED, True)
+
+    def _thumbnail_ready(self, sha256: str) -> None:
+        for i in range(self.photos.count()):
+            item = self.photos.item(i)
+            if item.data(_ROW_SHA) == sha256:
+                self._set_icon(item)
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        self.open_attachment(int(item.data(_ROW)))
 
     def _open_copy(self, path: Path) -> None:
         self.open_url(QUrl.fromLocalFile(str(path)))

@@ -56,6 +56,7 @@ from desktop.ticket_pane.header_view import TicketHeader
 from desktop.ticket_pane.links_panel import LinksPanel
 from desktop.ticket_pane.macro_button import MacroButton
 from desktop.ticket_pane.pane_data import TicketPaneData, load_pane_data
+from desktop.ticket_pane.photo_thumbnails import ThumbnailCache
 from desktop.ticket_pane.reply_composer import ReplyComposer
 from desktop.ticket_pane.resolution_article import article_from_resolution
 from desktop.ticket_pane.sla_panel import SlaPanel
@@ -100,13 +101,15 @@ class TicketPane(QWidget):
         self.article_button.setObjectName("articleFromResolution")
         self.article_button.setToolTip("Turn what fixed this ticket into a draft knowledge-base article")
         self.article_button.clicked.connect(self.create_article_from_resolution)
-        self.conversation = ConversationView()
+        # One cache of photo previews for the conversation and the attachments tab.
+        self.thumbnails = ThumbnailCache(ctx.replica.blobs, self)
+        self.conversation = ConversationView(thumbnails=self.thumbnails)
         self.conversation.article_link_activated.connect(self.article_link_activated)
         self.conversation.ticket_link_activated.connect(self.open_ticket_ref)
         self.composer = ReplyComposer(ctx)
         self.fields = TicketFieldsEditor(ctx)
         self.work_log = WorkLogPanel(ctx, self.timers)
-        self.attachments = AttachmentsPanel(ctx)
+        self.attachments = AttachmentsPanel(ctx, thumbnails=self.thumbnails)
         self.links = LinksPanel(ctx)
         self.links.ticket_requested.connect(self.show_ticket)
         self.suggestions = SuggestionsPanel(ctx)
@@ -193,6 +196,7 @@ class TicketPane(QWidget):
         if ticket_id == self._ticket_id:
             return
         self.composer.set_ticket(ticket_id)  # saves the previous ticket's drafts first
+        self.thumbnails.forget_missing()  # a photo missing before may have downloaded since
         self._ticket_id = ticket_id
         self._data = None
         if ticket_id is None:
@@ -363,6 +367,7 @@ class TicketPane(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush_drafts()
+        self.thumbnails.shutdown()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

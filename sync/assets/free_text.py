@@ -20,7 +20,7 @@ from sync.domain.names import name_key
 from sync.replica.asset_models import Asset, Location, TicketAsset, TicketLocation
 from sync.replica.models import Ticket
 from sync.services.asset_queries import location_path
-from sync.services.asset_service import link_asset_in, set_location_in
+from sync.services.ticket_place_links import link_asset_in, set_location_in
 
 __all__ = ["FreeTextLinks", "link_free_text"]
 

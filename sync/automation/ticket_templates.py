@@ -269,7 +269,12 @@ class TemplateService:
                     set_checklist_in(s, ticket.id, template.checklist, template.id, now=now, actor=actor)
                 )
             after_ticket_write(s, writes, now=now, actor=actor)
-        changes = ChangeSet(tickets=frozenset({ticket.id}), people=new_requester is not None, journal=True)
+        changes = ChangeSet(
+            tickets=frozenset({ticket.id}),
+            people=new_requester is not None,
+            assets=bool(draft.asset_ids) or draft.location_id is not None,
+            journal=True,
+        )
         return WriteResult(ticket.id, changes)
 
 

@@ -8,9 +8,11 @@
   are played again on top of the server's copy, so the person never sees their own pending
   edit vanish (the same contract as :mod:`sync.engine.rebase` for tickets and articles).
 - :func:`revert_rejected`: a refused create removes its record, a refused edit puts back the
-  values it replaced, a refused link removes the link (the payload stays in the conflict
-  entry). A ``kept_server`` outcome needs nothing here: the server changed the record, so
-  the next pull brings its copy.
+  values it replaced, a refused link removes the link, a refused location delete puts the
+  location back as the device deleted it (from the payload's ``kept`` copy), with the
+  ticket links the delete cleared (the payload stays in the conflict entry). A
+  ``kept_server`` outcome needs nothing here: the server changed the record, so the next
+  pull brings its copy.
 
 All functions run inside the caller's transaction on the engine connection.
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 from sync.domain.assets import ASSET_FIELDS, LOCATION_FIELDS, ticket_asset_id
 from sync.engine.rebase import PendingMutation
+from sync.engine.wire_rows import wire_time
 from sync.protocol.ops import Op
 
 __all__ = ["OPS", "make_room_for_tags", "rebase_records", "revert_rejected", "sweep_provisional"]
@@ -106,6 +109,40 @@ def revert_rejected(conn: sqlite3.Connection, op: str, entity_id: str, payload: 
                     f"UPDATE {table} SET {name} = ? WHERE id = ? AND {name} IS ?",
                     (base[name], entity_id, yours),
                 )
+    elif op == Op.LOCATION_DELETE:
+        _put_back_location(conn, entity_id, payload)
     elif op == Op.TICKET_LINK_ASSET and payload.get("linked", True):
         link_id = ticket_asset_id(str(payload.get("ticket_id")), str(payload.get("asset_id")))
         conn.execute("DELETE FROM ticket_assets WHERE id = ? AND version = 0", (link_id,))
+
+
+def _put_back_location(conn: sqlite3.Connection, location_id: str, payload: dict[str, Any]) -> None:
+    kept = payload.get("kept")
+    if not isinstance(kept, dict) or kept.get("id") != location_id:
+        return  # a delete journaled before the payload carried the copy: nothing to put back
+    created = wire_time(kept.get("created_at"))
+    conn.execute(
+        "INSERT OR IGNORE INTO locations (id, parent_id, name, kind, address, notes, created_at, "
+        "updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            location_id,
+            kept.get("parent_id"),
+            kept.get("name", ""),
+            kept.get("kind", ""),
+            kept.get("address", ""),
+            kept.get("notes", ""),
+            created,
+            created,
+            int(payload.get("kept_version", 0)),
+        ),
+    )
+    conn.executemany(
+        "UPDATE ticket_locations SET location_id = ? WHERE ticket_id = ? AND location_id IS NULL "
+        "AND location_name = ?",
+        [(location_id, str(t), kept.get("name", "")) for t in payload.get("kept_links", [])],
+    )
+    conn.execute(
+        "DELETE FROM activity WHERE entity_type = 'location' AND entity_id = ? AND field = 'deleted' "
+        "AND version = 0",
+        (location_id,),
+    )

@@ -24,7 +24,16 @@ from string import Template
 
 from sync.mail.thread_keys import subject_with_token
 
-__all__ = ["DEFAULT_TEMPLATES", "MailTemplate", "Outgoing", "compose", "new_message_id"]
+__all__ = ["DEFAULT_TEMPLATES", "MailFile", "MailTemplate", "Outgoing", "compose", "new_message_id"]
+
+
+@dataclass(frozen=True)
+class MailFile:
+    """A file sent with a reply (the mail becomes multipart/mixed: text, HTML, files)."""
+
+    filename: str
+    mime_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class Outgoing:
     in_reply_to: str  # '' when none
     references: tuple[str, ...]
     date: datetime
+    files: tuple[MailFile, ...] = ()
 
 
 def new_message_id(address: str, ticket_number: int) -> str:
@@ -82,7 +92,7 @@ def new_message_id(address: str, ticket_number: int) -> str:
 
 
 def compose(out: Outgoing, template: MailTemplate | None = None) -> EmailMessage:
-    """The outbound message (plain text plus HTML alternative)."""
+    """The outbound message (plain text plus HTML alternative, then ``out.files`` attached)."""
     tpl = template or DEFAULT_TEMPLATES[out.kind]
     values = {**out.values, "ticket_number": str(out.ticket_number), "subject": out.subject}
     msg = EmailMessage()
@@ -108,4 +118,9 @@ def compose(out: Outgoing, template: MailTemplate | None = None) -> EmailMessage
     else:  # a template without HTML: the text, escaped, keeping its lines
         html_body = f'<div style="white-space: pre-wrap">{html.escape(text)}</div>'
     msg.add_alternative(html_body, subtype="html", cte="quoted-printable")
+    for f in out.files:
+        maintype, _, subtype = f.mime_type.partition("/")
+        if not subtype:
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(f.data, maintype=maintype, subtype=subtype, filename=f.filename)
     return msg

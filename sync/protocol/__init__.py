@@ -95,7 +95,10 @@ PROTOCOL_HEADER = "Outpost-Protocol"
 
 #: The newest payload shape the server understands, per op (:class:`Op`; payload models in
 #: :mod:`sync.protocol.payloads`). Bump an op's entry when its payload gains fields.
-PAYLOAD_VERSIONS: dict[str, int] = {op: 1 for op in Op}
+PAYLOAD_VERSIONS: dict[str, int] = {
+    **{op: 1 for op in Op},
+    Op.LOCATION_DELETE: 2,  # 2: the deleted copy (kept, kept_version, kept_links), for a refusal
+}
 
 #: ``PullRequest.only = "mine"``: the caller's own open tickets first (see ``PullRequest``).
 FEATURE_PULL_ONLY_MINE = "pull.only_mine"

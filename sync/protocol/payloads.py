@@ -425,7 +425,13 @@ class LocationUpdate(_Payload):
 
 
 class LocationDelete(_Payload):
+    """``location_id`` is the delete. The rest is what the device removed, so that a delete
+    the server refuses is put back on the device as it was (the server ignores it)."""
+
     location_id: Id
+    kept: LocationFields | None = None
+    kept_version: Annotated[int, Field(ge=0)] = 0
+    kept_links: Annotated[list[Id], Field(max_length=10_000)] = []  # tickets whose link it cleared
 
 
 class AssetFields(_Payload):

@@ -62,6 +62,13 @@ class AssetReader:
         with self.replica.read() as s:
             return q.location_rows(s)
 
+    def find_locations(self, term: str, limit: int = 20) -> list[q.LocationRow]:
+        """For pickers: locations whose path holds every word of ``term`` (letter case
+        ignored), in tree order; all of them (up to ``limit``) for an empty term."""
+        words = term.casefold().split()
+        found = [r for r in self.locations() if all(w in r.path.casefold() for w in words)]
+        return found[:limit]
+
     def ticket_place(self, ticket_id: str) -> q.TicketPlace:
         with self.replica.read() as s:
             return q.ticket_place(s, ticket_id)

@@ -22,17 +22,16 @@ from sqlalchemy.orm import Session
 from sync.domain.assets import (
     clean_asset_fields,
     clean_location_fields,
-    ticket_asset_id,
-    ticket_location_id,
 )
 from sync.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sync.ids import new_id
 from sync.protocol.ops import Op
-from sync.replica.asset_models import Asset, Location, TicketAsset, TicketLocation
+from sync.replica.asset_models import Asset, Location, TicketLocation
 from sync.replica.models import Activity, Mutation, Person, ReplicaSetting, Ticket
 from sync.replica.replica import Replica
 from sync.services.changes import ChangeSet, WriteResult
 from sync.services.journal import check_payload, record_activity, record_mutation
+from sync.services.ticket_place_links import link_asset_in, set_location_in
 from sync.services.ticket_state import acting_user
 
 __all__ = [
@@ -41,7 +40,9 @@ __all__ = [
     "add_asset_in",
     "add_assets_in",
     "add_location_in",
+    "link_asset_in",
     "require_asset_manager",
+    "set_location_in",
 ]
 
 #: The replica setting that says the signed-in agent may edit assets (see the module docstring).
@@ -249,10 +250,22 @@ class AssetService:
                     f"{location.name} still holds {children} location(s) and {assets} asset(s); "
                     "move or delete them first."
                 )
+            cleared = []
             for link in s.execute(
                 select(TicketLocation).where(TicketLocation.location_id == location_id)
             ).scalars():
                 link.location_id = None
+                cleared.append(link.ticket_id)
+            kept = {
+                "id": location.id,
+                "parent_id": location.parent_id,
+                "name": location.name,
+                "kind": location.kind,
+                "address": location.address,
+                "notes": location.notes,
+                "created_at": location.created_at.isoformat(),
+            }
+            kept_version = location.version
             record_activity(
                 s,
                 entity_type="location",
@@ -269,7 +282,12 @@ class AssetService:
                 op=Op.LOCATION_DELETE,
                 entity_type="location",
                 entity_id=location_id,
-                payload={"location_id": location_id},
+                payload={
+                    "location_id": location_id,
+                    "kept": kept,
+                    "kept_version": kept_version,
+                    "kept_links": sorted(cleared),
+                },
                 device_time=now,
                 actor_id=actor,
             )
@@ -367,71 +385,3 @@ class AssetService:
             if not set_location_in(s, actor, now, ticket_id, location_id, name):
                 return WriteResult(ticket_id, ChangeSet())
         return WriteResult(ticket_id, ChangeSet(tickets=frozenset({ticket_id}), assets=True, journal=True))
-
-
-def link_asset_in(
-    s: Session, actor: str, now: datetime, ticket_id: str, asset: Asset, *, linked: bool = True
-) -> bool:
-    """Link or unlink inside ``s``; False when nothing changed."""
-    link_id = ticket_asset_id(ticket_id, asset.id)
-    link = s.get(TicketAsset, link_id)
-    if linked == (link is not None):
-        return False
-    if linked:
-        s.add(TicketAsset(id=link_id, ticket_id=ticket_id, asset_id=asset.id, created_at=now))
-    else:
-        s.delete(link)
-    record_activity(
-        s,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        actor_id=actor,
-        field="asset_link",
-        old=None if linked else asset.tag,
-        new=asset.tag if linked else None,
-        at=now,
-    )
-    record_mutation(
-        s,
-        op=Op.TICKET_LINK_ASSET,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        payload={"ticket_id": ticket_id, "asset_id": asset.id, "linked": linked},
-        device_time=now,
-        actor_id=actor,
-    )
-    return True
-
-
-def set_location_in(
-    s: Session, actor: str, now: datetime, ticket_id: str, location_id: str | None, name: str
-) -> bool:
-    link_id = ticket_location_id(ticket_id)
-    link = s.get(TicketLocation, link_id)
-    if link is not None and link.location_id == location_id and link.location_name == name:
-        return False
-    old = link.location_name if link is not None else None
-    if link is None:
-        link = TicketLocation(id=link_id, ticket_id=ticket_id, updated_at=now)
-        s.add(link)
-    link.location_id, link.location_name, link.updated_at = location_id, name, now
-    record_activity(
-        s,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        actor_id=actor,
-        field="location_link",
-        old=old,
-        new=name or None,
-        at=now,
-    )
-    record_mutation(
-        s,
-        op=Op.TICKET_SET_LOCATION,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        payload={"ticket_id": ticket_id, "location_id": location_id, "location_name": name},
-        device_time=now,
-        actor_id=actor,
-    )
-    return True

@@ -35,6 +35,7 @@ from sync.ids import new_id
 from sync.protocol.ops import Op
 from sync.replica.models import Comment, Mutation, Person, Queue, ReplicaSetting, Ticket, TicketTag
 from sync.services.journal import record_activity, record_mutation
+from sync.services.ticket_place_links import link_new_ticket_in
 from sync.services.ticket_state import load_ticket, ticket_fields
 
 __all__ = [
@@ -89,11 +90,20 @@ class NewTicket:
     asset: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     channel: str = TicketChannel.PHONE.value  # an agent typing a ticket is usually on the phone
+    # Register records to link as the ticket is created (same unit of work, see create_in);
+    # ``location``/``asset`` above stay the free text typed.
+    asset_ids: tuple[str, ...] = field(default_factory=tuple)
+    location_id: str | None = None
 
 
 def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tuple[Ticket, Mutation]:
     """Create a ticket inside the caller's unit of work (no SLA refresh, no rules: the caller
-    runs :func:`after_ticket_write`). Returns the ticket and its ``ticket.create`` mutation."""
+    runs :func:`after_ticket_write`). Returns the ticket and its ``ticket.create`` mutation.
+
+    The draft's ``asset_ids`` and ``location_id`` are linked in the same unit of work, each
+    journaled after the create as its own ``ticket.link_asset`` / ``ticket.set_location``
+    (:func:`~sync.services.ticket_place_links.link_new_ticket_in`); one that is not in the
+    register raises :class:`~sync.errors.NotFoundError`, so nothing is created."""
     ticket_id = new_id()
     values = new_ticket_values(
         asdict(draft), now=now, priority=draft.priority, priority_reason=draft.priority_reason
@@ -137,6 +147,8 @@ def create_in(s: Session, draft: NewTicket, *, now: datetime, actor: str) -> tup
         device_time=now,
         actor_id=actor,
     )
+    if draft.asset_ids or draft.location_id is not None:
+        link_new_ticket_in(s, actor, now, ticket_id, draft.asset_ids, draft.location_id)
     return ticket, mutation
 
 

@@ -57,7 +57,12 @@ class TicketService:
                 draft = replace(draft, requester_id=add_requester_in(s, new_requester, now=now, actor=actor))
             ticket, mutation = create_in(s, draft, now=now, actor=actor)
             after_ticket_write(s, [TicketWrite(ticket.id, mutation, created=True)], now=now, actor=actor)
-        changes = ChangeSet(tickets=frozenset({ticket.id}), people=new_requester is not None, journal=True)
+        changes = ChangeSet(
+            tickets=frozenset({ticket.id}),
+            people=new_requester is not None,
+            assets=bool(draft.asset_ids) or draft.location_id is not None,
+            journal=True,
+        )
         return WriteResult(ticket.id, changes)
 
     def update_ticket(

@@ -14,9 +14,13 @@ transaction (:func:`~sync.services.ticket_writes.after_ticket_write`);
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from sync.domain.attachment_refs import attachment_link
 from sync.domain.ticket_type import CommentKind
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
@@ -151,70 +155,49 @@ class TicketWork:
 
     def attach_file(self, ticket_id: str, source: Path, *, filename: str | None = None) -> WriteResult:
         """Copy ``source`` into the blob store and attach it. The source file is not changed."""
-        if not source.is_file():
-            raise NotFoundError(f"No file at {source}.")
-        size = source.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                f"{source.name} is {size // (1024 * 1024)} MB; attachments are limited to "
-                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
-            )
+        size = _checked_size(source)
         with self.replica.read() as s:
             load_ticket(s, ticket_id)  # fail before copying anything
         sha = self.replica.blobs.store_file(source)
         name = filename or source.name
-        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         now = self.replica.clock()
         with self.replica.write() as s:
             actor = acting_user(self.replica, s)
-            ticket = load_ticket(s, ticket_id)
-            att_id = new_id()
-            s.add(
-                Attachment(
-                    id=att_id,
-                    ticket_id=ticket_id,
-                    sha256=sha,
-                    filename=name,
-                    size=size,
-                    mime_type=mime,
-                    added_by_id=actor,
-                    added_at=now,
-                    is_local=True,
-                )
-            )
-            ticket.updated_at = now
-            record_activity(
-                s,
-                entity_type="ticket",
-                entity_id=ticket_id,
-                actor_id=actor,
-                field="attachment",
-                old=None,
-                new=name,
-                at=now,
-            )
-            mutation = record_mutation(
-                s,
-                op=Op.TICKET_ATTACH,
-                entity_type="ticket",
-                entity_id=ticket_id,
-                payload={
-                    "attachment": {
-                        "id": att_id,
-                        "ticket_id": ticket_id,
-                        "sha256": sha,
-                        "filename": name,
-                        "size": size,
-                        "mime_type": mime,
-                        "added_at": now.isoformat(),
-                    }
-                },
-                device_time=now,
-                actor_id=actor,
-            )
-            write = TicketWrite(ticket_id, mutation, changes={"attachment": (None, name)})
+            att_id, write = _attach_in(s, ticket_id, sha, name, size, now=now, actor=actor)
             after_ticket_write(s, [write], now=now, actor=actor)
         return WriteResult(att_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
+
+    def reply_with_files(self, ticket_id: str, body: str, files: Sequence[tuple[Path, str]]) -> WriteResult:
+        """A public reply that sends files: each ``(path, name)`` is attached to the ticket and
+        named in the reply by an attachment link (:mod:`sync.domain.attachment_refs`), which
+        the mail channel turns into a mail attachment. One unit of work: the attachments and
+        the reply are journaled together or not at all (the blobs are stored first; an
+        unused blob is harmless). Returns the reply's comment id."""
+        text = body.strip()
+        if not text:
+            raise ValidationError("The message is empty.")
+        stored: list[tuple[str, str, int]] = []
+        for path, name in files:
+            size = _checked_size(path)
+            stored.append((self.replica.blobs.store_file(path), name, size))
+        now = self.replica.clock()
+        with self.replica.write() as s:
+            actor = acting_user(self.replica, s)
+            writes: list[TicketWrite] = []
+            links = []
+            for sha, name, size in stored:
+                att_id, write = _attach_in(s, ticket_id, sha, name, size, now=now, actor=actor)
+                writes.append(write)
+                links.append(attachment_link(att_id, name))
+            full = "\n\n".join([text, "\n".join(links)]) if links else text
+            if len(full) > MAX_COMMENT_CHARS:
+                raise ValidationError(f"The message is longer than {MAX_COMMENT_CHARS} characters.")
+            outcome = add_comment_in(
+                s, ticket_id, CommentKind.REPLY, full, from_requester=False, now=now, actor=actor
+            )
+            writes.append(outcome.write)
+            after_ticket_write(s, writes, now=now, actor=actor)
+        return WriteResult(outcome.comment_id, ChangeSet(tickets=frozenset({ticket_id}), journal=True))
 
     def attachment_file(self, attachment_id: str) -> Path:
         """A path another program can open with the attachment's content; NotFoundError if it
@@ -229,3 +212,69 @@ class TicketWork:
         if not blobs.has(sha):
             raise NotFoundError(f"{filename} is not on this device yet; it downloads when you are online.")
         return blobs.plain_copy(sha, filename)
+
+
+def _checked_size(source: Path) -> int:
+    if not source.is_file():
+        raise NotFoundError(f"No file at {source}.")
+    size = source.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            f"{source.name} is {size // (1024 * 1024)} MB; attachments are limited to "
+            f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+        )
+    return size
+
+
+def _attach_in(
+    s: Session, ticket_id: str, sha: str, name: str, size: int, *, now: datetime, actor: str
+) -> tuple[str, TicketWrite]:
+    """Attach the stored blob ``sha`` to the ticket inside ``s``; returns the attachment id
+    and the write for :func:`after_ticket_write`."""
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    ticket = load_ticket(s, ticket_id)
+    att_id = new_id()
+    s.add(
+        Attachment(
+            id=att_id,
+            ticket_id=ticket_id,
+            sha256=sha,
+            filename=name,
+            size=size,
+            mime_type=mime,
+            added_by_id=actor,
+            added_at=now,
+            is_local=True,
+        )
+    )
+    ticket.updated_at = now
+    record_activity(
+        s,
+        entity_type="ticket",
+        entity_id=ticket_id,
+        actor_id=actor,
+        field="attachment",
+        old=None,
+        new=name,
+        at=now,
+    )
+    mutation = record_mutation(
+        s,
+        op=Op.TICKET_ATTACH,
+        entity_type="ticket",
+        entity_id=ticket_id,
+        payload={
+            "attachment": {
+                "id": att_id,
+                "ticket_id": ticket_id,
+                "sha256": sha,
+                "filename": name,
+                "size": size,
+                "mime_type": mime,
+                "added_at": now.isoformat(),
+            }
+        },
+        device_time=now,
+        actor_id=actor,
+    )
+    return att_id, TicketWrite(ticket_id, mutation, changes={"attachment": (None, name)})

@@ -161,3 +161,38 @@ def test_a_location_with_rooms_or_assets_cannot_be_deleted(server: ServerUnderTe
     with pytest.raises(Exception, match="still holds 1 location"):
         _assets(meg).delete_location(ids["floor"])
     assert meg.pending() == 5
+
+
+def test_a_location_delete_the_server_refuses_is_put_back_on_the_device(
+    server: ServerUnderTest, desk: MakeDesk
+) -> None:
+    meg, root = desk(server, "meg"), desk(server, "root")
+    meg.sync()
+    svc = _assets(meg)
+    site = svc.create_location("Fernley Pavilion", kind="site").entity_id
+    kiosk = svc.create_location("Kiosk", parent_id=site, kind="room", notes="by the gate").entity_id
+    t = meg.new_ticket("Kiosk till offline", queue="Facilities")
+    svc.set_ticket_location(t, kiosk)
+    meg.sync()
+    root.sync()
+    # meg, offline, deletes the (to her) empty kiosk; meanwhile a till is registered there
+    svc.delete_location(kiosk)
+    with meg.replica.read() as s:
+        assert ticket_place(s, t).location_id is None
+    _assets(root).create_asset("POS-0007", "Till 7", location_id=kiosk)
+    root.sync()
+
+    report = meg.sync()
+    assert report.rejected + report.conflicts == 1 and meg.pending() == 0
+    with meg.replica.read() as s:
+        back = location_detail(s, kiosk)
+        place = ticket_place(s, t)
+        deleted_lines = s.execute(
+            text("SELECT count(*) FROM activity WHERE entity_id = :k AND field = 'deleted'"), {"k": kiosk}
+        ).scalar_one()
+    assert (back.name, back.path) == ("Kiosk", "Fernley Pavilion › Kiosk")
+    assert [a.tag for a in back.assets] == ["POS-0007"]  # the server's asset, in the place put back
+    assert place.location_id == kiosk and place.location == "Fernley Pavilion › Kiosk"
+    assert deleted_lines == 0  # no history line for a delete that did not happen
+    [conflict] = ConflictInbox(meg.replica).open_conflicts()
+    assert conflict.op == "location.delete"

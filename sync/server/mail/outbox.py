@@ -18,6 +18,16 @@ Sending (:func:`send_due`)
     so the agent sees it in the app after the next sync. A crash between the SMTP answer and
     the mark leaves a claimed row that is sent again after the lease, with the same
     Message-ID (receivers and clients treat it as the same message).
+
+Files with a reply
+    A reply that names attachments of its own ticket (``[name](outpost:attachment/<id>)``,
+    :mod:`sync.domain.attachment_refs`: the desktop's "Send job sheet") is composed with
+    those files attached and each link replaced by the file's name. Together they may
+    weigh at most :data:`MAX_MAIL_FILES_BYTES`; a file that would pass it is left out, the
+    mail says so in its place, and an internal note on the ticket tells the agent. A file
+    whose bytes have not reached the server yet delays the mail (its row stays pending,
+    retried every minute, no attempt counted) for up to :data:`FILE_WAIT`; after that it
+    goes without the file, with the same note.
 """
 
 from __future__ import annotations
@@ -32,18 +42,22 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sync.domain.attachment_refs import attachment_refs, replace_attachment_links
 from sync.ids import new_id
-from sync.mail.compose import DEFAULT_TEMPLATES, MailTemplate, Outgoing, compose, new_message_id
+from sync.mail.compose import DEFAULT_TEMPLATES, MailFile, MailTemplate, Outgoing, compose, new_message_id
 from sync.server.access import Caller
 from sync.server.apply_context import ApplyContext
 from sync.server.database import Database
 from sync.server.mail import mail_store
 from sync.server.mail.mail_models import Mailbox, MailMessage, MailOutbox, MailTemplateRow, MailThreadRef
-from sync.server.models import Comment, Person, Queue, Ticket
+from sync.server.models import Attachment, Comment, Person, Queue, Ticket
+from sync.server.state_models import Blob, BlobChunk
 from sync.server.versioning import stamp
 
 __all__ = [
+    "FILE_WAIT",
     "MAX_ATTEMPTS",
+    "MAX_MAIL_FILES_BYTES",
     "SendReport",
     "Sender",
     "mark_bounced",
@@ -57,6 +71,16 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 _BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 _LEASE = timedelta(minutes=10)
+#: The most a reply's files may weigh together (many mail servers refuse 20-25 MB messages,
+#: and base64 adds a third).
+MAX_MAIL_FILES_BYTES = 10 * 1024 * 1024
+#: How long a reply waits for a named file's bytes to reach the server before going without.
+FILE_WAIT = timedelta(hours=24)
+_FILE_RETRY = timedelta(minutes=1)
+
+
+class _FilesNotHere(Exception):
+    """A file the reply names has not been uploaded yet: try again later."""
 
 #: Sends one message: (mailbox, envelope sender, recipient, message bytes); raises on failure.
 Sender = Callable[[Mailbox, str, str, bytes], None]
@@ -126,18 +150,21 @@ def _enqueue(s: Session, ticket: Ticket, kind: str, dedup_key: str, now: datetim
     return True
 
 
-def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox) -> bytes:
-    """The message of an outbox row, as of its queuing: threaded to the mail before it."""
+def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox, now: datetime) -> bytes:
+    """The message of an outbox row, as of its queuing: threaded to the mail before it.
+    Raises :class:`_FilesNotHere` when a file the reply names is still on its way."""
     ticket = s.get(Ticket, row.ticket_id)
     if ticket is None or ticket.number is None:
         raise ValueError("the ticket of this mail is gone")
     requester = s.get(Person, ticket.requester_id) if ticket.requester_id else None
     queue = s.get(Queue, ticket.queue_id)
     body = agent_name = ""
+    files: tuple[MailFile, ...] = ()
     if row.kind == "reply":
         comment = s.get(Comment, row.dedup_key.removeprefix("reply:"))
         author = s.get(Person, comment.author_id) if comment and comment.author_id else None
         body, agent_name = (comment.body if comment else ""), (author.name if author else "")
+        body, files = _reply_files(s, ticket, row, body, now)
     elif row.kind == "resolved":
         body = ticket.resolution
     earlier = [(t, m) for t, m in _thread_times(s, ticket.id) if t <= row.created_at and m != row.message_id]
@@ -170,9 +197,100 @@ def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox) -> bytes:
         in_reply_to=inbound or "",
         references=tuple(m for _t, m in earlier),
         date=row.created_at,
+        files=files,
     )
     # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
     return compose(out, _template(s, ticket.queue_id, row.kind)).as_bytes(policy=policy.SMTP)
+
+
+def _reply_files(
+    s: Session, ticket: Ticket, row: MailOutbox, body: str, now: datetime
+) -> tuple[str, tuple[MailFile, ...]]:
+    """The reply's text with its attachment links replaced, and the files to attach (see
+    "Files with a reply" in the module docstring)."""
+    ids = attachment_refs(body)
+    if not ids:
+        return body, ()
+    found = {
+        a.id: a
+        for a in s.execute(
+            select(Attachment).where(Attachment.id.in_(ids), Attachment.ticket_id == ticket.id)
+        ).scalars()
+    }  # only this ticket's attachments: a reply cannot mail another ticket's files
+    waited_out = now - _aware(row.created_at) >= FILE_WAIT
+    if not waited_out and any(s.get(Blob, a.sha256) is None for a in found.values()):
+        raise _FilesNotHere()
+    files: list[MailFile] = []
+    left_out: dict[str, str] = {}  # attachment id -> why
+    total = 0
+    for attachment_id in ids:
+        a = found.get(attachment_id)
+        if a is None:
+            continue
+        if s.get(Blob, a.sha256) is None:
+            left_out[a.id] = "it never reached the server"
+        elif total + a.size > MAX_MAIL_FILES_BYTES:
+            left_out[a.id] = (
+                f"it is too large to send by mail ({_megabytes(a.size)}; "
+                f"the limit is {_megabytes(MAX_MAIL_FILES_BYTES)} per mail)"
+            )
+        else:
+            files.append(MailFile(a.filename, a.mime_type, _blob_bytes(s, a.sha256)))
+            total += a.size
+
+    def text_for(attachment_id: str, title: str) -> str:
+        a = found.get(attachment_id)
+        if a is None:
+            return title
+        if a.id in left_out:
+            return f"{a.filename} (not attached: {_mail_reason(left_out[a.id])})"
+        return f"{a.filename} (attached)"
+
+    text = replace_attachment_links(body, text_for)
+    if left_out:
+        names = "; ".join(f"{found[i].filename}: {why}" for i, why in left_out.items())
+        _system_note(
+            s,
+            ticket.id,
+            f"The reply mailed to {row.to_address} went without a file it names. {names}. "
+            "Send the file another way if the requester needs it.",
+            now,
+        )
+    return text, tuple(files)
+
+
+def _mail_reason(why: str) -> str:
+    if why.startswith("it is too large"):
+        return "too large to send by mail; ask us for a copy"
+    return "ask us for a copy"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _blob_bytes(s: Session, sha256: str) -> bytes:
+    chunks = s.execute(
+        select(BlobChunk.data).where(BlobChunk.sha256 == sha256).order_by(BlobChunk.offset)
+    ).scalars()
+    return b"".join(bytes(c) for c in chunks)
+
+
+def _system_note(s: Session, ticket_id: str, body: str, now: datetime) -> None:
+    """An internal note by the system on the ticket (synced to the agents' devices)."""
+    ctx = ApplyContext(
+        s,
+        Caller(user_id="", username="", name="", role="admin", knowledge_manager=False,
+               queue_ids=frozenset(), client_id=""),
+        "",
+        now,
+    )  # fmt: skip
+    mail_store.add_note(ctx, ticket_id, body, now)
+    stamp(s, ctx.touched)
 
 
 def queue_notice(s: Session, ticket: Ticket, kind: str, now: datetime) -> bool:
@@ -282,7 +400,10 @@ def _claim(db: Database, row_id: str, now: datetime) -> tuple[MailOutbox, Mailbo
             return None
         if not row.raw:
             try:
-                row.raw = _compose_row(s, row, mailbox)
+                row.raw = _compose_row(s, row, mailbox, now)
+            except _FilesNotHere:
+                row.next_attempt_at, row.last_error = now + _FILE_RETRY, "waiting for a file to upload"
+                return None
             except ValueError as exc:
                 row.status, row.last_error = "failed", str(exc)
                 return None
@@ -307,20 +428,12 @@ def _failed_attempt(db: Database, row_id: str, error: str, now: datetime) -> boo
         row.status = "failed"
         ticket = s.get(Ticket, row.ticket_id, with_for_update=True)
         if ticket is not None:
-            ctx = ApplyContext(
-                s,
-                Caller(user_id="", username="", name="", role="admin", knowledge_manager=False,
-                       queue_ids=frozenset(), client_id=""),
-                "",
-                now,
-            )  # fmt: skip
             what = {"reply": "The reply", "ack": "The acknowledgement", "resolved": "The resolution notice"}
-            mail_store.add_note(
-                ctx,
+            _system_note(
+                s,
                 ticket.id,
                 f"{what.get(row.kind, 'A mail')} to {row.to_address} could not be sent after "
                 f"{row.attempts} attempts: {error}",
                 now,
             )
-            stamp(s, ctx.touched)
         return True
