@@ -103,17 +103,17 @@ def backlog_of(data: ReportData) -> Backlog:
         )
         eager[f"age:{label}"] = ids
         ages.append((label, len(ids)))
-    cells: dict[str, tuple[str, ...]] = {}
+    swept: dict[str, tuple[str, ...]] = {}
 
     def open_ids(key: str) -> tuple[str, ...]:
         """Every cell's ids from one sweep on the first request (a chart drills into any
         day, so listing them all costs the open days of the tickets, not days x tickets)."""
         if key in eager:
             return eager[key]
-        if not cells:
-            cells.update(_open_cells(data, buckets, ends))
-            cells[""] = ()  # swept, even when no ticket was open at any end
-        return cells.get(key, ())
+        if not swept:
+            swept.update(_open_cells(data, buckets, ends))
+            swept[""] = ()  # swept, even when no ticket was open at any end
+        return swept.get(key, ())
 
     return Backlog(request, tuple(rows), tuple(ages), LazyIds([*keys, *eager], open_ids))
 
