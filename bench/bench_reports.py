@@ -119,7 +119,9 @@ def figures(scale: Scale) -> list[Figure]:
 
         def load() -> None:
             with replica.read() as s:
-                holder["data"] = reports.load_report_data(s, request, with_previous=True, now=DEMO_NOW)
+                holder["data"] = reports.load_report_data(
+                    s, request, with_previous=True, now=DEMO_NOW, side=reports.REPLICA
+                )
 
         out.append(
             Figure(

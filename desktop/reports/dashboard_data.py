@@ -67,8 +67,15 @@ class BarChartData:
 
 @dataclass(frozen=True)
 class LineSeries:
+    """One line; ``point_ids[i]`` are the tickets behind ``points[i]`` (empty: no drill-down)."""
+
     name: str
     points: tuple[tuple[date, float], ...]
+    point_ids: tuple[tuple[str, ...], ...] = ()
+
+    def ids_at(self, index: int) -> tuple[str, ...] | None:
+        """The tickets behind point ``index``, None when it does not drill down."""
+        return self.point_ids[index] if 0 <= index < len(self.point_ids) else None
 
 
 @dataclass(frozen=True)

@@ -80,14 +80,29 @@ def load_dashboard(
             "volume",
             "Created and resolved per day",
             (
-                LineSeries("Created", tuple((_day(r.bucket), float(r.created)) for r in volume.rows_)),
-                LineSeries("Resolved", tuple((_day(r.bucket), float(r.resolved)) for r in volume.rows_)),
+                LineSeries(
+                    "Created",
+                    tuple((_day(r.bucket), float(r.created)) for r in volume.rows_),
+                    tuple(volume.tickets[f"created:{r.bucket}:"] for r in volume.rows_),
+                ),
+                LineSeries(
+                    "Resolved",
+                    tuple((_day(r.bucket), float(r.resolved)) for r in volume.rows_),
+                    tuple(volume.tickets[f"resolved:{r.bucket}:"] for r in volume.rows_),
+                ),
             ),
         ),
         backlog=LineChartData(
             "backlog",
             "Open at the end of each day",
-            (LineSeries("Open", tuple((_day(r.bucket), float(r.open)) for r in backlog.rows_)),),
+            (
+                LineSeries(
+                    "Open",
+                    tuple((_day(r.bucket), float(r.open)) for r in backlog.rows_),
+                    # One sweep lists every day's open tickets (sync.reports.backlog_report).
+                    tuple(backlog.tickets[f"open:{r.bucket}:"] for r in backlog.rows_),
+                ),
+            ),
         ),
         bar_charts=(
             _split_bars("queue", "Created by queue", by_queue),

@@ -1,7 +1,9 @@
 """The dashboard's charts, drawn with QtCharts: lines over days, bars per group, SLA met vs breached.
 
 Each chart is a ``QChartView`` with a ``set_data`` taking the plain records of
-:mod:`desktop.reports.dashboard_data`. Bar charts emit ``bar_clicked(chart_key, index)`` when
+:mod:`desktop.reports.dashboard_data`. Line charts emit ``point_clicked(chart_key, series,
+index)`` when a line is clicked (the day nearest the click, of the series clicked); bar
+charts emit ``bar_clicked(chart_key, index)`` when
 a bar is clicked (``index`` into the data's bars, top bar first); the SLA chart emits
 ``segment_clicked(row, part)`` with part "met" or "breached". Animations are off, so a
 chart grabbed or printed right after ``set_data`` shows its final state. UI thread only.
@@ -81,10 +83,19 @@ class _ChartBase(QChartView):
 
 
 class LineChart(_ChartBase):
-    """One or more daily series (created/resolved, backlog) over a date axis."""
+    """One or more daily series (created/resolved, backlog) over a date axis; a click on a
+    line emits ``point_clicked(key, series index, point index)`` for the nearest day."""
+
+    point_clicked = Signal(str, int, int)
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, dark: bool | None = None) -> None:
+        super().__init__(title, parent, dark=dark)
+        self.key = ""
+        self.lines: list[QLineSeries] = []
 
     def set_data(self, data: LineChartData) -> None:
         chart = self._reset()
+        self.key, self.lines = data.key, []
         self._title = data.title
         chart.setTitle(data.title)
         days = sorted({d for s in data.series for d, _ in s.points})
@@ -117,8 +128,38 @@ class LineChart(_ChartBase):
             chart.addSeries(line)
             line.attachAxis(axis_x)
             line.attachAxis(axis_y)
+            if s.point_ids:
+                line.setPointsVisible(True)
+                line.clicked.connect(lambda point, n=n: self._clicked(n, point))
+                tips = [f"{s.name}, {day:%d %b}: {value:,.0f}" for day, value in s.points]
+                line.hovered.connect(lambda point, on, n=n, tips=tips: self._hovered(n, point, on, tips))
+            self.lines.append(line)
         chart.legend().setVisible(len(data.series) > 1)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        drills = any(s.point_ids for s in data.series)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if drills else Qt.CursorShape.ArrowCursor)
+
+    def _nearest(self, series: int, x: float) -> int:
+        """Index of the point of ``series`` nearest to ``x`` (a date axis value)."""
+        line = self.lines[series]
+        count = line.count()
+        return min(range(count), key=lambda i: abs(line.at(i).x() - x)) if count else -1
+
+    def _clicked(self, series: int, point: QPointF) -> None:
+        index = self._nearest(series, point.x())
+        if index >= 0:
+            self.point_clicked.emit(self.key, series, index)
+
+    def _hovered(self, series: int, point: QPointF, shown: bool, tips: list[str]) -> None:
+        index = self._nearest(series, point.x())
+        if 0 <= index < len(tips):
+            _tip(shown, f"{tips[index]} — click to list these tickets")
+
+    def point_center(self, series: int, index: int) -> QPointF:
+        """Where point ``index`` of ``series`` is drawn, in view coordinates (tests click there)."""
+        line = self.lines[series]
+        point = self.chart().mapToPosition(line.at(index), line)
+        return self.mapFromScene(self.chart().mapToScene(point)).toPointF()
 
 
 class GroupBarChart(_ChartBase):

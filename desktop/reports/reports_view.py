@@ -167,6 +167,8 @@ class ReportsView(QWidget):
         for chart in self.bar_charts.values():
             chart.bar_clicked.connect(self._bar_drill)
         self.sla_chart.segment_clicked.connect(self._sla_drill)
+        self.volume_chart.point_clicked.connect(self._line_drill)
+        self.backlog_chart.point_clicked.connect(self._line_drill)
         self._after_changes = VisibleDebounce(self, self.recompute, _RECOMPUTE_PAUSE_MS)
         ctx.hub.changed.connect(self._on_changed)
         self._update_exports()
@@ -300,6 +302,17 @@ class ReportsView(QWidget):
         if 0 <= index < len(chart.bars):
             bar = chart.bars[index]
             self._drill(f"{chart.value_label}: {bar.label}", bar.ticket_ids)
+
+    def _line_drill(self, chart_key: str, series: int, index: int) -> None:
+        if self.dashboard is None:
+            return
+        chart = self.dashboard.volume if chart_key == "volume" else self.dashboard.backlog
+        if not 0 <= series < len(chart.series):
+            return
+        line = chart.series[series]
+        ids = line.ids_at(index)
+        if ids is not None:
+            self._drill(f"{line.name} on {line.points[index][0]:%d %b %Y}", ids)
 
     def _sla_drill(self, row: int, part: str) -> None:
         if self.dashboard is None or not 0 <= row < len(self.dashboard.sla.rows):

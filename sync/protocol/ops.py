@@ -5,9 +5,9 @@
 code names an op by member so a typo is an attribute error, not a mutation the server
 refuses. Each op's payload is modelled in :mod:`sync.protocol.payloads`.
 
-Some replica features journal ops the server does not apply yet (``article.link``,
-``config.*``, ``ticket.checklist``...); they are not members here, and the server rejects
-them as unknown.
+Some replica features journal ops the server does not apply yet (``article.link``, the
+configuration collections such as ``config.rules``, ``ticket.checklist``...); they are not
+members here, and the server rejects them as unknown.
 """
 
 from __future__ import annotations
@@ -38,3 +38,4 @@ class Op(StrEnum):
     ASSET_UPDATE = "asset.update"
     TICKET_LINK_ASSET = "ticket.link_asset"
     TICKET_SET_LOCATION = "ticket.set_location"
+    CONFIG_SLA = "config.sla"

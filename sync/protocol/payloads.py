@@ -47,6 +47,7 @@ __all__ = [
     "AssetCreate",
     "AssetFields",
     "AssetUpdate",
+    "ConfigSla",
     "LocationChanges",
     "LocationCreate",
     "LocationDelete",
@@ -92,6 +93,15 @@ def check_time(value: datetime) -> datetime:
     return utc
 
 
+_MAX_DOCUMENT_CHARS = 200_000
+
+
+def _bounded_document(value: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(value, default=str)) > _MAX_DOCUMENT_CHARS:
+        raise ValueError(f"is larger than {_MAX_DOCUMENT_CHARS} characters of JSON")
+    return value
+
+
 def _bounded_json(value: dict[str, Any]) -> dict[str, Any]:
     if len(json.dumps(value, default=str)) > _MAX_MARKER_CHARS:
         raise ValueError(f"is larger than {_MAX_MARKER_CHARS} characters of JSON")
@@ -108,6 +118,9 @@ Tier = Annotated[int, Field(ge=1, le=3)]
 Tag = Annotated[str, Field(max_length=60)]
 Tags = Annotated[list[Tag], Field(max_length=100)]
 Marker = Annotated[dict[str, Any], AfterValidator(_bounded_json)]  # the automation rule marker
+# A whole configuration document (``config.sla``: SlaConfig.to_dict(); checked by the server).
+Document = Annotated[dict[str, Any], AfterValidator(_bounded_document)]
+Revision = Annotated[str, Field(max_length=16)]  # a configuration revision ('' when none)
 
 Subject = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=500_000)]  # descriptions, resolutions, KB bodies, notes
@@ -498,6 +511,14 @@ class TicketSetLocation(_Payload):
     location_name: Place = ""
 
 
+class ConfigSla(_Payload):
+    """The desk's whole SLA document, replacing the one before (admins; last writer wins).
+    ``base_revision`` is the revision the editor saw."""
+
+    document: Document
+    base_revision: Revision = ""
+
+
 PAYLOAD_MODELS: dict[Op, type[_Payload]] = {
     Op.TICKET_CREATE: TicketCreate,
     Op.TICKET_UPDATE: TicketUpdate,
@@ -519,6 +540,7 @@ PAYLOAD_MODELS: dict[Op, type[_Payload]] = {
     Op.ASSET_UPDATE: AssetUpdate,
     Op.TICKET_LINK_ASSET: TicketLinkAsset,
     Op.TICKET_SET_LOCATION: TicketSetLocation,
+    Op.CONFIG_SLA: ConfigSla,
 }
 
 

@@ -103,17 +103,31 @@ def backlog_of(data: ReportData) -> Backlog:
         )
         eager[f"age:{label}"] = ids
         ages.append((label, len(ids)))
-    by_label = {b.label: b for b in buckets}
+    swept: dict[str, tuple[str, ...]] = {}
 
     def open_ids(key: str) -> tuple[str, ...]:
+        """Every cell's ids from one sweep on the first request (a chart drills into any
+        day, so listing them all costs the open days of the tickets, not days x tickets)."""
         if key in eager:
             return eager[key]
-        _open, label, group = key.split(":", 2)
-        moment = by_label[label].end_at
-        return tuple(
-            t.ticket_id
-            for t in data.tickets
-            if t.open_at_end(moment) and group_label(data, t, request.by) == group
-        )
+        if not swept:
+            swept.update(_open_cells(data, buckets, ends))
+            swept[""] = ()  # swept, even when no ticket was open at any end
+        return swept.get(key, ())
 
     return Backlog(request, tuple(rows), tuple(ages), LazyIds([*keys, *eager], open_ids))
+
+
+def _open_cells(data: ReportData, buckets: list[Any], ends: list[Any]) -> dict[str, tuple[str, ...]]:
+    """``open:<bucket>:<group>`` -> the tickets open at that bucket's end, in ticket order;
+    the same rule as the counts above (a bucket counts a period when its end is inside)."""
+    by = data.request.by
+    found: dict[str, list[str]] = {}
+    for t in data.tickets:
+        group = group_label(data, t, by)
+        for opened, closed in t.open_periods:
+            first = bisect_right(ends, opened)
+            last = len(ends) if closed is None else bisect_right(ends, closed)
+            for index in range(first, last):
+                found.setdefault(f"open:{buckets[index].label}:{group}", []).append(t.ticket_id)
+    return {key: tuple(ids) for key, ids in found.items()}

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, String, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import TicketStatus
@@ -45,6 +45,8 @@ __all__ = ["ReportTables", "Resolution", "TicketFacts", "load_ticket_facts", "re
 _STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 _OPEN_VALUES = sorted(s.value for s in TicketStatus if s not in _STOPPED)
 _HISTORY_FIELDS = ("status", "priority", "assignee_id", "tier", "queue_id")
+_DRIVER_VALUE = String()
+_from_text = datetime.fromisoformat
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,11 @@ class Resolution:
     after_reopen: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TicketFacts:
+    """One ticket's facts; read-only by contract (not ``frozen``: a frozen dataclass of this
+    many fields costs several times more to build, and 100k are built per dashboard)."""
+
     ticket_id: str
     number: int | None
     local_number: int | None
@@ -150,14 +155,14 @@ def load_ticket_facts(
     group = tables.person.group_name if tables.has_groups else None
     columns = [
         t.id,
-        t.created_at,
+        _raw_time(t.created_at),
         t.priority,
         t.status,
         t.queue_id,
         t.category,
         t.type,
-        t.first_response_at,
-        t.updated_at,
+        _raw_time(t.first_response_at),
+        _raw_time(t.updated_at),
         t.number,
         t.local_number,
         t.assignee_id,
@@ -179,13 +184,13 @@ def load_ticket_facts(
     a = tables.activity
     order = [a.at, _insertion_order(session, a)]
     history = conn.execute(
-        select(a.entity_id, a.field, a.old_value, a.new_value, a.at)
+        select(a.entity_id, a.field, a.old_value, a.new_value, _raw_time(a.at))
         .where(a.entity_type == "ticket", a.field.in_(_HISTORY_FIELDS), a.entity_id.in_(ids))
         .order_by(*order)
     ).all()
     c = tables.comment
     replies = conn.execute(
-        select(c.ticket_id, c.created_at, c.author_id)
+        select(c.ticket_id, _raw_time(c.created_at), c.author_id)
         .where(c.kind == "reply", c.from_requester.is_(False), c.ticket_id.in_(ids))
         .order_by(c.created_at, c.id)
     ).all()
@@ -216,31 +221,71 @@ def _insertion_order(session: Session, activity: Any) -> Any:
     return activity.id
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
+def _raw_time(column: Any) -> Any:
+    """``column`` as the driver returns it, without the mapped type's per-value conversion:
+    naive UTC text on SQLite, a naive UTC datetime on PostgreSQL (:func:`_utc` reads both).
+    Reading 100k tickets' times through the type decorator cost more than the SQL itself."""
+    return type_coerce(column, _DRIVER_VALUE)
+
+
+def _utc(value: str | datetime) -> datetime:
+    """An aware UTC datetime from a time read by :func:`_raw_time` (stored as naive UTC).
+
+    Text is parsed with its offset appended: about five times cheaper than parsing it
+    naive and then ``replace(tzinfo=UTC)`` (measured: ~1.6 µs against ~7 µs per value)."""
+    if isinstance(value, str):
+        try:
+            return _from_text(value + "+00:00")
+        except ValueError:  # text that carries its own offset
+            return _from_text(value).astimezone(UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_or_none(value: str | datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+def _same(value: datetime) -> datetime:
+    return value
 
 
 def _build(
     ticket_rows: Sequence[Any], history: Sequence[Any], replies: Sequence[Any], *, has_group: bool
 ) -> list[TicketFacts]:
+    utc = _utc
     by_ticket: dict[str, list[Any]] = {}
-    for row in history:
-        by_ticket.setdefault(row[0], []).append(row)
+    sla_changes = []
+    for tid, field, old, new, raw_at in history:
+        row = (tid, field, old, new, utc(raw_at))
+        found = by_ticket.get(tid)
+        if found is None:
+            by_ticket[tid] = [row]
+        else:
+            found.append(row)
+        if field == "status" or field == "priority":
+            sla_changes.append(row)
     replies_by: dict[str, list[tuple[datetime, str | None]]] = {}
     for tid, at, author in replies:
-        replies_by.setdefault(tid, []).append((at, author))
-    sla_rows = []
-    for r in ticket_rows:
-        group = r[16] if has_group else None
-        sla_rows.append(
-            (r[0], _iso(r[1]), r[2], r[3], r[4], r[5], r[6], _iso(r[7]), group, None, "", _iso(r[8]))
+        replies_by.setdefault(tid, []).append((utc(at), author))
+    sla_rows = [
+        (
+            r[0],
+            utc(r[1]),
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            _utc_or_none(r[7]),
+            r[16] if has_group else None,
+            None,
+            "",
+            utc(r[8]),
         )
-    sla_changes = [
-        (tid, field, old, new, _iso(at))
-        for tid, field, old, new, at in history
-        if field in ("status", "priority")
+        for r in ticket_rows
     ]
-    sla_facts = {f.ticket_id: f for f in facts_from_rows(sla_rows, sla_changes)}
+    # The rows already hold aware datetimes: no text round trip through ISO strings.
+    sla_facts = {f.ticket_id: f for f in facts_from_rows(sla_rows, sla_changes, parse=_same)}
     out = []
     for r in ticket_rows:
         tid = r[0]

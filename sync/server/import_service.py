@@ -4,7 +4,8 @@ What comes over: queues (matched to existing server queues by name), people (age
 by user name, requesters by e-mail; agents arrive without a password — ``outpost-server
 user add NAME`` completes their account), memberships, tickets with their tags, replies and
 notes, work logs, attachments (with their files when the replica's blob store has them),
-links and activity, and articles with every revision. Tickets get server numbers in the
+links and activity, articles with every revision, and the replica's SLA document when the
+server has none yet (so the server's reports count the same business time). Tickets get server numbers in the
 order of their local numbers; each keeps its local number as an alias (with the replica's
 client id), so "L12" still finds it.
 
@@ -30,6 +31,7 @@ from sync.domain.ticket_schema import ID_FIELDS, SCALAR_FIELDS
 from sync.replica import models as rm
 from sync.server import models as sm
 from sync.server.database import Database
+from sync.server.sla_document import adopt_sla_document
 from sync.server.state_models import Blob, BlobChunk
 from sync.server.versioning import Touched, stamp
 
@@ -81,6 +83,10 @@ def import_replica(db: Database, path: Path) -> ImportReport:
             ids = _import_directory(db, src, report)
             _import_tickets(db, src, ids, client_id, report)
             _import_articles(db, src, ids, report)
+            sla = src.get(rm.ReplicaSetting, "config.sla")
+            with db.write_session() as s:
+                if adopt_sla_document(s, None if sla is None else sla.value):
+                    report.bump("SLA documents")
         _import_blobs(db, source_file.parent / "attachments", report)
     finally:
         engine.dispose()

@@ -61,6 +61,7 @@ from sync.server.database import Database
 from sync.server.directory_ops import apply_person_create, apply_queue_create
 from sync.server.errors import Conflict
 from sync.server.models import Ticket
+from sync.server.sla_document import apply_config_sla
 from sync.server.state_models import AppliedMutation, SyncClient
 from sync.server.ticket_link_ops import apply_ticket_link, apply_ticket_merge
 from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
@@ -97,6 +98,7 @@ APPLIERS: dict[Op, Callable[[ApplyContext, Any], None]] = {
     Op.ASSET_UPDATE: apply_asset_update,
     Op.TICKET_LINK_ASSET: apply_ticket_link_asset,
     Op.TICKET_SET_LOCATION: apply_ticket_set_location,
+    Op.CONFIG_SLA: apply_config_sla,
 }
 
 #: Mutations decided in one transaction. ``OUTPOST_PUSH_BATCH`` overrides it for the

@@ -11,16 +11,15 @@ where the server keeps the records and how the search language applies to its ta
 * scope: an admin reports on every queue; a manager on the queues they belong to; other
   roles are refused (``Caller.can_report_on``, the rule of the older per-queue report);
 * business time: the SLA document stored in the server setting ``config.sla`` (the JSON
-  of :meth:`sync.sla.SlaConfig.to_dict`, as replicas keep it), else the built-in
-  configuration in UTC. Replicas do not push their SLA document to the server yet, so an
-  admin must store the desk's there for business times to match the replicas'.
+  of :meth:`sync.sla.SlaConfig.to_dict`, as replicas keep it; an admin's replica pushes
+  it, ``import-replica`` adopts it: :mod:`sync.server.sla_document`), else the built-in
+  configuration in UTC.
 * article links and feedback are not kept on the server: the knowledge report says
   ``available: false``.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -51,12 +50,10 @@ from sync.reports.ticket_facts import ReportTables
 from sync.server import models
 from sync.server.access import Caller
 from sync.server.errors import Forbidden
-from sync.server.state_models import ServerSetting
-from sync.sla import SlaConfig, default_sla_config
+from sync.server.sla_document import SLA_SETTING, server_sla_config
 
 __all__ = ["SLA_SETTING", "server_side"]
 
-SLA_SETTING = "config.sla"
 _T = models.Ticket
 TABLES = ReportTables(
     ticket=models.Ticket,
@@ -67,14 +64,6 @@ TABLES = ReportTables(
     work_log=models.WorkLog,
     has_groups=False,
 )
-
-
-def server_sla_config(session: Session) -> SlaConfig:
-    """The SLA document in the server setting ``config.sla``, else the built-in one in UTC."""
-    row = session.get(ServerSetting, SLA_SETTING)
-    if row is None:
-        return default_sla_config()
-    return SlaConfig.from_dict(json.loads(row.value))
 
 
 def server_side(caller: Caller) -> ReportSide:

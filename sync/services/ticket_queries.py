@@ -6,6 +6,7 @@ time (``offset``/``limit``), so a table over a million tickets costs one page of
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -423,6 +424,20 @@ def _is_broad(flt: TicketFilter) -> bool:
     return not narrow and len(flt.statuses) != 1
 
 
+#: Up to this many ids are bound one parameter each; more go in as one JSON array.
+_INLINE_IDS = 500
+
+
+def _id_among(ids: tuple[str, ...]) -> Any:
+    """``Ticket.id IN ids`` for a set of any size. A report's drill-down can list more
+    tickets than SQLite takes bound parameters in one statement (32,766 on SQLCipher's
+    builds), so a large set is one parameter, a JSON array read by ``json_each``."""
+    if len(ids) <= _INLINE_IDS:
+        return Ticket.id.in_(ids)
+    listed = func.json_each(json.dumps(ids)).table_valued("value")
+    return Ticket.id.in_(select(listed.c.value))
+
+
 def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool = True) -> _SelectT:
     """``status_via_index=False`` hides the status column from the planner (``status || ''``,
     SQLite's documented way to disqualify an index), so a broad filter sorted by time walks
@@ -455,7 +470,7 @@ def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool =
     if flt.closed_since is not None:
         conds.append(Ticket.updated_at >= flt.closed_since)
     if flt.ticket_ids is not None:
-        conds.append(Ticket.id.in_(flt.ticket_ids))
+        conds.append(_id_among(flt.ticket_ids))
     for tag in flt.tags:
         conds.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower()))
     text = flt.text.strip()

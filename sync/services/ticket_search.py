@@ -211,6 +211,12 @@ def _sorted(values: set[str] | frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
+def _both(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """The ids in both, in ``first``'s order (one set built, not one per id)."""
+    keep = set(second)
+    return tuple(i for i in first if i in keep)
+
+
 def combine_filters(a: TicketFilter, b: TicketFilter) -> TicketFilter:
     """Tickets matching both ``a`` and ``b``."""
     if matches_nothing(a) or matches_nothing(b):
@@ -223,7 +229,7 @@ def combine_filters(a: TicketFilter, b: TicketFilter) -> TicketFilter:
         if a.ticket_ids is None
         else a.ticket_ids
         if b.ticket_ids is None
-        else tuple(i for i in a.ticket_ids if i in set(b.ticket_ids))
+        else _both(a.ticket_ids, b.ticket_ids)
     )
     if queue_ids is None or statuses is None or priorities is None or ticket_ids == ():
         return NOTHING

@@ -16,7 +16,7 @@ the replica and on the server — assembles the same facts by the same rules:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,11 +71,19 @@ def compute_ticket_sla(facts: TicketSlaFacts, config: SlaConfig, now: datetime) 
     )
 
 
-def facts_from_rows(tickets: Sequence[Any], changes: Sequence[Any]) -> list[TicketSlaFacts]:
+def facts_from_rows(
+    tickets: Sequence[Any],
+    changes: Sequence[Any],
+    *,
+    parse: Callable[[Any], datetime] = datetime.fromisoformat,
+) -> list[TicketSlaFacts]:
     """Facts from raw rows, in the order of ``tickets``: ticket rows as :data:`_TICKET_COLUMNS`
     selects them, ``changes`` as ``(ticket id, field, old, new, at with offset)`` in the order
-    applied. Also used by the demo generator on rows it has not written yet."""
-    parse = datetime.fromisoformat
+    applied. Also used by the demo generator on rows it has not written yet.
+
+    ``parse`` turns each time value of the rows into an aware datetime: ISO text with an
+    offset by default; a reader that already holds aware datetimes passes one that returns
+    them as they are (no text round trip)."""
     by_ticket: dict[str, list[Any]] = {}
     for row in changes:
         found = by_ticket.get(row[0])

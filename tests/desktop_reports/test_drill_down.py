@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop.main_window import MainWindow
 from desktop.reports import ReportsView
 from desktop.sidebar import REPORTS_KEY
-from sync.reports import ReportRequest, desk_time_zone, summary
+from sync.reports import ReportRequest, backlog, desk_time_zone, summary, volume
 from sync.services.sla_service import load_sla_config
 
 
@@ -85,6 +85,35 @@ def test_cards_and_bars_drill_down_to_exactly_their_tickets(qtbot: QtBot, window
     with qtbot.waitSignal(win.tickets.model.query_applied, timeout=WAIT_MS):
         click_sidebar(qtbot, win, "all_open")
     assert win.tickets.model.query.ticket_ids is None
+
+
+def test_a_click_on_a_line_lists_that_days_tickets(qtbot: QtBot, window: MainWindow) -> None:
+    win = window
+    view = open_reports_on_demo_month(qtbot, win)
+    with win.ctx.replica.read() as s:
+        zone = ZoneInfo(desk_time_zone(load_sla_config(s)))
+    request = ReportRequest(DEMO_MONTH.start, DEMO_MONTH.end, tz=zone)
+    with win.ctx.replica.read() as s:
+        created = volume(s, request).tickets
+        open_then = backlog(s, request).tickets
+    assert view.dashboard is not None
+    # The busiest day of the "Created" line, then the last day of the backlog line.
+    line = view.dashboard.volume.series[0]
+    busiest = max(range(len(line.points)), key=lambda i: line.points[i][1])
+    day, count = line.points[busiest]
+    pos = view.volume_chart.point_center(0, busiest).toPoint()
+    assert listed_after(qtbot, win, view.volume_chart.viewport(), pos) == int(count) > 0
+    listed = {win.tickets.model.ticket_id(r) for r in range(win.tickets.model.rowCount())}
+    assert listed == set(created[f"created:{day.isoformat()}:"])
+    assert "Created on" in win.tickets.title.text()
+
+    click_sidebar(qtbot, win, REPORTS_KEY)
+    line = view.dashboard.backlog.series[0]
+    last = len(line.points) - 1
+    day, count = line.points[last]
+    pos = view.backlog_chart.point_center(0, last).toPoint()
+    assert listed_after(qtbot, win, view.backlog_chart.viewport(), pos) == int(count) > 0
+    assert win.tickets.model.total == len(open_then[f"open:{day.isoformat()}:"])
 
 
 def test_reports_from_the_command_palette(qtbot: QtBot, window: MainWindow) -> None:

@@ -136,3 +136,13 @@ def test_ranges_at_the_ends_of_the_calendar_are_refused_not_crashing() -> None:
     for start, end in ((date(1, 1, 1), date(1, 1, 1)), (date(9999, 12, 31), date(9999, 12, 31))):
         with pytest.raises(ValidationError, match="Reports cover days"):
             reports.ReportRequest(start, end, tz=PARIS)
+
+
+def test_every_backlog_day_drills_to_the_tickets_open_at_its_end(demo_replica: Replica) -> None:
+    daily = reports.ReportRequest(MONTH.start, MONTH.end, tz=PARIS)
+    with demo_replica.read() as s:
+        data = reports.load_report_data(s, daily, side=reports.REPLICA, now=DEMO_NOW)
+        back = reports.backlog(s, daily, now=DEMO_NOW)
+    for bucket in daily.buckets():
+        expected = tuple(t.ticket_id for t in data.tickets if t.open_at_end(bucket.end_at))
+        assert back.tickets[f"open:{bucket.label}:"] == expected, bucket.label

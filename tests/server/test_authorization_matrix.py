@@ -34,6 +34,7 @@ from sync.protocol.payloads import PAYLOAD_MODELS
 from sync.server.app import create_app
 from sync.server.database import open_database
 from sync.server.settings import ServerSettings
+from sync.sla import default_sla_config
 
 LIVE = ("other_agent", "agent", "manager", "knowledge_manager", "admin")
 DEAD = ("disabled", "signed_out", "no_token")
@@ -402,6 +403,11 @@ def _queue_create(w: World, d: Device) -> Outcome:
     return _outcome(d.push(d.mutation("queue.create", "queue", queue["id"], {"queue": queue})))
 
 
+def _config_sla(w: World, d: Device) -> Outcome:
+    document = default_sla_config().to_dict()
+    return _outcome(d.push(d.mutation("config.sla", "config", "sla", {"document": document})))
+
+
 def _person_create(w: World, d: Device) -> Outcome:
     person = {"id": str(uuid.uuid4()), "name": "Rita Requester", "email": "rita@example.org"}
     return _outcome(d.push(d.mutation("person.create", "person", person["id"], {"person": person})))
@@ -486,6 +492,7 @@ OPS: dict[str, tuple[Callable[[World, Device], Outcome], Expect]] = {
     "asset.update": (_register_op("asset.update"), ASSET_MANAGERS),
     "ticket.link_asset": (_on_ticket(_link_asset), TICKET_WORK),
     "ticket.set_location": (_on_ticket(_set_location), TICKET_WORK),
+    "config.sla": (_config_sla, signed_in("rejected:forbidden", admin="applied")),
 }
 
 

@@ -59,6 +59,7 @@ _ENTITY = {
     "person": "person",
     "location": "location",
     "asset": "asset",
+    "config": "config",
 }
 
 

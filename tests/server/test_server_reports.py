@@ -1,12 +1,13 @@
 """``GET /v1/reports/{name}``: the server's figures equal the replica's on the same records.
 
 The demo replica is imported into a server (SQLite and PostgreSQL) by
-``outpost-server import-replica``; the server is given the replica's SLA document; then
+``outpost-server import-replica``, which also adopts the replica's SLA document; then
 every report, asked over real HTTP, must equal the one computed on the replica itself.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,9 @@ def test_server_reports_equal_the_replicas(server: ServerUnderTest, tmp_path: Pa
     with replica.read() as s:
         document = config_documents.read_text(s, "sla")
     assert document is not None
-    with server.db.write_session() as s:
-        s.add(ServerSetting(key=SLA_SETTING, value=document))
+    with server.db.read_session() as s:
+        setting = s.get(ServerSetting, SLA_SETTING)
+        assert setting is not None and json.loads(setting.value) == json.loads(document)
     server.add_user("boss", role="admin")
     boss = server.device("boss")
     request = reports.ReportRequest(date(2026, 10, 21), date(2026, 11, 19), tz=ZoneInfo("Europe/Paris"))
