@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sync.replica.asset_models
-import sync.replica.kb_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
+import sync.replica.kb_models
+import sync.replica.rating_models  # noqa: F401  (registers the schema-2 tables on Base.metadata)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
 from sync.replica.models import Base
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -209,6 +210,24 @@ def _upgrade_add_assets(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- schema 7: requesters' satisfaction ratings (synced, read-only) -----------------------------
+_RATINGS_TABLES = (
+    """CREATE TABLE ratings (
+        id VARCHAR(36) NOT NULL, ticket_id VARCHAR(36) NOT NULL, person_id VARCHAR(36) NOT NULL,
+        score INTEGER NOT NULL, comment TEXT NOT NULL, at DATETIME NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_ratings_ticket ON ratings (ticket_id)",
+    "CREATE INDEX ix_ratings_score ON ratings (score)",
+)
+
+
+def _upgrade_add_ratings(conn: sqlite3.Connection) -> None:
+    """Add ``ratings`` (empty: the next pull brings the server's, which it logged for every
+    rating made before replicas knew them)."""
+    for statement in _RATINGS_TABLES:
+        conn.execute(statement)
+
+
 #: UPGRADE_STEPS[n] upgrades a file at version n-1 to version n.
 UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _upgrade_to_2,
@@ -216,6 +235,7 @@ UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _upgrade_to_4,
     5: _upgrade_add_ticket_channel,
     6: _upgrade_add_assets,
+    7: _upgrade_add_ratings,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

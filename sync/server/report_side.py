@@ -24,7 +24,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, select, true
 from sqlalchemy.orm import Session
 
 from sync.errors import ValidationError
@@ -33,6 +33,7 @@ from sync.reports.report_query import (
     Assignee,
     AssigneeFilter,
     ChoiceFilter,
+    CsatFilter,
     DateField,
     DateFilter,
     Filter,
@@ -51,6 +52,7 @@ from sync.reports.ticket_facts import ReportTables
 from sync.server import models
 from sync.server.access import Caller
 from sync.server.errors import Forbidden
+from sync.server.portal.portal_models import PortalRating
 from sync.server.state_models import ServerSetting
 from sync.sla import SlaConfig, default_sla_config
 
@@ -151,6 +153,12 @@ def _condition(session: Session, item: Filter, caller: Caller) -> ColumnElement[
             return and_(*conds)
         case NumberFilter(number=number):
             return and_(_T.number.is_not(None), _T.number == number)
+        case CsatFilter(score=None):
+            return not_(exists().where(PortalRating.ticket_id == _T.id))
+        case CsatFilter():
+            return exists().where(
+                PortalRating.ticket_id == _T.id, PortalRating.score.in_(sorted(item.matching))
+            )
     raise ValidationError("This filter is not available in server reports.")
 
 

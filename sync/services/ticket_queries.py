@@ -28,6 +28,7 @@ from sync.replica.models import (
     TicketTag,
     WorkLog,
 )
+from sync.replica.rating_models import Rating
 from sync.replica.replica import Replica
 from sync.services.journal import pending_entity_ids
 from sync.services.sla_service import sla_views
@@ -36,6 +37,7 @@ from sync.services.ticket_views import (
     AttachmentView,
     CommentView,
     LinkView,
+    RatingView,
     TicketDetail,
     TicketRow,
     WorkLogView,
@@ -60,6 +62,7 @@ SORT_KEYS: dict[str, Any] = {
     "updated": Ticket.updated_at,
     "created": Ticket.created_at,
     "due": Ticket.due_at,
+    "csat": Rating.score,
 }
 
 
@@ -179,6 +182,7 @@ class TicketQueries:
                     resolved_at=r[16],
                     closed_at=r[17],
                     channel=r[18],
+                    csat=r[19],
                 )
                 for r in raw
             ]
@@ -210,9 +214,11 @@ class TicketQueries:
                 Ticket.resolved_at,
                 Ticket.closed_at,
                 Ticket.channel,
+                Rating.score,
             )
             .select_from(Ticket)
             .join(Queue, Queue.id == Ticket.queue_id)
+            .outerjoin(Rating, Rating.id == Ticket.id)
             .outerjoin(_Requester, _Requester.id == Ticket.requester_id)
             .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
         )
@@ -284,6 +290,12 @@ class TicketQueries:
                 sorted(s.execute(select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id)).scalars())
             )
             links = _links(s, ticket_id)
+            rated = s.get(Rating, ticket_id)
+            rating = (
+                None
+                if rated is None
+                else RatingView(rated.score, rated.comment, names.get(rated.person_id), rated.at)
+            )
             pending = bool(pending_entity_ids(s, [ticket_id]))
             status = TicketStatus(t.status)
             allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))
@@ -328,6 +340,7 @@ class TicketQueries:
                 ),
                 links=links,
                 sla=sla_views(s, [ticket_id], now).get(ticket_id),
+                rating=rating,
             )
 
     def sidebar_counts(
