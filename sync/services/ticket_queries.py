@@ -50,6 +50,7 @@ __all__ = ["SORT_KEYS", "SidebarCounts", "TicketFilter", "TicketQueries", "Ticke
 
 _Requester = aliased(Person, name="requester")
 _Assignee = aliased(Person, name="assignee")
+_Rated = aliased(Rating, name="rated")  # for filters: the row query joins Rating itself
 
 SORT_KEYS: dict[str, Any] = {
     "number": func.coalesce(Ticket.number, Ticket.local_number),
@@ -86,6 +87,8 @@ class TicketFilter:
     ticket_ids: tuple[str, ...] | None = None  # a preselected set (e.g. full-text matches)
     #: (code field, allowed values) pairs, all of which must hold (e.g. ``("channel", ("email",))``)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    csat_scores: tuple[int, ...] = ()  # rated by the requester with one of these scores
+    csat_unrated: bool = False  # not rated by the requester
 
     @staticmethod
     def open_tickets(**kw: Any) -> TicketFilter:
@@ -466,6 +469,10 @@ def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool =
         conds.append(Ticket.updated_at >= flt.closed_since)
     if flt.ticket_ids is not None:
         conds.append(Ticket.id.in_(flt.ticket_ids))
+    if flt.csat_scores:
+        conds.append(exists().where(_Rated.id == Ticket.id, _Rated.score.in_(flt.csat_scores)))
+    if flt.csat_unrated:
+        conds.append(~exists().where(_Rated.id == Ticket.id))
     for tag in flt.tags:
         conds.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower()))
     text = flt.text.strip()

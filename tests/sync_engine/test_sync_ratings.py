@@ -14,6 +14,7 @@ from sync_engine.support_sync import USERS, Desk
 
 from sync.search.search_service import SearchService
 from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
+from sync.services.ticket_search import resolve_search
 
 MakeDesk = Callable[..., Desk]
 USERS.setdefault("rita", ("manager", (QUEUE,)))
@@ -75,6 +76,11 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
     assert {r.id: r.csat for r in rows}[ids[unrated]] is None
 
     assert hits(rita, "csat:<=2") == {ids[low]}
+    listed = resolve_search(rita.replica, "csat:<=2", me=None)  # the ticket list's search box
+    assert listed.ok and not listed.ignored
+    assert [r.id for r in queries.rows(listed.filter)] == [ids[low]]
+    unrated_list = resolve_search(rita.replica, "csat:none", me=None).filter
+    assert ids[unrated] in {r.id for r in queries.rows(unrated_list)}
     assert hits(rita, "csat:5") == {ids[high]}
     assert ids[unrated] in hits(rita, "csat:none") and not {ids[low], ids[high]} & hits(rita, "csat:none")
     assert hits(rita, '-csat:none queue:"Service desk"') == {ids[low], ids[high]}
