@@ -52,7 +52,7 @@ from sync.reports.ticket_facts import ReportTables
 from sync.server import models
 from sync.server.access import Caller
 from sync.server.errors import Forbidden
-from sync.server.portal.portal_models import PortalRating
+from sync.server.portal.portal_models import PortalDeflection, PortalRating
 from sync.server.state_models import ServerSetting
 from sync.sla import SlaConfig, default_sla_config
 
@@ -99,7 +99,13 @@ def server_side(caller: Caller) -> ReportSide:
                 out.append(not_(cond) if item.negated else cond)
         return out
 
-    return ReportSide(tables=TABLES, conditions=conditions, sla_config=server_sla_config)
+    return ReportSide(
+        tables=TABLES,
+        conditions=conditions,
+        sla_config=server_sla_config,
+        ratings=PortalRating,
+        deflections=PortalDeflection,  # a desk-wide count: deflections belong to no queue
+    )
 
 
 def _condition(session: Session, item: Filter, caller: Caller) -> ColumnElement[bool]:

@@ -344,6 +344,7 @@ class TicketQueries:
                 links=links,
                 sla=sla_views(s, [ticket_id], now).get(ticket_id),
                 rating=rating,
+                csat=None if rating is None else rating.score,
             )
 
     def sidebar_counts(

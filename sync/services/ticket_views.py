@@ -192,6 +192,7 @@ class TicketDetail:
     links: tuple[LinkView, ...]
     sla: SlaView | None = None  # live clocks at the time of reading
     rating: RatingView | None = None
+    csat: int | None = None  # the rating's score, as in TicketRow
 
     @property
     def minutes_logged(self) -> int:

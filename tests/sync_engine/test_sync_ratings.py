@@ -5,6 +5,7 @@ by ``csat:`` searches; a new rating replaces the old. SQLite and PostgreSQL serv
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from server.portal_harness import QUEUE, PortalClient, add_requester, setup_portal
@@ -12,6 +13,7 @@ from server.server_harness import ServerUnderTest
 from sqlalchemy import text
 from sync_engine.support_sync import USERS, Desk
 
+from sync import reports
 from sync.search.search_service import SearchService
 from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
 from sync.services.ticket_search import resolve_search
@@ -56,7 +58,9 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
         rita = desk(srv, "rita")
         rita.sync()
         ids = {n: ticket_by_number(rita, n) for n in (low, high, unrated)}
+        rita.clock.now = datetime.now(UTC)  # the portal stamps requests with the server's time
         for n in (low, high, unrated):
+            rita.tickets.assign(ids[n], rita.person("rita"))
             rita.work.reply(ids[n], "Done: please check")
             rita.tickets.change_status(ids[n], "resolved", resolution="fixed")
         rita.sync()
@@ -84,6 +88,29 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
     assert hits(rita, "csat:5") == {ids[high]}
     assert ids[unrated] in hits(rita, "csat:none") and not {ids[low], ids[high]} & hits(rita, "csat:none")
     assert hits(rita, '-csat:none queue:"Service desk"') == {ids[low], ids[high]}
+
+    # the csat report counts them, on the replica and on the server alike
+    today = rita.clock.now.date()
+    request = reports.ReportRequest(today - timedelta(days=1), today + timedelta(days=1), tz=UTC)
+    with rita.replica.read() as s:
+        local = reports.csat(s, request).to_json()
+        summary = reports.summary(s, request)
+    assert (local["requests"], local["responses"], local["average"], local["response_rate"]) == (
+        3,
+        2,
+        3.5,
+        66.7,
+    )
+    assert local["scores"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert [(g["name"], g["responses"], g["average"]) for g in local["by_queue"]] == [(QUEUE, 2, 3.5)]
+    assert [(g["name"], g["requests"], g["average"]) for g in local["by_agent"]] == [("Rita", 3, 3.5)]
+    assert summary.current.csat == 3.5 and summary.csat_note == ""
+    params = {"from": str(request.start), "to": str(request.end), "tz": "UTC"}
+    manager = srv.device("rita")
+    remote = manager.http.get("/v1/reports/csat", params=params).json()
+    manager.close()
+    assert remote.pop("deflections") == 0 and remote.pop("deflections_note") == ""
+    assert {k: v for k, v in local.items() if not k.startswith("deflections")} == remote
 
     # a new rating replaces the old one, on the next pull
     alice = PortalClient.open(srv)
