@@ -4,7 +4,8 @@ Ratings were kept by the portal alone. Now they travel to replicas as the pull f
 ``ratings``: every rating that already exists gets a change-log row (under one new
 version, scoped by its ticket), so replicas pull it on their next round. The new table
 ``portal_rating_links`` remembers each signed rating link of a resolution mail that was
-used (by the SHA-256 of its nonce), so a link records a score once.
+used (by the SHA-256 of its nonce), so a link records a score once; the server secret
+``rating_link`` (random, made here) is the HMAC key that signs those links.
 
 Revision ID: 0012_ratings
 Revises: 0011_portal
@@ -12,6 +13,8 @@ Create Date: 2026-12-07 20:15:00
 """
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,6 +33,8 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=False),
     )
+    server_secrets = sa.table("server_secrets", sa.column("name", sa.String), sa.column("value", sa.String))
+    op.bulk_insert(server_secrets, [{"name": "rating_link", "value": secrets.token_hex(32)}])
     bind = op.get_bind()
     ratings = [str(r[0]) for r in bind.execute(sa.text("SELECT ticket_id FROM portal_ratings"))]
     if not ratings:
@@ -55,4 +60,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DELETE FROM change_log WHERE entity_type = 'ratings'")
+    op.execute("DELETE FROM server_secrets WHERE name = 'rating_link'")
     op.drop_table("portal_rating_links")
