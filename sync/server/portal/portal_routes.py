@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -148,6 +148,25 @@ async def stylesheet() -> Response:
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@router.get("/static/suggest.js")
+async def suggest_script() -> Response:
+    response = FileResponse(_STATIC / "suggest.js", media_type="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get("/suggestions")
+async def suggestions(request: Request, q: str = "") -> Response:
+    """Articles for the subject being typed (``suggest.js``), as JSON; signed-in requesters
+    only (401 otherwise). The same articles "Check for answers first" shows, fewer."""
+    who = await _who(request)
+    if who is None:
+        return secure_headers(JSONResponse({"articles": []}, status_code=401))
+    found = await _run(portal_kb.suggest_articles, _db(request), q[:300], "", 5) if q.strip() else []
+    return secure_headers(JSONResponse({"articles": [{"id": a.id, "title": a.title} for a in found]}))
 
 
 @router.get("/sign-in")
