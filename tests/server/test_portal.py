@@ -190,8 +190,12 @@ def test_only_published_public_articles_are_found_and_read(
         assert r.status_code == 404 and "hunter2" not in r.text
     assert "Invités" in alice.get(f"/portal/kb/{public}").text
     assert alice.get("/portal/kb?q=hunter2").text.count("/portal/kb/") == 0
+    typed = alice.get("/portal/suggestions?q=reseau wifi")  # suggestions while typing (suggest.js)
+    assert typed.headers["content-type"] == "application/json"
+    assert [a["id"] for a in typed.json()["articles"]] == [public]
     anonymous = PortalClient.open(portal)
     assert anonymous.get(f"/portal/kb/{public}").status_code == 303
+    assert anonymous.get("/portal/suggestions?q=reseau").status_code == 401
 
     with portal.db.write_session() as s:  # an agent marks it internal after it was searched
         row = s.get(Article, public)
