@@ -108,7 +108,13 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
     params = {"from": str(request.start), "to": str(request.end), "tz": "UTC"}
     manager = srv.device("rita")
     remote = manager.http.get("/v1/reports/csat", params=params).json()
+    low_only = manager.http.get("/v1/reports/summary", params={**params, "query": "csat:<=2"}).json()
     manager.close()
+    with rita.replica.read() as s:  # the search language's csat: filters reports on both sides
+        low_local = reports.summary(
+            s, reports.ReportRequest(request.start, request.end, "csat:<=2", tz=UTC)
+        ).to_json()
+    assert low_local == low_only and (low_only["resolved"], low_only["csat"]) == (1, 2.0)
     assert remote.pop("deflections") == 0 and remote.pop("deflections_note") == ""
     assert {k: v for k, v in local.items() if not k.startswith("deflections")} == remote
 
