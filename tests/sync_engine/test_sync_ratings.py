@@ -131,8 +131,12 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
     assert hits(rita, "csat:<=2") == set()
 
 
-def test_ratings_made_before_the_upgrade_reach_replicas(server: ServerUnderTest, desk: MakeDesk) -> None:
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_ratings_made_before_the_upgrade_reach_replicas(
+    engine: str, request: pytest.FixtureRequest, desk: MakeDesk
+) -> None:
     """Migration 0012 logs every rating the portal recorded before ratings were synced."""
+    server: ServerUnderTest = request.getfixturevalue("server" if engine == "sqlite" else "pg_server")
     from alembic import command
 
     from sync.server.migration import alembic_config
