@@ -39,9 +39,12 @@ REQUEST = (
 _LINK = re.compile(r"(http://\S+/portal/rate/\S+)")
 
 
-@pytest.fixture
-def srv(tmp_path: Path) -> Iterator[ServerUnderTest]:
-    yield from iter_server(f"sqlite:///{tmp_path / 'server.db'}")
+@pytest.fixture(params=["sqlite", "postgres"])
+def srv(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerUnderTest]:
+    if request.param == "sqlite":
+        yield from iter_server(f"sqlite:///{tmp_path / 'server.db'}")
+    else:
+        yield from iter_server(request.getfixturevalue("postgres_db_url"))
 
 
 def resolution_mail_links(srv: ServerUnderTest, receiver: SmtpReceiver) -> tuple[str, dict[int, str]]:
