@@ -114,7 +114,10 @@ def test_a_portal_rating_reaches_the_replica_detail_list_and_search(
         low_local = reports.summary(
             s, reports.ReportRequest(request.start, request.end, "csat:<=2", tz=UTC)
         ).to_json()
-    assert low_local == low_only and (low_only["resolved"], low_only["csat"]) == (1, 2.0)
+    # (the figures that do not depend on the SLA calendar: the server's is UTC 24/7 unless set)
+    keys = ("created", "resolved", "csat", "csat_note")
+    assert {k: low_local[k] for k in keys} == {k: low_only[k] for k in keys}
+    assert (low_only["resolved"], low_only["csat"], low_only["csat_note"]) == (1, 2.0, "")
     assert remote.pop("deflections") == 0 and remote.pop("deflections_note") == ""
     assert {k: v for k, v in local.items() if not k.startswith("deflections")} == remote
 
