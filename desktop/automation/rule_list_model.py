@@ -24,6 +24,7 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.SLA_WARNING: "An SLA deadline is close (warning)",
     EventKind.SLA_BREACH: "An SLA deadline has passed (breach)",
     EventKind.NO_REPLY: "The requester has had no reply for N hours",
+    EventKind.RATING_RECEIVED: "The requester rated the ticket",
 }
 
 ACTION_LABELS: dict[ActionKind, str] = {

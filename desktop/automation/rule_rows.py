@@ -53,7 +53,7 @@ OP_LABELS = {
     "excludes": "do not include",
 }
 _NO_VALUE = {"is_empty", "is_set"}
-_NUMBER_FIELDS = {"priority", "impact", "urgency", "tier"}
+_NUMBER_FIELDS = {name for name, kind in CONDITION_FIELDS.items() if kind == "number"}  # incl. rating
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,12 @@ def _action_layout(kind: ActionKind, choices: RuleChoices) -> tuple[list[tuple[s
     if kind is ActionKind.ADD_NOTE:
         return None, "note text; placeholders like {ticket.number} allowed"
     if kind is ActionKind.NOTIFY:
-        to = [("the assignee", "assignee"), ("the queue's agents", "queue"), *choices.agents]
+        to = [
+            ("the assignee", "assignee"),
+            ("the queue's agents", "queue"),
+            ("the queue's managers", "queue_managers"),
+            *choices.agents,
+        ]
         return to, "message, e.g. {ticket.number} breached: {ticket.subject}"
     return None, None
 

@@ -93,7 +93,11 @@ class _Picker(QWidget):
             self._found(lookup, [])
             return
         find = self._finder(term)
-        answer = while_alive(self, lambda found: self._found(lookup, found))
+
+        def found(rows: Sequence[tuple[str, str]]) -> None:
+            self._found(lookup, rows)
+
+        answer = while_alive(self, found)
         self._ctx.read(find, answer, error_reporter(self))
 
     # -- for the subclasses -----------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -190,7 +190,7 @@ class AttachmentsPanel(QWidget):
         elif self.model.rowCount() == 1:
             self.open_attachment(0)
 
-    def _show_photos(self, attachments: list[AttachmentView]) -> None:
+    def _show_photos(self, attachments: Sequence[AttachmentView]) -> None:
         self.photos.clear()
         for row, attachment in enumerate(attachments):
             if not is_photo(attachment):

@@ -1,4 +1,5 @@
-"""The top of the ticket pane: number, subject, requester contact and sync state.
+"""The top of the ticket pane: number, subject, requester contact, sync state and the
+requester's satisfaction rating (read-only: requesters rate in the portal).
 
 Everything the person typed (subject, names, addresses) is set as plain text, never as
 rich text, so a subject like ``<b>hi</b>`` shows its angle brackets. UI thread only.
@@ -11,9 +12,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from sync.domain.ticket_channel import channel_label
 from sync.domain.ticket_type import TicketType
-from sync.services.ticket_views import TicketDetail
+from sync.services.ticket_views import RatingView, TicketDetail
 
-__all__ = ["PROVISIONAL_TOOLTIP", "TicketHeader"]
+__all__ = ["PROVISIONAL_TOOLTIP", "TicketHeader", "rating_text"]
 
 PROVISIONAL_TOOLTIP = "provisional until synced"
 
@@ -26,6 +27,14 @@ def _plain_label(object_name: str) -> QLabel:
     return label
 
 
+def rating_text(rating: RatingView) -> str:
+    """``Rated ★★☆☆☆ 2 of 5 by Alice Martin: “took three days”``."""
+    stars = "★" * rating.score + "☆" * (5 - rating.score)
+    by = f" by {rating.rater}" if rating.rater else ""
+    comment = f": “{rating.comment}”" if rating.comment else ""
+    return f"Rated {stars} {rating.score} of 5{by}{comment}"
+
+
 class TicketHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +42,9 @@ class TicketHeader(QWidget):
         self.subject_label = _plain_label("ticketSubject")
         self.requester_label = _plain_label("ticketRequester")
         self.state_label = _plain_label("ticketState")
-        for label in (self.subject_label, self.requester_label, self.state_label):
+        self.rating_label = _plain_label("ticketRating")
+        self.rating_label.hide()
+        for label in (self.subject_label, self.requester_label, self.state_label, self.rating_label):
             label.setWordWrap(True)  # the pane may sit in a narrow column beside the ticket list
         for label, scale, bold in ((self.number_label, 1.1, True), (self.subject_label, 1.3, True)):
             font = label.font()
@@ -51,6 +62,7 @@ class TicketHeader(QWidget):
         self._layout.addWidget(self.subject_label)  # a row of its own: the full width to wrap in
         self._layout.addWidget(self.requester_label)
         self._layout.addWidget(self.state_label)
+        self._layout.addWidget(self.rating_label)
 
     def add_action(self, widget: QWidget) -> None:
         """Put a ticket-wide button at the right end of the number's row (after earlier ones)."""
@@ -88,3 +100,13 @@ class TicketHeader(QWidget):
         if detail.has_pending_changes:
             state.append("changes not yet synced")
         self.state_label.setText("  ·  ".join(state))
+        if detail.rating is None:
+            self.rating_label.clear()
+            self.rating_label.hide()
+        else:
+            self.rating_label.setText(rating_text(detail.rating))
+            self.rating_label.setToolTip(
+                "The requester's satisfaction rating, given in the portal "
+                + detail.rating.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            )
+            self.rating_label.show()

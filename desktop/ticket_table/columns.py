@@ -21,6 +21,7 @@ __all__ = [
     "ColumnSpec",
     "cell_text",
     "cell_tooltip",
+    "csat_text",
     "due_text",
     "is_overdue",
     "priority_text",
@@ -40,6 +41,7 @@ class Col(IntEnum):
     QUEUE = 6
     UPDATED = 7
     DUE = 8
+    CSAT = 9
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ COLUMNS: dict[Col, ColumnSpec] = {
     Col.QUEUE: ColumnSpec("Queue", "queue", 90, False),
     Col.UPDATED: ColumnSpec("Updated", "updated", 70, True),
     Col.DUE: ColumnSpec("Due", "due", 100, False),
+    Col.CSAT: ColumnSpec("CSAT", "csat", 96, True),
 }
 
 #: Left-to-right order on screen (triage first: what, how urgent, state, deadline); the
@@ -74,6 +77,7 @@ VISUAL_ORDER: tuple[Col, ...] = (
     Col.REQUESTER,
     Col.QUEUE,
     Col.UPDATED,
+    Col.CSAT,
 )
 
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
@@ -147,6 +151,15 @@ def cell_text(row: TicketRow, col: Col, now: datetime) -> str:
             return when_text(row.updated_at, now)
         case Col.DUE:
             return due_text(row, now)
+        case Col.CSAT:
+            return csat_text(row.csat)
+
+
+def csat_text(score: int | None) -> str:
+    """A rating as stars and its number (``★★☆☆☆ 2``); "" when the requester has not rated."""
+    if score is None:
+        return ""
+    return "★" * score + "☆" * (5 - score) + f" {score}"
 
 
 def cell_tooltip(row: TicketRow, col: Col, *, pending: bool) -> str | None:
@@ -163,6 +176,8 @@ def cell_tooltip(row: TicketRow, col: Col, *, pending: bool) -> str | None:
         return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     if col == Col.DUE and row.due_at is not None:
         return "Due " + row.due_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if col == Col.CSAT:
+        return "Not rated" if row.csat is None else f"The requester rated this {row.csat} of 5"
     return None
 
 
@@ -182,4 +197,6 @@ def widest_texts(col: Col) -> tuple[str, ...]:
             return (*relative, "Sep 30", "2030-12-31")
         case Col.UPDATED:
             return ("23:59", "Sep 30", "2030-12-31")
+        case Col.CSAT:
+            return tuple(csat_text(score) for score in range(1, 6))
     return ()

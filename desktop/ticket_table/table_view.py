@@ -25,7 +25,7 @@ __all__ = ["HIDE_FIRST", "SUBJECT_MIN_WIDTH", "TicketTableView"]
 
 #: Columns hidden first when the table is too narrow for all of them (least needed first:
 #: the sidebar already names the queue, and the list is sorted by update by default).
-HIDE_FIRST: tuple[Col, ...] = (Col.UPDATED, Col.QUEUE, Col.REQUESTER, Col.ASSIGNEE)
+HIDE_FIRST: tuple[Col, ...] = (Col.CSAT, Col.UPDATED, Col.QUEUE, Col.REQUESTER, Col.ASSIGNEE)
 #: The narrowest subject column :meth:`TicketTableView.fit_columns` leaves.
 SUBJECT_MIN_WIDTH = 180
 

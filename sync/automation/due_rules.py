@@ -13,6 +13,8 @@ worker thread. One call is one write transaction that
    and ``no_reply`` events for tickets that are new, open or in progress whose requester
    has waited at least a rule's ``hours`` for an agent's public reply (since creation, or
    since their first message after the last agent reply);
+   and ``rating_received`` events for the requesters' ratings pulled in the last week
+   (:mod:`sync.automation.rating_events`);
 3. runs the matching rules (:class:`~sync.automation.rule_engine.RuleRun`): the event ids
    are derived from the ticket's facts, so a firing recorded once is never repeated, on the
    next tick, after a restart, or on another replica that syncs its execution.
@@ -30,6 +32,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from sync.automation.rating_events import rating_events
 from sync.automation.rule_engine import (
     AutomationOutcome,
     LoopStop,
@@ -93,6 +96,8 @@ def run_due_rules(replica: Replica, now: datetime | None = None) -> DueRunResult
                 events += sla_events(tid, status)
         for hours in sorted({rule.hours for rule in rules.for_event(EventKind.NO_REPLY) if rule.hours}):
             events += _no_reply_events(s, now, hours)
+        if rules.has_event(EventKind.RATING_RECEIVED):
+            events += rating_events(s, now)
         outcome: AutomationOutcome = RuleRun(s, rules, now=now, actor=actor_row.value).run(events)
         changed |= {firing.ticket_id for firing in outcome.fired}
         return DueRunResult(

@@ -46,9 +46,20 @@ class NotificationView:
 
 def recipients_for(session: Session, ticket: Ticket, to: str) -> list[str]:
     """Person ids for a notify target: ``assignee`` (the queue's agents when unassigned),
-    ``queue`` (the queue's active agents), or one person's id."""
+    ``queue`` (the queue's active agents), ``queue_managers`` (its active managers), or one
+    person's id."""
     if to == "assignee" and ticket.assignee_id:
         return [ticket.assignee_id]
+    if to == "queue_managers":
+        return list(
+            session.execute(
+                select(Person.id)
+                .join(QueueMember, QueueMember.person_id == Person.id)
+                .where(QueueMember.queue_id == ticket.queue_id, Person.active.is_(True))
+                .where(Person.role == "manager")
+                .order_by(Person.id)
+            ).scalars()
+        )
     if to in ("assignee", "queue"):
         return list(
             session.execute(

@@ -53,6 +53,7 @@ from sync.automation.rule_store import RuleSet
 from sync.errors import OutpostError
 from sync.ids import new_id
 from sync.replica.models import Activity, Mutation, Person, Ticket, TicketTag
+from sync.replica.rating_models import Rating
 from sync.services.journal import record_activity
 from sync.services.sla_service import refresh_ticket_sla
 from sync.services.ticket_operations import TicketWrite
@@ -340,5 +341,6 @@ def _facts(session: Session, event: TicketEvent) -> TicketFacts | None:
         "description": ticket.description,
         "location": ticket.location,
         "asset": ticket.asset,
+        "rating": session.execute(select(Rating.score).where(Rating.id == ticket.id)).scalar(),
     }
     return TicketFacts(values, tags, event.changes, event.comment, event.comment_from)

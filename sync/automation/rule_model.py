@@ -9,9 +9,11 @@ agents are checked by :class:`sync.automation.rule_store.RuleStore` when saving.
 ValueError carries a message an admin can act on.
 
 Events (:class:`EventKind`): ``created``, ``updated`` (any change to the ticket, including a
-reply, note, work log or attachment), ``status_changed``, ``sla_warning``, ``sla_breach``
-and ``no_reply`` (the requester has waited ``hours`` for an agent's public reply). The last
-three are time-based: :func:`sync.automation.run_due_rules` evaluates them on a timer.
+reply, note, work log or attachment), ``status_changed``, ``sla_warning``, ``sla_breach``,
+``no_reply`` (the requester has waited ``hours`` for an agent's public reply) and
+``rating_received`` (the requester rated the ticket in the portal; the ``rating`` condition
+field holds the score). The last four are evaluated by :func:`sync.automation.run_due_rules`
+on a timer (a rating arrives by a pull, not by a write on this replica).
 
 Conditions (all must hold; see :mod:`sync.automation.conditions`) and actions (applied in
 order; see :mod:`sync.automation.rule_actions`) are listed in :data:`CONDITION_FIELDS`,
@@ -27,6 +29,7 @@ from typing import Any
 
 __all__ = [
     "CONDITION_FIELDS",
+    "NOTIFY_GROUPS",
     "OPERATORS",
     "SETTABLE_FIELDS",
     "TIME_EVENTS",
@@ -45,10 +48,13 @@ class EventKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
     NO_REPLY = "no_reply"
+    RATING_RECEIVED = "rating_received"
 
 
 #: Events evaluated by the timer rather than at a write.
-TIME_EVENTS = frozenset({EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.NO_REPLY})
+TIME_EVENTS = frozenset(
+    {EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.NO_REPLY, EventKind.RATING_RECEIVED}
+)
 
 #: Condition fields and the kind of value each holds.
 CONDITION_FIELDS: Mapping[str, str] = {
@@ -72,6 +78,7 @@ CONDITION_FIELDS: Mapping[str, str] = {
     "comment_from": "choice",  # "requester", "agent" or "" (no comment in the event)
     "tags": "tags",
     "changed": "changes",  # the fields the event changed
+    "rating": "number",  # the requester's rating 1-5 (None when not rated)
 }
 
 #: Operators per value kind. ``changed_to``/``changed_from`` apply to any field but tags.
@@ -102,7 +109,12 @@ class ActionKind(StrEnum):
     ADD_TAG = "add_tag"  # value: tag
     REMOVE_TAG = "remove_tag"  # value: tag
     ADD_NOTE = "add_note"  # value: text with placeholders
-    NOTIFY = "notify"  # value: message with placeholders; to: "assignee", "queue" or a person id
+    NOTIFY = "notify"  # value: message with placeholders; to: one of NOTIFY_GROUPS or a person id
+
+
+#: ``notify`` targets that name a group rather than a person: the assignee (the queue's
+#: agents when unassigned), the queue's active agents, the queue's active managers.
+NOTIFY_GROUPS = ("assignee", "queue", "queue_managers")
 
 
 _NEEDS_VALUE = {

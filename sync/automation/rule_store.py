@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sync.automation.placeholders import check_template
-from sync.automation.rule_model import ActionKind, EventKind, Rule
+from sync.automation.rule_model import NOTIFY_GROUPS, ActionKind, EventKind, Rule
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id
 from sync.replica.models import Person, Queue
@@ -139,7 +139,7 @@ def _check_references(s: Session, rule: Rule) -> None:
                 f"Rule {rule.name!r} assigns to a queue that does not exist ({action.value})."
             )
         person_id = action.value if action.kind is ActionKind.ASSIGN_AGENT else None
-        if action.kind is ActionKind.NOTIFY and action.to not in ("assignee", "queue"):
+        if action.kind is ActionKind.NOTIFY and action.to not in NOTIFY_GROUPS:
             person_id = action.to
         if person_id is not None:
             person = s.get(Person, str(person_id))

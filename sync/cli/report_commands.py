@@ -132,3 +132,6 @@ def _human(name: str, result: Any) -> None:
         print("Article links are not available here.")
     elif note and name == "csat":
         print(note)
+    if name == "csat":
+        deflected = doc.get("deflections")
+        print(f"Deflections: {deflected}" if deflected is not None else str(doc.get("deflections_note", "")))

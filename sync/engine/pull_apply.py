@@ -49,6 +49,7 @@ class PageResult:
     tickets: set[str] = field(default_factory=set)
     articles: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)  # locations and assets received
+    rated: set[str] = field(default_factory=set)  # tickets whose rating arrived
     left_scope: list[str] = field(default_factory=list)
     directory_changed: bool = False
 
@@ -268,6 +269,9 @@ class PageApplier:
         self._run("assets", assets)
         for name in ("ticket_assets", "ticket_locations"):
             self._run(name, records.get(name, []))
+        ratings = records.get("ratings", [])
+        self._run("ratings", ratings)
+        result.rated.update(str(r["ticket_id"]) for r in ratings)
         result.assets.update(str(r["id"]) for name in ("locations", "assets") for r in records.get(name, []))
 
     def _run(self, name: str, records: list[dict[str, Any]]) -> None:

@@ -31,7 +31,17 @@ from sync.engine.ticket_removal import remove_ticket
 
 __all__ = ["finish_resync", "start_resync"]
 
-_SWEPT = ("queues", "people", "comments", "work_logs", "attachments", "ticket_links", "activity", "articles")
+_SWEPT = (
+    "queues",
+    "people",
+    "comments",
+    "work_logs",
+    "attachments",
+    "ticket_links",
+    "activity",
+    "articles",
+    "ratings",  # a rating the restored server never had goes too
+)
 
 
 def start_resync(conn: sqlite3.Connection, server: protocol.ServerInfo) -> None:

@@ -1,7 +1,7 @@
 """Removing a ticket from the replica: deleted on the server, out of scope, or refused.
 
 A ticket is removed with everything hanging off it (tags, comments, work logs, attachment
-rows, links either way, activity). Its journal entries are never touched: pending ones
+rows, links either way, activity, its rating). Its journal entries are never touched: pending ones
 are still pushed and their outcome is recorded like any other. Attachment files stay in
 the content-addressed store (another record may share them).
 
@@ -32,7 +32,7 @@ def ticket_label(conn: sqlite3.Connection, ticket_id: str) -> str:
 
 
 def remove_ticket(conn: sqlite3.Connection, ticket_id: str) -> None:
-    for table in ("ticket_tags", "comments", "work_logs", "attachments"):
+    for table in ("ticket_tags", "comments", "work_logs", "attachments", "ratings"):
         conn.execute(f"DELETE FROM {table} WHERE ticket_id = ?", (ticket_id,))
     conn.execute("DELETE FROM ticket_links WHERE ticket_id = ? OR other_id = ?", (ticket_id, ticket_id))
     conn.execute("DELETE FROM activity WHERE entity_type = 'ticket' AND entity_id = ?", (ticket_id,))

@@ -217,6 +217,7 @@ SPECS: dict[str, TableSpec] = {
     "ticket_locations": _spec(
         "ticket_locations", "id", "ticket_id", "location_id", "location_name", ("updated_at", _T)
     ),
+    "ratings": _spec("ratings", "id", "ticket_id", "person_id", "score", "comment", ("at", _T)),
 }
 
 #: Per table, the fields a record may lack (sent by a server older than the field), with the

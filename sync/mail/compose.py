@@ -58,10 +58,10 @@ DEFAULT_TEMPLATES: dict[str, MailTemplate] = {
     ),
     "resolved": MailTemplate(
         subject="Resolved: ${subject}",
-        text="Hello ${requester_name},\n\nticket #${ticket_number} is resolved:\n\n${body}\n\n"
+        text="Hello ${requester_name},\n\nticket #${ticket_number} is resolved:\n\n${body}\n\n${rating}"
         "If the problem is not solved, reply to this message and the ticket reopens.\n\n${queue_name}",
         html="<p>Hello ${requester_name},</p><p>ticket <b>#${ticket_number}</b> is resolved:</p>"
-        '<div style="white-space: pre-wrap">${body}</div><p>If the problem is not solved, reply to '
+        '<div style="white-space: pre-wrap">${body}</div>${rating}<p>If the problem is not solved, reply to '
         "this message and the ticket reopens.</p><p>${queue_name}</p>",
     ),
 }
@@ -83,6 +83,24 @@ class Outgoing:
     references: tuple[str, ...]
     date: datetime
     files: tuple[MailFile, ...] = ()
+    #: Resolution mails: the five one-click rating links (scores 1-5), shown where the
+    #: template says ``${rating}``; () for none (then ``${rating}`` is empty).
+    rating_urls: tuple[str, ...] = ()
+
+
+def _rating_blocks(urls: tuple[str, ...]) -> tuple[str, str]:
+    """The ``${rating}`` text and HTML: one link per score (the HTML built here, escaped)."""
+    if len(urls) != 5:
+        return "", ""
+    words = ("1 (very poor)", "2", "3", "4", "5 (very good)")
+    text = "How did we do? Choose a rating:\n" + "".join(
+        f"  {w}: {u}\n" for w, u in zip(words, urls, strict=True)
+    )
+    links = " ".join(
+        f'<a href="{html.escape(u, quote=True)}">{"★" * n}{"☆" * (5 - n)}&nbsp;{n}</a>'
+        for n, u in enumerate(urls, start=1)
+    )
+    return text + "\n", f"<p>How did we do? Choose a rating:</p><p>{links}</p>"
 
 
 def new_message_id(address: str, ticket_number: int) -> str:
@@ -109,10 +127,11 @@ def compose(out: Outgoing, template: MailTemplate | None = None) -> EmailMessage
     if out.kind in AUTOMATIC_KINDS:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-    text = Template(tpl.text).safe_substitute(values)
+    rating_text, rating_html = _rating_blocks(out.rating_urls)
+    text = Template(tpl.text).safe_substitute({**values, "rating": rating_text})
     # Quoted-printable keeps the message 7-bit: any relay accepts it, 8BITMIME or not.
     msg.set_content(text, cte="quoted-printable")
-    escaped = {k: html.escape(v) for k, v in values.items()}
+    escaped = {**{k: html.escape(v) for k, v in values.items()}, "rating": rating_html}
     if tpl.html:
         html_body = Template(tpl.html).safe_substitute(escaped)
     else:  # a template without HTML: the text, escaped, keeping its lines

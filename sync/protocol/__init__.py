@@ -72,6 +72,7 @@ __all__ = [
     "PushStopped",
     "QueueMemberRecord",
     "QueueRecord",
+    "RatingRecord",
     "RecordRef",
     "RecordVersion",
     "ServerInfo",
@@ -517,6 +518,20 @@ class TicketLocationRecord(_Record):
     updated_at: datetime
 
 
+class RatingRecord(_Record):
+    """A requester's satisfaction with a resolved ticket: ``score`` 1-5 and a comment.
+
+    One per ticket (``id`` is the ticket's id; a new rating replaces it). Written only by
+    the requester (the portal or a signed rating link in the resolution mail), never by a
+    push: replicas hold it read-only. Scoped by its ticket like a comment."""
+
+    ticket_id: str
+    person_id: str
+    score: int
+    comment: str
+    at: datetime
+
+
 class PullRecords(_Response):
     """Changed records of one page, by type. Apply in this field order (parents first)."""
 
@@ -535,6 +550,7 @@ class PullRecords(_Response):
     assets: list[AssetRecord] = Field(default_factory=list)
     ticket_assets: list[TicketAssetRecord] = Field(default_factory=list)
     ticket_locations: list[TicketLocationRecord] = Field(default_factory=list)
+    ratings: list[RatingRecord] = Field(default_factory=list)
 
 
 class RecordRef(_Response):

@@ -12,7 +12,7 @@ there; these rows stay behind as history):
   unique ``dedup_key``; its Message-ID is fixed when queued and its bytes stored at the first
   attempt, so every retry sends the same message.
 
-Schema step 7 (:func:`sync.replica.schema_upgrade._upgrade_add_office_mail`) creates them.
+Schema step 8 (:func:`sync.replica.schema_upgrade._upgrade_add_office_mail`) creates them.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import sync.replica.asset_models
 import sync.replica.kb_models  # (registers the schema-2 tables on Base.metadata)
-import sync.replica.office_mail_models  # noqa: F401  (registers the schema-7 tables)
+import sync.replica.office_mail_models  # (registers the schema-8 tables)
+import sync.replica.rating_models  # noqa: F401  (registers the schema-7 table)
 from sync.errors import ReplicaCorruptError, SchemaTooNewError
 from sync.replica import sqlite_driver
 from sync.replica.models import Base
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 #: The schema this code writes. Bump it together with a new entry in UPGRADE_STEPS.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: The oldest version this code can upgrade from.
 MIN_UPGRADABLE_VERSION = 1
 
@@ -210,7 +211,25 @@ def _upgrade_add_assets(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# -- schema 7: the standalone office's mail channel (local, never synced) ------------------------
+# -- schema 7: requesters' satisfaction ratings (synced, read-only) -----------------------------
+_RATINGS_TABLES = (
+    """CREATE TABLE ratings (
+        id VARCHAR(36) NOT NULL, ticket_id VARCHAR(36) NOT NULL, person_id VARCHAR(36) NOT NULL,
+        score INTEGER NOT NULL, comment TEXT NOT NULL, at DATETIME NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_ratings_ticket ON ratings (ticket_id)",
+    "CREATE INDEX ix_ratings_score ON ratings (score)",
+)
+
+
+def _upgrade_add_ratings(conn: sqlite3.Connection) -> None:
+    """Add ``ratings`` (empty: the next pull brings the server's, which it logged for every
+    rating made before replicas knew them)."""
+    for statement in _RATINGS_TABLES:
+        conn.execute(statement)
+
+
+# -- schema 8: the standalone office's mail channel (local, never synced) ------------------------
 _OFFICE_MAIL_TABLES = (
     """CREATE TABLE office_mail_messages (
         id VARCHAR(36) NOT NULL, dedup_key VARCHAR(64) NOT NULL, message_id VARCHAR(500) NOT NULL,
@@ -246,7 +265,8 @@ UPGRADE_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _upgrade_to_4,
     5: _upgrade_add_ticket_channel,
     6: _upgrade_add_assets,
-    7: _upgrade_add_office_mail,
+    7: _upgrade_add_ratings,
+    8: _upgrade_add_office_mail,
 }
 
 #: Objects a new file needs beyond the ORM tables, in their latest form. When a later step

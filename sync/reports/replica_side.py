@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sync.replica import models as replica_models
 from sync.replica.kb_models import ArticleFeedback, ArticleTicketLink
 from sync.replica.models import ReplicaSetting
+from sync.replica.rating_models import Rating
 from sync.reports.report_data import ReportSide
 from sync.reports.report_filter import replica_conditions
 from sync.reports.request import ReportRequest
@@ -43,4 +44,5 @@ REPLICA = ReportSide(
     ),
     conditions=_replica_conditions,
     sla_config=load_sla_config,
+    ratings=Rating,  # deflections stay on the server (docs/reports.md, "Satisfaction")
 )

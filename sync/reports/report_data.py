@@ -44,6 +44,10 @@ class ReportSide:
     tables: ReportTables
     conditions: Conditions
     sla_config: Callable[[Session], SlaConfig]
+    #: Satisfaction (csat_report): the ratings table (``ticket_id``, ``score``, ``at``) and
+    #: the portal's deflections (``at``); None on a side that does not keep them.
+    ratings: Any = None
+    deflections: Any = None
 
 
 @dataclass

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sync.reports.period_figures import PeriodFigures, period_figures
+from sync.reports.rating_rows import NO_RATINGS, csat_figures, loaded_ratings
 from sync.reports.report_data import ReportData
 from sync.reports.request import ReportRequest
 from sync.reports.stats import DurationStats, duration_stats, percent
 
 __all__ = ["NO_RATINGS", "PeriodSummary", "Summary", "summarize"]
-
-#: What ``csat_note`` says until satisfaction ratings exist.
-NO_RATINGS = "no ratings yet"
 
 
 @dataclass(frozen=True)
@@ -143,4 +141,13 @@ def summarize(data: ReportData) -> Summary:
         "reopened": now.reopened,
         "first_contact_resolution": now.first_contact,
     }
-    return Summary(request, _period(now), _period(prev), tickets)
+    ratings = loaded_ratings(data)
+    csat_now = csat_figures(data, tuple(now.resolved), ratings)
+    csat_before = csat_figures(data, tuple(prev.resolved), ratings)
+    return Summary(
+        request,
+        replace(_period(now), csat=csat_now.average),
+        replace(_period(prev), csat=csat_before.average),
+        tickets,
+        csat_note=csat_now.note,
+    )

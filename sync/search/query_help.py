@@ -31,6 +31,7 @@ ignored (`zurich` finds *Zürich*).
 | `asset:FAC-0042` | tickets on the asset with this tag |
 | `location:"Fernley Pavilion"` | tickets at a place or anywhere inside it (its buildings, floors, rooms) |
 | `warranty:expired`, `warranty:active` | tickets on assets whose warranty has ended, or has not |
+| `csat:5`, `csat:<=2`, `csat:none` | by the requester's rating (1–5), or not rated |
 | `type:incident` | `incident`, `service_request` or `question` |
 | `channel:email`, `channel:phone,walk_in` | how it came in: `phone`, `walk_in`, `email`, `portal`, `agent` |
 | `#123`, `number:123` | the ticket with this number |

@@ -39,6 +39,7 @@ from sync.search.query_model import (
     AssigneeFilter,
     ChoiceFilter,
     Comparison,
+    CsatFilter,
     DateField,
     DateFilter,
     Filter,
@@ -82,7 +83,7 @@ _KIND_WORDS = {
 FIELD_NAMES: tuple[str, ...] = (
     "is", "status", "queue", "assignee", "requester", "priority", "tag", "category", "type",
     "created", "updated", "due", "resolved", "number", "kind", "asset", "location", "warranty",
-    *CHOICE_FIELDS,
+    "csat", *CHOICE_FIELDS,
 )  # fmt: skip
 
 
@@ -191,6 +192,8 @@ class _Parser:
             return AssigneeFilter(Assignee(keyword) if keyword in ("me", "none") else value, negated)
         if field == "priority":
             return _priority_filter(value, pos, negated)
+        if field == "csat":
+            return _csat_filter(value, pos, negated)
         if field in _DATE_FIELDS:
             start, end = parse_date_interval(value, pos + (1 if quoted else 0), now=self.now, tz=self.tz)
             return DateFilter(DateField(field), start, end, negated)
@@ -268,6 +271,19 @@ def _priority_filter(value: str, pos: int, negated: bool) -> PriorityFilter:
     return PriorityFilter(Comparison(op or "="), priority, negated)
 
 
+def _csat_filter(value: str, pos: int, negated: bool) -> CsatFilter:
+    if value.casefold() == "none":
+        return CsatFilter(Comparison.EQ, None, negated)
+    op = next((candidate for candidate in _COMPARISONS if value.startswith(candidate)), "")
+    digits = value[len(op) :].strip()
+    if not (digits.isascii() and digits.isdigit() and 1 <= int(digits) <= 5):
+        raise QuerySyntaxError(
+            f"csat: is a rating 1–5, optionally after <, <=, >, >= (like csat:<=2), or 'none', not '{value}'",
+            pos,
+        )
+    return CsatFilter(Comparison(op or "="), int(digits), negated)
+
+
 def to_text(query: SearchQuery) -> str:
     """Canonical query text: filters first, then phrases, then words, each in order.
 
@@ -321,6 +337,8 @@ def _filter_text(item: Filter) -> str:
                 body = f"{field.value}:<{format_instant(end)}"
         case NumberFilter(number=number):
             body = f"#{number}"
+        case CsatFilter(op=op, score=score):
+            body = "csat:none" if score is None else f"csat:{'' if op is Comparison.EQ else op.value}{score}"
         case OverdueFilter():
             body = "is:overdue"
         case KindFilter(kind=kind):

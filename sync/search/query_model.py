@@ -29,6 +29,7 @@ __all__ = [
     "AssigneeFilter",
     "ChoiceFilter",
     "Comparison",
+    "CsatFilter",
     "DateField",
     "DateFilter",
     "Filter",
@@ -228,6 +229,33 @@ class NumberFilter:
 
 
 @dataclass(frozen=True)
+class CsatFilter:
+    """The requester's rating: ``csat:5``, ``csat:<=2`` (1-5), or ``csat:none`` (not rated).
+
+    ``score`` None means "not rated" (``op`` is then ``=``); a comparison never matches an
+    unrated ticket."""
+
+    op: Comparison
+    score: int | None
+    negated: bool = False
+
+    @property
+    def matching(self) -> frozenset[int]:
+        """The scores (1-5) the comparison admits (ignoring ``negated``; empty for ``none``)."""
+        if self.score is None:
+            return frozenset()
+        value = self.score
+        tests = {
+            Comparison.EQ: lambda p: p == value,
+            Comparison.LT: lambda p: p < value,
+            Comparison.LE: lambda p: p <= value,
+            Comparison.GT: lambda p: p > value,
+            Comparison.GE: lambda p: p >= value,
+        }
+        return frozenset(p for p in range(1, 6) if tests[self.op](p))
+
+
+@dataclass(frozen=True)
 class OverdueFilter:
     """``is:overdue``: open (see ``OPEN_STATUSES``) and past its due time at execution."""
 
@@ -251,6 +279,7 @@ Filter = (
     | PriorityFilter
     | DateFilter
     | NumberFilter
+    | CsatFilter
     | OverdueFilter
     | KindFilter
 )

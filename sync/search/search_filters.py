@@ -23,11 +23,13 @@ from sqlalchemy.orm import Session
 
 from sync.domain.ticket_status import OPEN_STATUSES
 from sync.replica.models import Article, Person, Queue, Ticket, TicketTag
+from sync.replica.rating_models import Rating
 from sync.search.asset_filters import PLACE_FIELDS, asset_condition
 from sync.search.query_model import (
     Assignee,
     AssigneeFilter,
     ChoiceFilter,
+    CsatFilter,
     DateField,
     DateFilter,
     Filter,
@@ -171,6 +173,10 @@ def _ticket_condition(session: Session, item: Filter, ctx: FilterContext) -> Col
             return or_(
                 and_(Ticket.number.is_not(None), Ticket.number == number), Ticket.local_number == number
             )
+        case CsatFilter(score=None):
+            return not_(exists().where(Rating.id == Ticket.id))
+        case CsatFilter():
+            return exists().where(Rating.id == Ticket.id, Rating.score.in_(sorted(item.matching)))
         case OverdueFilter():
             return and_(
                 Ticket.status.in_(sorted(s.value for s in OPEN_STATUSES)),

@@ -33,7 +33,14 @@ from sync.server.state_models import ChangeLog
 __all__ = ["MINE_FAMILIES", "mine_records"]
 
 #: The families of a ticket (records whose change-log scope ticket is the ticket).
-MINE_FAMILIES: tuple[str, ...] = ("comments", "work_logs", "attachments", "ticket_links", "activity")
+MINE_FAMILIES: tuple[str, ...] = (
+    "comments",
+    "work_logs",
+    "attachments",
+    "ticket_links",
+    "activity",
+    "ratings",
+)
 
 #: Fields of those records that name a person.
 _PERSON_FIELDS = ("requester_id", "assignee_id", "author_id", "actor_id", "added_by_id")

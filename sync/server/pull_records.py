@@ -33,6 +33,7 @@ from sync.server.models import (
     TicketLink,
     WorkLog,
 )
+from sync.server.portal.portal_models import PortalRating
 from sync.server.state_models import ChangeLog
 
 __all__ = ["FAMILIES", "fetch_family"]
@@ -169,6 +170,14 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         TicketLocation.location_name,
         TicketLocation.updated_at,
     ),
+    # The record's id is its ticket's (one rating per ticket): the converter adds ``id``.
+    "ratings": _cols(
+        PortalRating.ticket_id,
+        PortalRating.person_id,
+        PortalRating.score,
+        PortalRating.comment,
+        PortalRating.at,
+    ),
 }
 
 #: Record families in the order a client applies them (parents first).
@@ -208,6 +217,8 @@ def _converter(family: str, sqlite: bool) -> Callable[[Any], dict[str, Any]]:
         return lambda row: {**convert(row), "categories": [c for c in (row[3] or "").split("\n") if c]}
     if family == "tickets":
         return lambda row: {**convert(row), "tags": (row[version - 1] or "").split()}
+    if family == "ratings":
+        return lambda row: {**convert(row), "id": row[0]}
     if family == "queue_members":
         return lambda row: {
             "id": f"{row[0]}:{row[1]}",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, select, true
 from sqlalchemy.orm import Session
 
 from sync.errors import ValidationError
@@ -32,6 +32,7 @@ from sync.reports.report_query import (
     Assignee,
     AssigneeFilter,
     ChoiceFilter,
+    CsatFilter,
     DateField,
     DateFilter,
     Filter,
@@ -50,6 +51,7 @@ from sync.reports.ticket_facts import ReportTables
 from sync.server import models
 from sync.server.access import Caller
 from sync.server.errors import Forbidden
+from sync.server.portal.portal_models import PortalDeflection, PortalRating
 from sync.server.sla_document import SLA_SETTING, server_sla_config
 
 __all__ = ["SLA_SETTING", "server_side"]
@@ -86,7 +88,13 @@ def server_side(caller: Caller) -> ReportSide:
                 out.append(not_(cond) if item.negated else cond)
         return out
 
-    return ReportSide(tables=TABLES, conditions=conditions, sla_config=server_sla_config)
+    return ReportSide(
+        tables=TABLES,
+        conditions=conditions,
+        sla_config=server_sla_config,
+        ratings=PortalRating,
+        deflections=PortalDeflection,  # a desk-wide count: deflections belong to no queue
+    )
 
 
 def _condition(session: Session, item: Filter, caller: Caller) -> ColumnElement[bool]:
@@ -140,6 +148,12 @@ def _condition(session: Session, item: Filter, caller: Caller) -> ColumnElement[
             return and_(*conds)
         case NumberFilter(number=number):
             return and_(_T.number.is_not(None), _T.number == number)
+        case CsatFilter(score=None):
+            return not_(exists().where(PortalRating.ticket_id == _T.id))
+        case CsatFilter():
+            return exists().where(
+                PortalRating.ticket_id == _T.id, PortalRating.score.in_(sorted(item.matching))
+            )
     raise ValidationError("This filter is not available in server reports.")
 
 

@@ -1,8 +1,9 @@
 """The server's own secret keys, kept in its database (``server_secrets``).
 
-One key today: ``cursor``, the HMAC key that signs pull cursors
-(:mod:`sync.server.pull_cursor`). It is made once, at random, by the migration that
-created the table, so each database has its own.
+Two keys: ``cursor``, the HMAC key that signs pull cursors (:mod:`sync.server.pull_cursor`),
+and ``rating_link``, the one that signs the one-click rating links of resolution mails
+(:mod:`sync.server.portal.portal_ratings`). Each is made once, at random, by the migration
+that introduced it, so each database has its own.
 
 Why the database and not a key file beside it: every server process on one database must
 use the same key and it must survive restarts. In the database that holds with nothing to
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.state_models import ServerSecret
 
-__all__ = ["cursor_key"]
+__all__ = ["cursor_key", "rating_link_key"]
 
 
 def cursor_key(session: Session) -> bytes:
@@ -28,4 +29,12 @@ def cursor_key(session: Session) -> bytes:
     row = session.get(ServerSecret, "cursor")
     if row is None:
         raise RuntimeError("the database has no cursor key (run `outpost-server migrate`)")
+    return bytes.fromhex(row.value)
+
+
+def rating_link_key(session: Session) -> bytes:
+    """The key that signs rating links (raises if the database was not migrated)."""
+    row = session.get(ServerSecret, "rating_link")
+    if row is None:
+        raise RuntimeError("the database has no rating link key (run `outpost-server migrate`)")
     return bytes.fromhex(row.value)

@@ -29,6 +29,7 @@ from sync.replica.models import (
     TicketTag,
     WorkLog,
 )
+from sync.replica.rating_models import Rating
 from sync.replica.replica import Replica
 from sync.services.sla_service import sla_views
 from sync.services.ticket_views import (
@@ -36,6 +37,7 @@ from sync.services.ticket_views import (
     AttachmentView,
     CommentView,
     LinkView,
+    RatingView,
     TicketDetail,
     TicketRow,
     WorkLogView,
@@ -48,6 +50,7 @@ __all__ = ["SORT_KEYS", "SidebarCounts", "TicketFilter", "TicketQueries", "Ticke
 
 _Requester = aliased(Person, name="requester")
 _Assignee = aliased(Person, name="assignee")
+_Rated = aliased(Rating, name="rated")  # for filters: the row query joins Rating itself
 
 SORT_KEYS: dict[str, Any] = {
     "number": func.coalesce(Ticket.number, Ticket.local_number),
@@ -60,6 +63,7 @@ SORT_KEYS: dict[str, Any] = {
     "updated": Ticket.updated_at,
     "created": Ticket.created_at,
     "due": Ticket.due_at,
+    "csat": Rating.score,
 }
 
 
@@ -83,6 +87,8 @@ class TicketFilter:
     ticket_ids: tuple[str, ...] | None = None  # a preselected set (e.g. full-text matches)
     #: (code field, allowed values) pairs, all of which must hold (e.g. ``("channel", ("email",))``)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    csat_scores: tuple[int, ...] = ()  # rated by the requester with one of these scores
+    csat_unrated: bool = False  # not rated by the requester
 
     @staticmethod
     def open_tickets(**kw: Any) -> TicketFilter:
@@ -179,6 +185,7 @@ class TicketQueries:
                     resolved_at=r[16],
                     closed_at=r[17],
                     channel=r[18],
+                    csat=r[19],
                 )
                 for r in raw
             ]
@@ -210,9 +217,11 @@ class TicketQueries:
                 Ticket.resolved_at,
                 Ticket.closed_at,
                 Ticket.channel,
+                Rating.score,
             )
             .select_from(Ticket)
             .join(Queue, Queue.id == Ticket.queue_id)
+            .outerjoin(Rating, Rating.id == Ticket.id)
             .outerjoin(_Requester, _Requester.id == Ticket.requester_id)
             .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
         )
@@ -288,6 +297,13 @@ class TicketQueries:
             # tickets (`outpost ticket list`, the table) never needs; see bench/bench_cli.py
             from sync.services.journal import pending_entity_ids
 
+
+            rated = s.get(Rating, ticket_id)
+            rating = (
+                None
+                if rated is None
+                else RatingView(rated.score, rated.comment, names.get(rated.person_id), rated.at)
+            )
             pending = bool(pending_entity_ids(s, [ticket_id]))
             status = TicketStatus(t.status)
             allowed = () if t.merged_into_id else tuple(sorted(x.value for x in allowed_transitions(status)))
@@ -332,6 +348,8 @@ class TicketQueries:
                 ),
                 links=links,
                 sla=sla_views(s, [ticket_id], now).get(ticket_id),
+                rating=rating,
+                csat=None if rating is None else rating.score,
             )
 
     def sidebar_counts(
@@ -471,6 +489,10 @@ def _apply_filter(stmt: _SelectT, flt: TicketFilter, *, status_via_index: bool =
         conds.append(Ticket.updated_at >= flt.closed_since)
     if flt.ticket_ids is not None:
         conds.append(_id_among(flt.ticket_ids))
+    if flt.csat_scores:
+        conds.append(exists().where(_Rated.id == Ticket.id, _Rated.score.in_(flt.csat_scores)))
+    if flt.csat_unrated:
+        conds.append(~exists().where(_Rated.id == Ticket.id))
     for tag in flt.tags:
         conds.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower()))
     text = flt.text.strip()

@@ -31,6 +31,7 @@ from sync.search import (
     Assignee,
     AssigneeFilter,
     ChoiceFilter,
+    CsatFilter,
     DateField,
     DateFilter,
     Filter,
@@ -154,6 +155,12 @@ class _Resolver:
                 return None if neg else TicketFilter(ticket_ids=self._numbered(number))
             case OverdueFilter():
                 return None if neg else TicketFilter.open_tickets(due_before=self.now)
+            case CsatFilter(score=None):
+                return TicketFilter(csat_scores=(1, 2, 3, 4, 5)) if neg else TicketFilter(csat_unrated=True)
+            case CsatFilter():
+                if neg:
+                    return None
+                return TicketFilter(csat_scores=tuple(sorted(item.matching))) if item.matching else NOTHING
             case DateFilter(field=date_field, start=start, end=end):
                 if neg:
                     return None

@@ -79,6 +79,17 @@ class TicketRow:
     closed_at: datetime | None
     channel: str
     sla: SlaView | None = None
+    csat: int | None = None  # the requester's rating (1-5), None when not rated
+
+
+@dataclass(frozen=True)
+class RatingView:
+    """The requester's satisfaction rating of the ticket (read-only: written in the portal)."""
+
+    score: int
+    comment: str
+    rater: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,8 @@ class TicketDetail:
     attachments: tuple[AttachmentView, ...]
     links: tuple[LinkView, ...]
     sla: SlaView | None = None  # live clocks at the time of reading
+    rating: RatingView | None = None
+    csat: int | None = None  # the rating's score, as in TicketRow
 
     @property
     def minutes_logged(self) -> int:

@@ -212,3 +212,19 @@ def test_the_rule_list_model_passes_the_model_tester(qtmodeltester: Any, ctx: Ap
     model = RuleListModel()
     model.set_rules(store.list())
     qtmodeltester.check(model)
+
+
+def test_a_low_rating_rule_is_made_in_the_form(qtbot: QtBot, ctx: AppContext) -> None:
+    """The "rating received" event, the score condition and the queue's managers as recipients."""
+    dialog = editor(qtbot, ctx)
+    dialog.name_edit.setText("Low rating to the managers")
+    choose(dialog.event_combo, "rating_received")
+    condition(dialog, "rating", "le", "2")
+    action(dialog, "notify", "queue_managers", "{ticket.number} was rated low", first=True)
+    message = save(qtbot, dialog)
+    assert message.startswith("Saved"), message
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    assert dialog.model.data(dialog.model.index(0, 1)) == "The requester rated the ticket"
+    [rule] = RuleStore(ctx.replica).list()
+    assert [c.to_dict() for c in rule.conditions] == [{"field": "rating", "op": "le", "value": 2}]
+    assert [(a.kind.value, a.to) for a in rule.actions] == [("notify", "queue_managers")]

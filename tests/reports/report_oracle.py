@@ -62,6 +62,11 @@ def tickets_json(db: Path) -> list[dict[str, Any]]:
                     "created_at": r["created_at"],
                 }
             )
+        for d in out.values():
+            d["rating"] = None
+        for r in conn.execute("SELECT ticket_id, score FROM ratings"):
+            if r["ticket_id"] in out:
+                out[r["ticket_id"]]["rating"] = int(r["score"])
         return list(out.values())
     finally:
         conn.close()
@@ -149,6 +154,8 @@ class History:
             t(x["created_at"]) for x in d["comments"] if x["kind"] == "reply" and not x["from_requester"]
         )
         self.merged = d["merged_into_id"] is not None
+        self.rating: int | None = d.get("rating")
+        self.queue = d["queue_id"]
         changes = [a for a in d["activity"] if a["field"] == "assignee_id"]
         self.assignees = [(c, changes[0]["old_value"] if changes else d["assignee_id"])]
         self.assignees += [(max(c, t(a["at"])), a["new_value"]) for a in changes]  # type: ignore[type-var]
@@ -243,6 +250,46 @@ def pct(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 1)
 
 
+def mean2(scores: list[int]) -> float | None:
+    return None if not scores else round(statistics.fmean(scores), 2)
+
+
+def csat(tickets: list[History], start: datetime, end: datetime) -> dict[str, Any]:
+    """Satisfaction over the tickets resolved in [start, end): the rated ones, their mean
+    score, the response rate (null while no ticket anywhere is rated), per score, per queue
+    (now) and per agent (the assignee at the last resolution in the range)."""
+    anywhere = any(h.rating is not None for h in tickets)
+    resolved = []
+    for h in tickets:
+        if h.merged:
+            continue
+        inside = [r for r in h.resolutions() if start <= r < end]
+        if inside:
+            holder = [who for at, who in h.assignees if at <= inside[-1]][-1]
+            resolved.append((h, holder or ""))
+    rated = [h.rating for h, _ in resolved if h.rating is not None]
+
+    def group(members: list[History]) -> tuple[int, int, float | None]:
+        scores = [h.rating for h in members if h.rating is not None]
+        return len(members), len(scores), mean2(scores)
+
+    queues: dict[str, list[History]] = {}
+    agents: dict[str, list[History]] = {}
+    for h, who in resolved:
+        queues.setdefault(h.queue, []).append(h)
+        agents.setdefault(who, []).append(h)
+    return {
+        "requests": len(resolved),
+        "responses": len(rated),
+        "average": mean2(rated),
+        "response_rate": pct(len(rated), len(resolved)) if anywhere else None,
+        "note": "" if rated else ("no ratings in this range" if anywhere else "no ratings yet"),
+        "scores": {str(k): rated.count(k) for k in range(1, 6)},
+        "by_queue": {q: group(m) for q, m in queues.items()},
+        "by_agent": {a: group(m) for a, m in agents.items()},
+    }
+
+
 def period(tickets: list[History], sla: Sla, start: datetime, end: datetime) -> dict[str, Any]:
     live = [h for h in tickets if not h.merged]
     created = [h for h in live if start <= h.created < end]  # type: ignore[operator]
@@ -283,7 +330,8 @@ def period(tickets: list[History], sla: Sla, start: datetime, end: datetime) -> 
         "sla_resolution_met_pct": pct(len(res_met), n),
         "reopen_rate": pct(len(reopened), n),
         "first_contact_resolution_rate": pct(len(fcr), n),
-        "csat": None,
+        "csat": csat(tickets, start, end)["average"],
+        "_csat": csat(tickets, start, end),
         "_resolved_at": {h.id: r for h, r in resolved.values()},
         "_sla_counts": {
             "first_response": (len(fr_met), len(fr_stopped) - len(fr_met)),

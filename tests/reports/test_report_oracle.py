@@ -25,6 +25,7 @@ from sqlalchemy import delete
 
 from sync import reports
 from sync.replica.models import Activity, Comment, Person, Queue, Ticket
+from sync.replica.rating_models import Rating
 from sync.replica.replica import REPLICA_FILENAME, Replica, open_replica, set_setting
 from sync.services.config_documents import canonical_json
 from sync.sla import default_sla_config
@@ -73,7 +74,15 @@ def check(
     assert set(summary.tickets["resolved"]) == set(expected["_resolved_at"])
     with replica.read() as s:
         sla_rows = reports.sla(s, request, now=now).to_json()["rows"]
+        csat = reports.csat(s, request, now=now).to_json()
     assert {r["clock"]: (r["met"], r["breached"]) for r in sla_rows} == expected["_sla_counts"]
+    want = expected["_csat"]
+    assert doc["csat_note"] == want["note"]
+    for name in ("requests", "responses", "average", "response_rate", "note", "scores"):
+        assert csat[name] == want[name], name
+    by_queue = {g["queue_id"]: (g["requests"], g["responses"], g["average"]) for g in csat["by_queue"]}
+    by_agent = {g["agent_id"] or "": (g["requests"], g["responses"], g["average"]) for g in csat["by_agent"]}
+    assert (by_queue, by_agent) == (want["by_queue"], want["by_agent"])
 
 
 @pytest.mark.parametrize(
@@ -204,12 +213,21 @@ def history_rows(n: int, created_min: int, priority: int, events: list[tuple[int
 
 def write_history(replica: Replica, specs: list[tuple[int, int, list[tuple[int, str, int]]]]) -> None:
     with replica.write() as s:
-        for table in (Activity, Comment, Ticket):
+        for table in (Activity, Comment, Ticket, Rating):
             s.execute(delete(table))
         rows = [history_rows(n, *spec) for n, spec in enumerate(specs)]
         s.add_all(r[0] for r in rows)  # tickets first: the others' foreign keys name them
         s.flush()
         s.add_all(x for r in rows for x in r[1:])
+        for n, (created_min, _priority, events) in enumerate(specs):
+            score = (None, 1, 2, 3, 4, 5)[(created_min + len(events)) % 6]  # a third unrated
+            if score is not None and (n + created_min) % 3:
+                tid = f"t{n:03d}"
+                s.add(
+                    Rating(
+                        id=tid, ticket_id=tid, person_id="r1", score=score, comment="", at=LATER, version=1
+                    )
+                )
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -190,8 +190,12 @@ def test_only_published_public_articles_are_found_and_read(
         assert r.status_code == 404 and "hunter2" not in r.text
     assert "Invités" in alice.get(f"/portal/kb/{public}").text
     assert alice.get("/portal/kb?q=hunter2").text.count("/portal/kb/") == 0
+    typed = alice.get("/portal/suggestions?q=reseau wifi")  # suggestions while typing (suggest.js)
+    assert typed.headers["content-type"] == "application/json"
+    assert [a["id"] for a in typed.json()["articles"]] == [public]
     anonymous = PortalClient.open(portal)
     assert anonymous.get(f"/portal/kb/{public}").status_code == 303
+    assert anonymous.get("/portal/suggestions?q=reseau").status_code == 401
 
     with portal.db.write_session() as s:  # an agent marks it internal after it was searched
         row = s.get(Article, public)
@@ -206,7 +210,8 @@ def test_ticket_and_article_text_is_shown_inert(portal: ServerUnderTest, alice: 
     number = submit(alice, "<b>bold</b><script>alert(0)</script>", evil)
     page = alice.get(f"/portal/requests/{number}")
     assert page.headers["content-security-policy"].startswith("default-src 'none'")
-    assert "script-src" not in page.headers["content-security-policy"]
+    csp = page.headers["content-security-policy"]  # our own script files only, never inline code
+    assert "script-src 'self';" in csp and "unsafe" not in csp
     for raw in ("<script", "<img", "<b>", 'href="javascript:'):
         assert raw not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text

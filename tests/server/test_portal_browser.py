@@ -3,17 +3,21 @@
 A requester who has only an e-mail address asks for a link, takes it from the mail the real
 SMTP receiver got, searches the knowledge base without typing accents, submits a request
 with a file after checking for answers, sees the agent's reply (pushed by an agent's device
-over the sync protocol) and rates the resolution. Screenshots go to docs/screenshots/.
+over the sync protocol) and rates the resolution. While the subject is typed, suggested
+articles appear (the portal's one same-origin script); without JavaScript the "Check for
+answers first" button gives the same. ``OUTPOST_SCREENSHOTS=1`` refreshes the screenshots
+in docs/screenshots/ (a normal run writes nothing there).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from server.portal_harness import QUEUE, add_article, add_requester, setup_portal
 from server.server_harness import ServerUnderTest, iter_server
 from server.smtp_receiver import smtp_receiver
@@ -21,10 +25,17 @@ from sqlalchemy import select
 
 from sync.server.mail.mailbox_service import add_mailbox
 from sync.server.models import Attachment, Ticket
-from sync.server.portal.portal_models import PortalRating
+from sync.server.portal.portal_models import PortalDeflection, PortalRating
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page: Page, name: str) -> None:
+    """Save ``docs/screenshots/<name>`` only when OUTPOST_SCREENSHOTS=1 (as the GUI tests do)."""
+    if os.environ.get("OUTPOST_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +62,6 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
     srv.add_user("agent1", queues=(QUEUE,))
     add_article(srv, "Réseau Wi-Fi des invités", "Choisissez **Invités** puis acceptez les conditions.")
     add_article(srv, "VPN won't connect", "Restart the VPN client, then sign in again.")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with smtp_receiver() as (port, inbox):
         add_mailbox(
             srv.db,
@@ -62,6 +72,11 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         )
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
         page = context.new_page()
+        console_errors: list[str] = []  # a CSP violation or a script error would show here
+        page.on(
+            "console",
+            lambda m: console_errors.append(f"{m.text} {m.location}") if m.type == "error" else None,
+        )
         page.goto(f"{srv.url}/portal")
         page.get_by_label("E-mail address").fill("alice@example.org")
         page.get_by_role("button", name="Email me a sign-in link").click()
@@ -73,13 +88,25 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         page.goto(link.group(0))
         page.get_by_role("button", name="Continue to the help desk").click()
         assert page.get_by_role("heading", name="Hello, Alice Martin").is_visible()
-        page.screenshot(path=str(SHOTS / "portal-home.png"), full_page=True)
+        shot(page, "portal-home.png")
 
         page.get_by_label("Search the knowledge base").fill("reseau invites")
         page.get_by_role("button", name="Search").click()
         page.get_by_role("link", name="Réseau Wi-Fi des invités").click()
         assert page.locator("strong", has_text="Invités").is_visible()
-        page.screenshot(path=str(SHOTS / "portal-article.png"), full_page=True)
+        shot(page, "portal-article.png")
+
+        # suggestions while typing; "this solved it" from there makes no ticket
+        page.get_by_role("link", name="New request").click()
+        page.get_by_label("Subject").press_sequentially("vpn won", delay=30)
+        live = page.locator("#live-suggestions")
+        live.get_by_role("link", name="VPN won't connect").wait_for()
+        shot(page, "portal-typing.png")
+        live.get_by_role("button", name="This solved it").click()
+        assert page.get_by_role("heading", name="Glad that helped").is_visible()
+        with srv.db.read_session() as s:
+            assert s.execute(select(PortalDeflection.subject)).scalar_one() == "vpn won"
+            assert s.execute(select(Ticket)).first() is None
 
         page.get_by_role("link", name="New request").click()
         page.get_by_label("Subject").fill("VPN does not connect from home")
@@ -87,7 +114,7 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         page.get_by_label("Category").select_option("Network")
         page.get_by_role("button", name="Check for answers first").click()
         assert page.get_by_role("link", name="VPN won't connect").is_visible()
-        page.screenshot(path=str(SHOTS / "portal-suggestions.png"), full_page=True)
+        shot(page, "portal-suggestions.png")
         page.get_by_label("Files (up to 10 MB each)").set_input_files(
             {"name": "vpn-error.txt", "mimeType": "text/plain", "buffer": b"error 809: timeout"}
         )
@@ -117,8 +144,30 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
         page.get_by_label("Comment (optional)").fill("Fast and clear, thanks!")
         page.get_by_role("button", name="Send rating").click()
         assert page.get_by_text("You rated this 5 out of 5").is_visible()
-        page.screenshot(path=str(SHOTS / "portal-request.png"), full_page=True)
+        shot(page, "portal-request.png")
         context.close()
+        assert [e for e in console_errors if "/favicon.ico" not in e] == []  # the browser's own ask
     with srv.db.read_session() as s:
         rating = s.get(PortalRating, ticket.id)
     assert rating is not None and rating.score == 5
+
+
+def test_without_javascript_check_for_answers_still_suggests(
+    served: ServerUnderTest, browser: Browser
+) -> None:
+    srv = served
+    setup_portal(srv)
+    add_requester(srv, "Bob Stone", "bob@example.org")
+    add_article(srv, "VPN won't connect", "Restart the VPN client, then sign in again.")
+    from server.portal_harness import link_for
+
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(link_for(srv, "bob@example.org"))
+    page.get_by_role("button", name="Continue to the help desk").click()
+    page.goto(f"{srv.url}/portal/new")
+    page.get_by_label("Subject").fill("vpn won")
+    assert page.locator("#live-suggestions").is_hidden()
+    page.get_by_role("button", name="Check for answers first").click()
+    assert page.get_by_role("link", name="VPN won't connect").is_visible()
+    context.close()

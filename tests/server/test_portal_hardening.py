@@ -94,6 +94,8 @@ def test_malformed_input_to_every_portal_route_is_never_a_server_error(served: S
         "/portal/requests/1/reopen",
         "/portal/requests/x/rate",
         "/portal/requests/1/nothing",
+        "/portal/rate",
+        "/portal/rate/comment",
     ]
     bodies: list[dict[str, object]] = [
         {"content": b"\x00\xff" * 100, "headers": {"content-type": "multipart/form-data; boundary=zz"}},
@@ -131,5 +133,16 @@ def test_malformed_input_to_every_portal_route_is_never_a_server_error(served: S
         "/portal/link/" + "y" * 5000,
         "/portal/requests/" + "9" * 40,
         "/portal/requests/1/files/" + "z" * 100,
+        "/portal/rate/" + "y" * 5000,
+        "/portal/rate/a.b.c.d.e",
+        "/portal/rate/x.y.99999999999.3." + "0" * 64,
+        "/portal/rate/x.y.1.3." + "\u00e9" * 64,
+        "/portal/suggestions?q=" + "%00%ff" * 50,
     ):
         assert client.get(path).status_code < 500, path
+    anonymous = csrf_of(client.get("/portal/link/nothing").text)  # the pre-sign-in token
+    for token in ("", "a.b.c.d.e", "x" * 400, "t.n.1.3." + "0" * 64, "t.n.99999999999999.3.zz", "\x00.\x00"):
+        for path in ("/portal/rate", "/portal/rate/comment"):
+            data = {"csrf": anonymous, "token": token, "proof": token, "comment": "c" * 6000}
+            r = client.http.post(path, data=data)
+            assert r.status_code < 500 and r.status_code != 200, (path, token, r.status_code)

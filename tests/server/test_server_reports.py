@@ -61,7 +61,12 @@ def test_server_reports_equal_the_replicas(server: ServerUnderTest, tmp_path: Pa
                 local = reports.run_report(
                     s, reports.ReportRequest(request.start, request.end, "", "week", by, request.tz), name
                 ).to_json()
-            assert _without_numbers(r.json()) == _without_numbers(local), (name, by)
+            remote = r.json()
+            if name == "csat":  # portal deflections are counted by the server alone
+                assert (remote.pop("deflections"), local.pop("deflections")) == (0, None)
+                assert local.pop("deflections_note").startswith("deflections are counted on the server")
+                assert remote.pop("deflections_note") == ""
+            assert _without_numbers(remote) == _without_numbers(local), (name, by)
     filtered = boss.http.get("/v1/reports/summary", params={**PARAMS, "query": "queue:it priority:<=2"})
     with replica.read() as s:
         local = reports.summary(

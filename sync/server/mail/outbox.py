@@ -51,6 +51,8 @@ from sync.server.database import Database
 from sync.server.mail import mail_store
 from sync.server.mail.mail_models import Mailbox, MailMessage, MailOutbox, MailTemplateRow, MailThreadRef
 from sync.server.models import Attachment, Comment, Person, Queue, Ticket
+from sync.server.portal.portal_ratings import rating_link_paths
+from sync.server.portal.portal_settings import load_portal_settings
 from sync.server.state_models import Blob, BlobChunk
 from sync.server.versioning import stamp
 
@@ -179,6 +181,12 @@ def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox, now: datetime) -
         .limit(1)
     ).scalar_one_or_none()
     name = requester.name if requester else ""
+    rating_urls: tuple[str, ...] = ()
+    if row.kind == "resolved" and requester is not None:
+        base = load_portal_settings(s).base_url.rstrip("/")
+        if base:  # the portal is reachable: one-click rating links (portal_ratings)
+            paths = rating_link_paths(s, ticket.id, row.id, row.created_at)
+            rating_urls = tuple(base + paths[score] for score in range(1, 6))
     out = Outgoing(
         kind=row.kind,
         from_name=queue.name if queue else "",
@@ -198,6 +206,7 @@ def _compose_row(s: Session, row: MailOutbox, mailbox: Mailbox, now: datetime) -
         references=tuple(m for _t, m in earlier),
         date=row.created_at,
         files=files,
+        rating_urls=rating_urls,
     )
     # CRLF line ends (policy.SMTP): SMTP servers refuse bare-LF lines over 1,000 bytes.
     return compose(out, _template(s, ticket.queue_id, row.kind)).as_bytes(policy=policy.SMTP)

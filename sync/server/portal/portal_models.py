@@ -1,8 +1,9 @@
 """The portal's own tables: sign-in links, sessions, link requests, deflections, ratings.
 
-None of these are synced records (a replica never pulls them). Tokens are stored only as
-their SHA-256, so a copy of the database does not sign anyone in. Created by migration
-``0011_portal``.
+Ratings are synced records (the pull family ``ratings``, scoped by their ticket, read-only
+on replicas; since migration ``0012_ratings``); the other tables never leave the server.
+Tokens and nonces are stored only as their SHA-256, so a copy of the database does not
+sign anyone in. Created by migrations ``0011_portal`` and ``0012_ratings``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.models import Base
 
-__all__ = ["PortalDeflection", "PortalLink", "PortalLinkRequest", "PortalRating", "PortalSession"]
+__all__ = [
+    "PortalDeflection",
+    "PortalLink",
+    "PortalLinkRequest",
+    "PortalRating",
+    "PortalRatingLink",
+    "PortalSession",
+]
 
 
 class PortalLinkRequest(Base):
@@ -74,3 +82,14 @@ class PortalRating(Base):
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+
+
+class PortalRatingLink(Base):
+    """A one-click rating link of a resolution mail that was used (its nonce's SHA-256):
+    the five links of one mail share the nonce, so the mail records one score, once."""
+
+    __tablename__ = "portal_rating_links"
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36))
+    score: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[datetime]

@@ -31,6 +31,7 @@ from sync.server.apply_context import ApplyContext
 from sync.server.database import Database
 from sync.server.models import Attachment, Comment, Person, Queue, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalRating
+from sync.server.portal.portal_ratings import MAX_RATING_COMMENT, store_rating
 from sync.server.portal.portal_settings import PortalSettings
 from sync.server.state_models import Blob, BlobChunk
 from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
@@ -390,19 +391,15 @@ def rate(db: Database, person_id: str, number: int, score: int, comment: str, no
     if not 1 <= score <= 5:
         raise PortalError("Please choose a rating from 1 to 5.")
     comment = _clean(comment).strip()
-    if len(comment) > 5000:
-        raise PortalError("The comment is too long (5,000 characters at most).")
+    if len(comment) > MAX_RATING_COMMENT:
+        raise PortalError(f"The comment is too long ({MAX_RATING_COMMENT:,} characters at most).")
     with db.write_session() as s:
         t = _own(s, person_id, number)
         if t is None:
             return False
         if t.status not in _DONE:
             raise PortalError("You can rate a request once it is resolved.")
-        row = s.get(PortalRating, t.id)
-        if row is None:
-            s.add(PortalRating(ticket_id=t.id, person_id=person_id, score=score, comment=comment, at=now))
-        else:
-            row.score, row.comment, row.at = score, comment, now
+        store_rating(s, t, person_id, score, comment, now)
         return True
 
 

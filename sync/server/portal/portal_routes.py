@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.server.database import Database
-from sync.server.portal import portal_auth, portal_kb, portal_requests
+from sync.server.portal import portal_auth, portal_kb, portal_ratings, portal_requests
 from sync.server.portal.portal_auth import SignedIn
 from sync.server.portal.portal_mail import link_mail, portal_mailbox, send_link
 from sync.server.portal.portal_requests import PortalError, Upload
@@ -150,6 +150,25 @@ async def stylesheet() -> Response:
     return response
 
 
+@router.get("/static/suggest.js")
+async def suggest_script() -> Response:
+    response = FileResponse(_STATIC / "suggest.js", media_type="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get("/suggestions")
+async def suggestions(request: Request, q: str = "") -> Response:
+    """Articles for the subject being typed (``suggest.js``), as JSON; signed-in requesters
+    only (401 otherwise). The same articles "Check for answers first" shows, fewer."""
+    who = await _who(request)
+    if who is None:
+        return secure_headers(JSONResponse({"articles": []}, status_code=401))
+    found = await _run(portal_kb.suggest_articles, _db(request), q[:300], "", 5) if q.strip() else []
+    return secure_headers(JSONResponse({"articles": [{"id": a.id, "title": a.title} for a in found]}))
+
+
 @router.get("/sign-in")
 async def sign_in_form(request: Request) -> Response:
     token, fresh = anonymous_csrf(request)
@@ -229,6 +248,83 @@ async def redeem(request: Request) -> Response:
     set_cookie(request, response, SESSION_COOKIE, session_token, settings.session_hours * 3600)
     response.delete_cookie(cookie_name(request, PRE_COOKIE), path="/")
     return response
+
+
+# -- one-click rating links (resolution mails) ---------------------------------------------
+
+_LINK_REFUSALS = {
+    portal_ratings.LinkOutcome.BAD: (
+        404,
+        "This rating link is not valid. Please use the link from the mail as it is.",
+    ),
+    portal_ratings.LinkOutcome.EXPIRED: (
+        410,
+        "This rating link has expired. You can still rate the request in the portal.",
+    ),
+    portal_ratings.LinkOutcome.USED: (409, "A rating was already recorded from this mail. Thank you!"),
+    portal_ratings.LinkOutcome.NOT_RESOLVED: (
+        409,
+        "This request was reopened after the mail was sent, so it cannot be rated yet.",
+    ),
+}
+
+
+def _link_refused(request: Request, outcome: portal_ratings.LinkOutcome) -> Response:
+    status, message = _LINK_REFUSALS[outcome]
+    return page(request, "message.html", status, title="This link cannot be used", message=message)
+
+
+@router.get("/rate/{token}")
+async def rate_page(request: Request, token: str) -> Response:
+    # Opening the link only shows the score and a button: mail scanners that fetch links
+    # neither record a rating nor spend the mail's links.
+    outcome, link = await _run(portal_ratings.check_rating_link, _db(request), token, _now(request))
+    if outcome is not portal_ratings.LinkOutcome.OK:
+        return _link_refused(request, outcome)
+    csrf, fresh = anonymous_csrf(request)
+    return page(request, "rate.html", link=link, csrf=csrf, token=token, new_pre_cookie=fresh)
+
+
+@router.post("/rate")
+async def rate_by_link(request: Request) -> Response:
+    form = await _form(request)
+    if form is None or not check_anonymous_csrf(request, _text(form, "csrf", 200)):
+        return _refused(request, None)
+    token = _text(form, "token", 300)
+    comment = _text(form, "comment").replace("\x00", "").replace("\r\n", "\n").strip()
+    if len(comment) > portal_ratings.MAX_RATING_COMMENT:
+        comment = comment[: portal_ratings.MAX_RATING_COMMENT]
+    outcome, link = await _run(portal_ratings.use_rating_link, _db(request), token, comment, _now(request))
+    if outcome is not portal_ratings.LinkOutcome.OK:
+        return _link_refused(request, outcome)
+    proof = "" if comment else await _run(portal_ratings.comment_proof, _db(request), token)
+    csrf, _fresh = anonymous_csrf(request)
+    return page(request, "rate.html", link=link, done=True, csrf=csrf, token=token, proof=proof)
+
+
+@router.post("/rate/comment")
+async def rate_comment(request: Request) -> Response:
+    form = await _form(request)
+    if form is None or not check_anonymous_csrf(request, _text(form, "csrf", 200)):
+        return _refused(request, None)
+    comment = _text(form, "comment").replace("\x00", "").replace("\r\n", "\n").strip()
+    added = await _run(
+        portal_ratings.add_link_comment,
+        _db(request),
+        _text(form, "token", 300),
+        _text(form, "proof", 200),
+        comment[: portal_ratings.MAX_RATING_COMMENT],
+        _now(request),
+    )
+    if not added:
+        return page(
+            request,
+            "message.html",
+            409,
+            title="The comment was not added",
+            message="This rating already has a comment, or the form did not come from the rating page.",
+        )
+    return page(request, "message.html", title="Thank you", message="Your comment was added to your rating.")
 
 
 @router.post("/sign-out")

@@ -1,9 +1,9 @@
 """Rendering portal pages: Jinja2 templates, security headers, cookies and CSRF tokens.
 
 Every page is HTML escaped by default (Jinja2 autoescape), answered with a strict
-Content-Security-Policy (no script at all, styles only from the portal's own file, forms
-only to this origin, never framed), ``no-store`` caching and no referrer, so the one-time
-token in a link's address never leaves in a ``Referer``.
+Content-Security-Policy (scripts, styles and fetches only from the portal's own files and
+routes, never inline; forms only to this origin, never framed), ``no-store`` caching and no
+referrer, so the one-time token in a link's address never leaves in a ``Referer``.
 
 Cookies are HttpOnly, ``SameSite=Lax`` (the link in a mail is a cross-site navigation) and
 ``Secure`` with a ``__Host-`` name when the request came over TLS. Forms carry a CSRF token:
@@ -36,8 +36,8 @@ __all__ = [
 ]
 
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 _HEADERS = {
     "Content-Security-Policy": CSP,
