@@ -1,7 +1,7 @@
 """Run every benchmark at one size and write the figures as JSON and a markdown table.
 
     python bench/run.py --size tiny|small|medium|large [--only NAME ...] [--json FILE]
-    python bench/run.py --scaling [--sizes 10000,100000,1000000] [--only NAME ...]
+    python bench/run.py --scaling [--scaling-sizes 10000,100000,1000000] [--only NAME ...]
 
 A benchmark is any ``bench/bench_NAME.py`` that defines ``figures(scale) -> list[Figure]``
 (see ``bench/figures.py`` and ``bench/README.md``); each runs in its own process, so one
@@ -263,7 +263,10 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="list the benchmarks the harness finds")
     parser.add_argument("--results", type=Path, help="folder for results (default bench/results)")
     parser.add_argument("--scaling", action="store_true", help="the main figures at several sizes, as charts")
-    parser.add_argument("--sizes", default="10000,100000,1000000", help="ticket counts for --scaling")
+    parser.add_argument(
+        "--sizes", "--scaling-sizes", dest="sizes", default="10000,100000,1000000",
+        help="ticket counts for --scaling, comma-separated (\"\": redraw the charts from the saved runs)",
+    )  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--scale-json", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

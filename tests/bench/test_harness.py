@@ -22,11 +22,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 from figures import NO_BASELINE, Figure  # noqa: E402
 from run import benchmark_names, markdown, validate  # noqa: E402
 
-FAST = ("core", "search", "sla", "sla_replica")
+FAST = ("core", "search", "sla", "sla_replica", "cli", "replica_size")
 
 
 def test_every_bench_module_joins_the_harness() -> None:
     assert set(benchmark_names()) >= {*FAST, "sync", "server", "desktop"}
+
+
+def test_scaling_sizes_can_be_chosen_on_the_command_line() -> None:
+    """``--scaling-sizes`` (or ``--sizes``) picks the ticket counts; an unknown benchmark is
+    refused before anything runs."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--scaling", "--scaling-sizes", "",
+         "--only", "nope"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0 and "no such benchmark: nope" in done.stderr
 
 
 def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
@@ -40,6 +51,9 @@ def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
     assert result["size"] == "tiny"
     assert {"python", "cpus", "sqlite"} <= set(result["machine"])
     assert {f["group"] for f in result["figures"]} == set(FAST)
+    keys = {f["key"] for f in result["figures"]}
+    assert {"cli_help", "cli_ticket_list", "replica_file_per_ticket"} <= keys
+    assert any(k.startswith("replica_bytes_") for k in keys)  # by table and index (dbstat)
     assert validate(result) == []
     for f in result["figures"]:
         assert f["runs"] >= 1 and f["min"] <= f["value"] <= f["max"], f
