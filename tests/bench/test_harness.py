@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from figures import NO_BASELINE, Figure  # noqa: E402
 from run import benchmark_names, markdown, validate  # noqa: E402
 
-FAST = ("core", "search", "sla", "sla_replica", "cli", "replica_size")
+FAST = ("core", "search", "sla", "sla_replica", "cli", "replica_size", "reports")
 
 
 def test_every_bench_module_joins_the_harness() -> None:
