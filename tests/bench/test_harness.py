@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from figures import NO_BASELINE, Figure  # noqa: E402
-from run import benchmark_names, markdown, validate  # noqa: E402
+from run import benchmark_names, markdown, merged, validate  # noqa: E402
 
 FAST = ("core", "search", "sla", "sla_replica", "cli", "replica_size", "reports")
 
@@ -91,3 +91,18 @@ def test_the_table_shows_the_ratio_or_why_there_is_none() -> None:
     [alone] = [line for line in lines if "| alone |" in line]
     assert "3 ms" in fast and "1 ms: the same SQL" in fast and "3.00×" in fast
     assert "no honest baseline: by design" in alone and "| — |" in alone
+
+
+def test_merge_keeps_the_figures_of_benchmarks_not_rerun() -> None:
+    """``--merge``: a rerun of some benchmarks replaces their figures (a failed one included)
+    and keeps the others', saying where those were measured."""
+    machine = {"date": "earlier", "load_average_at_start": [9, 9, 9]}
+    old = Figure("old", "ms", [1.0], "floor", [1.0], group="core").to_json()
+    failed = {"name": "reports: benchmark failed", "group": "reports", "error": 1}
+    earlier = {"machine": machine, "size": "small", "figures": [failed, old]}
+    new = Figure("new", "ms", [2.0], "floor", [1.0], group="reports").to_json()
+    result = merged({"machine": {"date": "now"}, "size": "small", "figures": [new]}, earlier)
+    assert [f["name"] for f in result["figures"]] == ["old", "new"]  # benchmark order
+    assert result["parts"] == [{"groups": ["core"], "machine": machine}]
+    with pytest.raises(SystemExit, match="size 'small', not 'medium'"):
+        merged({"machine": {}, "size": "medium", "figures": [new]}, earlier)
