@@ -52,7 +52,7 @@ def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
     assert {"python", "cpus", "sqlite"} <= set(result["machine"])
     assert {f["group"] for f in result["figures"]} == set(FAST)
     keys = {f["key"] for f in result["figures"]}
-    assert {"cli_help", "cli_ticket_list", "replica_file_per_ticket"} <= keys
+    assert {"cli_help", "cli_ticket_list", "cli_ticket_list_cpu", "replica_file_per_ticket"} <= keys
     assert any(k.startswith("replica_bytes_") for k in keys)  # by table and index (dbstat)
     assert validate(result) == []
     for f in result["figures"]:
