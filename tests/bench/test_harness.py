@@ -45,7 +45,7 @@ def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--size", "tiny", "--only", *FAST,
          "--json", str(target), "--results", str(tmp_path)],
-        check=True, timeout=240, capture_output=True,
+        check=True, timeout=280, capture_output=True,
     )  # fmt: skip
     result = json.loads(target.read_text())
     assert result["size"] == "tiny"
