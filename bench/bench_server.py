@@ -378,8 +378,10 @@ async def bench_incremental(
     base: str, cursor: str, clients: int, queue_id: str, seconds: float = 60
 ) -> list[float]:
     tokens = []
-    for i in range(clients):
-        http, _ = await asyncio.to_thread(sign_in, base, f"agent{3 + i % 20}")
+    for _ in range(clients):
+        # devices of agent0 (each its own client id): the server signs a cursor for one user,
+        # and every client starts from agent0's up-to-date cursor
+        http, _ = await asyncio.to_thread(sign_in, base, "agent0")
         tokens.append(str(http.headers["Authorization"]).removeprefix("Bearer "))
         http.close()
     latencies: list[float] = []
@@ -476,8 +478,9 @@ def main() -> None:
 
 
 def idle_pulls(base: str, cursor: str, runs: int) -> list[float]:
-    """The same up-to-date pull by one client, one at a time, with nothing else going on (ms)."""
-    http, _ = sign_in(base, "agent2")
+    """The same up-to-date pull by one client, one at a time, with nothing else going on (ms).
+    A device of agent0: the server signs each cursor for one user, and ``cursor`` is agent0's."""
+    http, _ = sign_in(base, "agent0")
     try:
         out = []
         for _ in range(runs):

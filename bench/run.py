@@ -1,12 +1,14 @@
 """Run every benchmark at one size and write the figures as JSON and a markdown table.
 
-    python bench/run.py --size tiny|small|medium|large [--only NAME ...] [--json FILE]
-    python bench/run.py --scaling [--sizes 10000,100000,1000000] [--only NAME ...]
+    python bench/run.py --size tiny|small|medium|large [--only NAME ...] [--merge] [--json FILE]
+    python bench/run.py --scaling [--scaling-sizes 10000,100000,1000000] [--only NAME ...]
 
 A benchmark is any ``bench/bench_NAME.py`` that defines ``figures(scale) -> list[Figure]``
 (see ``bench/figures.py`` and ``bench/README.md``); each runs in its own process, so one
 that crashes is reported and the others still run. Writes ``bench/results/<size>.md`` (and
-the JSON, by default ``bench/results/<size>.json``). ``--scaling`` runs the main figures at
+the JSON, by default ``bench/results/<size>.json``); ``--merge`` keeps, from the JSON already
+there, the figures of the benchmarks this run did not rerun (each part's machine line is
+kept in ``parts`` and shown in the table). ``--scaling`` runs the main figures at
 several ticket counts and draws one PNG chart per figure under ``bench/results/scaling/``
 (needs the ``bench`` extra: ``pip install -e '.[bench]'``).
 """
@@ -124,6 +126,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"{m['date']}; {m['cpus']} CPUs ({m['processor']}), {m['memory']}, Python {m['python']}, "
         f"SQLite {m['sqlite']}; load average at start {m['load_average_at_start']}. "
         f"Made by `python bench/run.py --size {result['size']}` in {result['seconds']:.0f} s.",
+        *(
+            f"Kept from an earlier run (`--merge`) of {', '.join(part['groups'])}: "
+            f"{part['machine']['date']}, load average at start {part['machine']['load_average_at_start']}."
+            for part in result.get("parts", [])
+        ),
         "",
         "Value and baseline are the median of the runs (or the p95 where the name says so), measured in "
         "the same run and the same state; ratio = ours / baseline (for times, 1.0 = as fast as the floor). "
@@ -195,6 +202,26 @@ def run_size(scale: Scale, only: list[str]) -> dict[str, Any]:
     return result
 
 
+def merged(result: dict[str, Any], earlier: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with the figures of ``earlier`` (the same size) for benchmarks it did not run,
+    in benchmark order; ``parts`` records where the kept figures were measured."""
+    if earlier.get("size") != result["size"]:
+        raise SystemExit(
+            f"--merge: the earlier results are of size {earlier.get('size')!r}, not {result['size']!r}"
+        )
+    ran = {f["group"] for f in result["figures"]}
+    kept = [f for f in earlier["figures"] if f["group"] not in ran]
+    parts = [
+        {**part, "groups": [g for g in part["groups"] if g not in ran]} for part in earlier.get("parts", [])
+    ]
+    earlier_groups = {f["group"] for f in kept} - {g for part in parts for g in part["groups"]}
+    if earlier_groups:
+        parts.append({"groups": sorted(earlier_groups), "machine": earlier["machine"]})
+    order = {name: i for i, name in enumerate(benchmark_names())}
+    figures = sorted(kept + result["figures"], key=lambda f: order.get(f["group"], len(order)))
+    return {**result, "figures": figures, "parts": [part for part in parts if part["groups"]]}
+
+
 def scaling(sizes: list[int], only: list[str]) -> None:
     """Run the charted figures at each size (``scaling-N.json``), then chart every size found in
     the results folder, so sizes run on different days add up."""
@@ -260,10 +287,17 @@ def main() -> None:
     parser.add_argument(
         "--json", type=Path, help="where to write the JSON (default bench/results/<size>.json)"
     )
+    parser.add_argument(
+        "--merge", action="store_true",
+        help="keep the earlier JSON's figures of the benchmarks not run now (with --only)",
+    )  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the benchmarks the harness finds")
     parser.add_argument("--results", type=Path, help="folder for results (default bench/results)")
     parser.add_argument("--scaling", action="store_true", help="the main figures at several sizes, as charts")
-    parser.add_argument("--sizes", default="10000,100000,1000000", help="ticket counts for --scaling")
+    parser.add_argument(
+        "--sizes", "--scaling-sizes", dest="sizes", default="10000,100000,1000000",
+        help="ticket counts for --scaling, comma-separated (\"\": redraw the charts from the saved runs)",
+    )  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--scale-json", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -285,6 +319,8 @@ def main() -> None:
     result = run_size(SIZES[args.size], args.only)
     RESULTS.mkdir(exist_ok=True)
     target = args.json or RESULTS / f"{args.size}.json"
+    if args.merge and target.exists():
+        result = merged(result, json.loads(target.read_text()))
     target.write_text(json.dumps(result, indent=2))
     table = markdown(result)
     (RESULTS / f"{args.size}.md").write_text(table)

@@ -20,13 +20,24 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from figures import NO_BASELINE, Figure  # noqa: E402
-from run import benchmark_names, markdown, validate  # noqa: E402
+from run import benchmark_names, markdown, merged, validate  # noqa: E402
 
-FAST = ("core", "search", "sla", "sla_replica")
+FAST = ("core", "search", "sla", "sla_replica", "cli", "replica_size", "reports")
 
 
 def test_every_bench_module_joins_the_harness() -> None:
     assert set(benchmark_names()) >= {*FAST, "sync", "server", "desktop"}
+
+
+def test_scaling_sizes_can_be_chosen_on_the_command_line() -> None:
+    """``--scaling-sizes`` (or ``--sizes``) picks the ticket counts; an unknown benchmark is
+    refused before anything runs."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--scaling", "--scaling-sizes", "",
+         "--only", "nope"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0 and "no such benchmark: nope" in done.stderr
 
 
 def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
@@ -34,12 +45,15 @@ def test_a_tiny_run_writes_valid_json_and_a_table(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--size", "tiny", "--only", *FAST,
          "--json", str(target), "--results", str(tmp_path)],
-        check=True, timeout=240, capture_output=True,
+        check=True, timeout=280, capture_output=True,
     )  # fmt: skip
     result = json.loads(target.read_text())
     assert result["size"] == "tiny"
     assert {"python", "cpus", "sqlite"} <= set(result["machine"])
     assert {f["group"] for f in result["figures"]} == set(FAST)
+    keys = {f["key"] for f in result["figures"]}
+    assert {"cli_help", "cli_ticket_list", "cli_ticket_list_cpu", "replica_file_per_ticket"} <= keys
+    assert any(k.startswith("replica_bytes_") for k in keys)  # by table and index (dbstat)
     assert validate(result) == []
     for f in result["figures"]:
         assert f["runs"] >= 1 and f["min"] <= f["value"] <= f["max"], f
@@ -77,3 +91,18 @@ def test_the_table_shows_the_ratio_or_why_there_is_none() -> None:
     [alone] = [line for line in lines if "| alone |" in line]
     assert "3 ms" in fast and "1 ms: the same SQL" in fast and "3.00×" in fast
     assert "no honest baseline: by design" in alone and "| — |" in alone
+
+
+def test_merge_keeps_the_figures_of_benchmarks_not_rerun() -> None:
+    """``--merge``: a rerun of some benchmarks replaces their figures (a failed one included)
+    and keeps the others', saying where those were measured."""
+    machine = {"date": "earlier", "load_average_at_start": [9, 9, 9]}
+    old = Figure("old", "ms", [1.0], "floor", [1.0], group="core").to_json()
+    failed = {"name": "reports: benchmark failed", "group": "reports", "error": 1}
+    earlier = {"machine": machine, "size": "small", "figures": [failed, old]}
+    new = Figure("new", "ms", [2.0], "floor", [1.0], group="reports").to_json()
+    result = merged({"machine": {"date": "now"}, "size": "small", "figures": [new]}, earlier)
+    assert [f["name"] for f in result["figures"]] == ["old", "new"]  # benchmark order
+    assert result["parts"] == [{"groups": ["core"], "machine": machine}]
+    with pytest.raises(SystemExit, match="size 'small', not 'medium'"):
+        merged({"machine": {}, "size": "medium", "figures": [new]}, earlier)
