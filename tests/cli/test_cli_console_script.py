@@ -225,6 +225,8 @@ _CALLS_NEEDING_A_REPLICA: dict[str, list[list[str]]] = {
     "template": [["template", "list"], ["template", "install-defaults"]],
     "encrypt": [["encrypt"]],
     "decrypt": [["decrypt"]],
+    "mailbox": [["mailbox", "show"], ["mailbox", "test"]],
+    "mail": [["mail", "run", "--once"], ["mail", "quarantine"]],
 }
 
 

@@ -73,7 +73,7 @@ def test_a_cancelled_round_keeps_every_committed_page_and_the_next_one_continues
     bob.sync()
     for i in range(30):
         bob.new_ticket(f"Desk {i}")
-    bob.sync()
+    bob.sync(push_batch=1)  # one version per ticket (a pushed batch shares one), so pages can split
     a = desk(server, "alice")
     cancel = CancelToken()
 
