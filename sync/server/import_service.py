@@ -5,11 +5,15 @@ by user name, requesters by e-mail; agents arrive without a password — ``outpo
 user add NAME`` completes their account), memberships, tickets with their tags, replies and
 notes, work logs, attachments (with their files when the replica's blob store has them),
 links and activity, articles with every revision, and the replica's SLA document when the
-server has none yet (so the server's reports count the same business time). Tickets get server numbers in the
-order of their local numbers; each keeps its local number as an alias (with the replica's
-client id), so "L12" still finds it.
+server has none yet (so the server's reports count the same business time), and the office's
+mail channel state (:mod:`sync.server.mail.office_handover`: what it filed and sent, so the
+server mails later replies on those tickets, threaded, and never re-sends the office's).
+Tickets get server numbers in the order of their local numbers; each keeps its local number
+as an alias (with the replica's client id), so "L12" still finds it.
 
 Re-running the import is harmless: records whose ids the server already has are skipped.
+So is running it on an office that already joined by syncing (``outpost connect``): its
+tickets are there and skipped, and only the mail state, which never syncs, is added.
 The replica file is opened read-only and never changed. Work is committed in batches (one
 version each), so a huge replica neither holds one giant transaction nor produces one pull
 page larger than a batch.
@@ -31,6 +35,7 @@ from sync.domain.ticket_schema import ID_FIELDS, SCALAR_FIELDS
 from sync.replica import models as rm
 from sync.server import models as sm
 from sync.server.database import Database
+from sync.server.mail.office_handover import adopt_office_mail
 from sync.server.sla_document import adopt_sla_document
 from sync.server.state_models import Blob, BlobChunk
 from sync.server.versioning import Touched, stamp
@@ -83,6 +88,8 @@ def import_replica(db: Database, path: Path) -> ImportReport:
             ids = _import_directory(db, src, report)
             _import_tickets(db, src, ids, client_id, report)
             _import_articles(db, src, ids, report)
+            for family, n in adopt_office_mail(db, src).items():
+                report.bump(family, n)
             sla = src.get(rm.ReplicaSetting, "config.sla")
             with db.write_session() as s:
                 if adopt_sla_document(s, None if sla is None else sla.value):
