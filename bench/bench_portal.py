@@ -247,8 +247,9 @@ class _Cluster:
 def run(
     *, postgres: bool, requesters: int, articles: int, tickets_each: int, seconds: float,
     think: tuple[float, float],
-) -> tuple[str, Timings]:  # fmt: skip
-    """Seed, start the server process, sign everyone in and browse; the engine and timings."""
+) -> tuple[str, Timings, Timings]:  # fmt: skip
+    """Seed, start the server process, sign everyone in and browse; the engine, the timings
+    under load, and those of one requester browsing alone afterwards (no think time)."""
     tmp = tempfile.TemporaryDirectory(prefix="outpost-bench-portal-")
     cluster = _Cluster() if postgres else None
     url = cluster.url if cluster else f"sqlite:///{Path(tmp.name) / 'server.db'}"
@@ -265,7 +266,9 @@ def run(
         )
         proc, base = start_server(url)
         timings = asyncio.run(load(base, tokens, seconds, think))
-        return db.engine.dialect.name, timings
+        again = mint_links(db, emails[:1])  # links are single use: a fresh one
+        alone = asyncio.run(load(base, again, min(10.0, seconds / 3), (0.0, 0.0)))
+        return db.engine.dialect.name, timings, alone
     finally:
         if proc is not None:
             proc.terminate()
@@ -286,11 +289,13 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL cluster")
     args = parser.parse_args()
     low, high = (float(x) for x in args.think.split(","))
-    engine, timings = run(
+    engine, timings, alone = run(
         postgres=args.postgres, requesters=args.requesters, articles=args.articles,
         tickets_each=args.tickets, seconds=args.seconds, think=(low, high),
     )  # fmt: skip
     report(engine, args.requesters, args.seconds, timings)
+    print("the same pages, one requester alone afterwards (no think time, no other load):")
+    report(engine, 1, min(10.0, args.seconds / 3), alone)
 
 
 def figures(scale: Any) -> list[Any]:
@@ -300,7 +305,7 @@ def figures(scale: Any) -> list[Any]:
 
     requesters = 50 if scale.clients >= 10 else 10
     articles = 300 if scale.articles >= 200 else 50
-    _, t = run(
+    _, t, _alone = run(
         postgres=False, requesters=requesters, articles=articles, tickets_each=4,
         seconds=max(scale.seconds, 10.0), think=(0.5, 1.5),
     )  # fmt: skip
