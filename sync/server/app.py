@@ -35,6 +35,7 @@ from sync.server.errors import ApiError, from_core_error
 from sync.server.middleware import BodyLimitMiddleware, ErrorIdMiddleware, ProtocolVersionMiddleware
 from sync.server.portal import portal_routes
 from sync.server.server_identity import server_version
+from sync.server.server_timing import PortalTimingMiddleware
 from sync.server.settings import ServerSettings
 
 __all__ = ["create_app"]
@@ -77,6 +78,7 @@ def create_app(settings: ServerSettings, db: Database | None = None) -> FastAPI:
     # Outermost last: size guard, then version guard, then gzip around the routes.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
     app.add_middleware(ProtocolVersionMiddleware)
+    app.add_middleware(PortalTimingMiddleware)  # /portal only; /v1 is timed by the version guard
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_request_bytes,

@@ -6,6 +6,7 @@ off the pages), against SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -380,3 +381,12 @@ def test_an_admin_prints_a_link_and_sets_the_portal_queue(
             assert s.execute(select(func.count()).select_from(PortalLink)).scalar_one() == 1
     finally:
         db.dispose()
+
+
+def test_portal_answers_carry_the_server_time(portal: ServerUnderTest, alice: PortalClient) -> None:
+    """Pages and static files under /portal say the server's own time (the benchmark reads it);
+    other paths outside /v1 are left alone."""
+    for path in ("/portal", "/portal/kb?q=reseau", "/portal/requests", "/portal/static/portal.css"):
+        timing = alice.get(path).headers.get("server-timing", "")
+        assert re.fullmatch(r"app;dur=\d+\.\d", timing), (path, timing)
+    assert "server-timing" not in alice.get("/healthz").headers

@@ -2,11 +2,13 @@
 
 A requester who has only an e-mail address asks for a link, takes it from the mail the real
 SMTP receiver got, searches the knowledge base without typing accents, submits a request
-with a file after checking for answers, sees the agent's reply (pushed by an agent's device
-over the sync protocol) and rates the resolution. While the subject is typed, suggested
-articles appear (the portal's one same-origin script); without JavaScript the "Check for
-answers first" button gives the same. ``OUTPOST_SCREENSHOTS=1`` refreshes the screenshots
-in docs/screenshots/ (a normal run writes nothing there).
+with a file after checking for answers, sees the agent's reply (written offline in a real
+desktop replica and pushed by its sync engine over loopback), rates the resolution, then
+reopens the request within the reopen window (the replica pulls the reopen and the
+rating). While the subject is typed, suggested articles appear (the portal's one same-origin
+script); without JavaScript the "Check for answers first" button gives the same.
+``OUTPOST_SCREENSHOTS=1`` refreshes the screenshots in docs/screenshots/ (a normal run
+writes nothing there).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,12 +25,15 @@ from server.portal_harness import QUEUE, add_article, add_requester, setup_porta
 from server.server_harness import ServerUnderTest, iter_server
 from server.smtp_receiver import smtp_receiver
 from sqlalchemy import select
+from sync_engine.support_sync import USERS, Desk
 
 from sync.server.mail.mailbox_service import add_mailbox
 from sync.server.models import Attachment, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalRating
+from sync.services.ticket_queries import TicketQueries
 
 CHROMIUM = Path("/usr/bin/chromium")
+USERS.setdefault("agnes", ("agent", (QUEUE,)))  # the agent whose desktop replica answers
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -53,13 +59,12 @@ def served(tmp_path: Path) -> Iterator[ServerUnderTest]:
     yield from iter_server(f"sqlite:///{tmp_path / 'server.db'}")
 
 
-def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
-    served: ServerUnderTest, browser: Browser
+def test_a_requester_signs_in_finds_an_answer_submits_follows_rates_and_reopens(
+    served: ServerUnderTest, browser: Browser, tmp_path: Path
 ) -> None:
     srv = served
     setup_portal(srv)
     add_requester(srv, "Alice Martin", "alice@example.org")
-    srv.add_user("agent1", queues=(QUEUE,))
     add_article(srv, "Réseau Wi-Fi des invités", "Choisissez **Invités** puis acceptez les conditions.")
     add_article(srv, "VPN won't connect", "Restart the VPN client, then sign in again.")
     with smtp_receiver() as (port, inbox):
@@ -125,28 +130,40 @@ def test_a_requester_signs_in_finds_an_answer_submits_follows_and_rates(
             ticket = s.execute(select(Ticket)).scalar_one()
             assert s.execute(select(Attachment.filename)).scalar_one() == "vpn-error.txt"
         assert (ticket.queue_id, ticket.category, ticket.channel) == (srv.queues[QUEUE], "Network", "portal")
-        agent = srv.device("agent1")
-        agent.push_ok(
-            agent.comment(ticket.id, "Internal: user is on the old client", kind="note"),
-            agent.comment(
-                ticket.id, "Please update the VPN client to 5.2; it fixes error 809.", kind="reply"
-            ),
-            agent.update(
-                ticket.id, {"status": "resolved", "resolution": "Client updated"}, {"status": "new"}
-            ),
-        )
-        agent.close()
+        # The agent answers in a desktop replica (local writes, no network), then its sync
+        # engine pushes them over loopback.
+        agent = Desk.create(tmp_path / "agent-replica", srv, "agnes")
+        try:
+            agent.sync()
+            agent.clock.now = datetime.now(UTC)  # the reopen window runs on the server's clock
+            agent.work.note(ticket.id, "Internal: user is on the old client")
+            agent.work.reply(ticket.id, "Please update the VPN client to 5.2; it fixes error 809.")
+            agent.tickets.change_status(ticket.id, "resolved", resolution="Client updated")
+            assert agent.pending() > 0  # written locally, not yet on the server
+            agent.sync()
+            assert agent.pending() == 0
 
-        page.reload()
-        assert page.get_by_text("Please update the VPN client to 5.2").is_visible()
-        assert page.get_by_text("old client").count() == 0
-        page.get_by_label("5", exact=True).check()
-        page.get_by_label("Comment (optional)").fill("Fast and clear, thanks!")
-        page.get_by_role("button", name="Send rating").click()
-        assert page.get_by_text("You rated this 5 out of 5").is_visible()
-        shot(page, "portal-request.png")
-        context.close()
-        assert [e for e in console_errors if "/favicon.ico" not in e] == []  # the browser's own ask
+            page.reload()
+            assert page.get_by_text("Please update the VPN client to 5.2").is_visible()
+            assert page.get_by_text("old client").count() == 0
+            page.get_by_label("5", exact=True).check()
+            page.get_by_label("Comment (optional)").fill("Fast and clear, thanks!")
+            page.get_by_role("button", name="Send rating").click()
+            assert page.get_by_text("You rated this 5 out of 5").is_visible()
+            shot(page, "portal-request.png")
+
+            # within the reopen window the requester reopens it, and the agent's replica learns
+            page.get_by_label("What is still wrong?").fill("Still error 809 after the update.")
+            page.get_by_role("button", name="Reopen the request").click()
+            assert page.locator("dd.status").inner_text() == "open"
+            assert page.get_by_role("button", name="Reopen the request").count() == 0
+            context.close()
+            assert [e for e in console_errors if "/favicon.ico" not in e] == []  # the browser's own ask
+            agent.sync()
+            seen = TicketQueries(agent.replica).detail(ticket.id)
+            assert (seen.status, seen.csat) == ("open", 5)  # reopened; the rating is in the app
+        finally:
+            agent.close()
     with srv.db.read_session() as s:
         rating = s.get(PortalRating, ticket.id)
     assert rating is not None and rating.score == 5
