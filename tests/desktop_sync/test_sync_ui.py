@@ -26,6 +26,8 @@ from desktop.ticket_table import Col, ListQuery
 from desktop.ticket_table.table_model import Role
 from sync.credentials import delete_token, load_token
 from sync.engine.backoff import Backoff
+from sync.engine.progress import CancelToken
+from sync.engine.round_lock import round_lock
 from sync.engine.status import read_status
 from sync.server.serve import ServerThread
 from sync.server.settings import ServerSettings
@@ -288,10 +290,15 @@ def test_the_conflict_inbox_shows_an_article_edited_on_both_sides_and_resolves_i
     assert not sync_ui.indicator.inbox_button.isVisible()
 
     theirs = base.replace("plug it back in.", "plug it back in firmly.")
-    laptop.articles.edit(article_id, {"body": theirs})
-    laptop.sync()
     mine = base.replace("Step 1: unplug the reader.", "Step 1: switch off and unplug the reader.")
-    window.ctx.write(lambda: window.ctx.articles.edit(article_id, {"body": mine}))
+    # Both edit the same base: kim's app must not pull the laptop's edit before kim writes, and
+    # its change watcher would (the laptop's push wakes it). Hold kim's round lock until then.
+    written: list[object] = []
+    with round_lock(kim.path, CancelToken()):
+        laptop.articles.edit(article_id, {"body": theirs})
+        laptop.sync()
+        window.ctx.write(lambda: window.ctx.articles.edit(article_id, {"body": mine}), written.append)
+        qtbot.waitUntil(lambda: bool(written), timeout=LONG)
     qtbot.waitUntil(lambda: sync_ui.indicator.inbox_button.isVisible(), timeout=LONG)
     assert "1 conflict" in sync_ui.indicator.inbox_button.text()
     assert _server_article_body(server, article_id) == theirs  # the server kept its body
