@@ -15,8 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
+
+from desktop.assets.exif_orientation import upright_from_bytes
 
 __all__ = ["PHOTO_FILTER", "prepare_photos", "read_photo", "thumbnail", "thumbnail_from"]
 
@@ -41,13 +43,9 @@ def thumbnail(path: Path, side: int = 160) -> QImage:
 def thumbnail_from(stream: BinaryIO, side: int = 160) -> QImage:
     """An upright preview (EXIF orientation applied) of at most ``side`` pixels on its long
     side, from an open binary stream (a blob store reader decrypts on the way); a null
-    image when the bytes are not an image Qt can read. Any thread."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(stream.read()))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    image = reader.read()
+    image when the bytes are not an image Qt can read. Any thread (see
+    :mod:`desktop.assets.exif_orientation` for why this does not hand Qt a Python ``QBuffer``)."""
+    image = upright_from_bytes(stream.read())
     if image.isNull():
         return image
     return image.scaled(
