@@ -2,7 +2,8 @@
 
 ``outpost signout`` once opened the desktop app, because the script decided "command line or
 app" from a hand-kept list of words that had drifted from the real commands. These tests go
-through the console script itself (``.venv/bin/outpost`` as a subprocess), not ``run()``:
+through the console script's entry function (``desktop.entry.main``), not ``run()``, and run
+the installed script itself (``.venv/bin/outpost`` as a subprocess) for a few words:
 
 - every command word in the command table, and every ``outpost WORD [ACTION]`` written in
   the README and ``docs/*.md``, is a real command (its ``--help`` is the command line's);
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.entry import main as entry_main
 from sync.cli.command_table import COMMAND_NAMES, COMMANDS
 from sync.cli.main import build_parser, run
 
@@ -117,17 +119,33 @@ def test_every_documented_action_has_its_own_help() -> None:
         assert exc.value.code == 0 and out.getvalue().startswith(f"usage: outpost {word} {action}")
 
 
-def test_every_command_reaches_the_command_line_through_the_console_script() -> None:
-    """All command words of the table (the documented ones are checked above to be among them).
+def test_every_command_reaches_the_command_line_not_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """All command words of the table (the documented ones are checked above to be among them),
+    through the console script's own entry function; opening the app instead fails the test.
+    (In-process: a subprocess per word cost about a second each; the installed script itself is
+    run by the next test.)"""
+    import desktop.app
 
-    One subprocess per command word: about 15 short runs, each importing one command module."""
-    assert OUTPOST.is_file(), f"the console script is not installed at {OUTPOST}"
+    def no_app(args: list[str]) -> int:
+        raise AssertionError(f"outpost {' '.join(args)} opened the app")
+
+    monkeypatch.setattr(desktop.app, "run_app", no_app)
     for command in COMMANDS:
-        result = outpost(command.name, "--help")
-        assert result.returncode == 0, (command.name, result.stderr)
-        assert result.stdout.startswith(f"usage: outpost {command.name}"), (command.name, result.stdout)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exc:
+            entry_main([command.name, "--help"])
+        assert exc.value.code == 0, command.name
+        assert out.getvalue().startswith(f"usage: outpost {command.name}"), (command.name, out.getvalue())
         for action in _actions(command.name):
-            assert action in result.stdout, (command.name, action)
+            assert action in out.getvalue(), (command.name, action)
+
+
+def test_the_installed_console_script_runs_the_command_line() -> None:
+    assert OUTPOST.is_file(), f"the console script is not installed at {OUTPOST}"
+    for words in (["signout", "--help"], ["ticket", "list", "--help"]):  # signout once opened the app
+        result = outpost(*words)
+        assert result.returncode == 0, (words, result.stderr)
+        assert result.stdout.startswith(f"usage: outpost {' '.join(words[:-1])}"), (words, result.stdout)
     top = outpost("--help")
     assert top.returncode == 0 and all(c.name in top.stdout for c in COMMANDS)
 

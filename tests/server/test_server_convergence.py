@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from sync.server.models import Comment, QueueMember, Ticket, WorkLog
 
-EXAMPLES = int(os.environ.get("OUTPOST_CONVERGENCE_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("OUTPOST_CONVERGENCE_EXAMPLES", "6"))
 FIELDS = ("location", "asset", "subject", "status", "assignee_id", "queue_id", "tags", "impact")
 STATUSES = ("open", "in_progress", "pending_requester", "resolved", "closed")
 CHILDREN = ("comments", "work_logs", "attachments", "ticket_links", "activity")

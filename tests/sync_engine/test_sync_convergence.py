@@ -35,7 +35,7 @@ from sync_engine.support_sync import Desk, server_snapshot
 
 from sync.errors import OutpostError
 
-EXAMPLES = int(os.environ.get("OUTPOST_SYNC_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("OUTPOST_SYNC_EXAMPLES", "6"))
 STEPS = int(os.environ.get("OUTPOST_SYNC_STEPS", "14"))
 USERS = ("alice", "kim", "root")
 SCALARS = ("subject", "location", "asset", "category")

@@ -3,7 +3,7 @@
 Each time: the replica opens, ``PRAGMA integrity_check`` is ok, every journal entry and
 every local record is still there; at the end one clean run finishes the job and the
 replica equals the server, with every mutation decided exactly once.
-``OUTPOST_SYNC_KILLS`` sets the number of kills (default 8; e.g. 60 for a long run).
+``OUTPOST_SYNC_KILLS`` sets the number of kills (default 4; e.g. 60 for a long run).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _phase(path: Path) -> str:
 
 
 def test_killed_sync_loses_and_duplicates_nothing(server: ServerUnderTest, desk: MakeDesk) -> None:
-    kills = int(os.environ.get("OUTPOST_SYNC_KILLS", "8"))
+    kills = int(os.environ.get("OUTPOST_SYNC_KILLS", "4"))
     proxy = FaultProxy(int(urlparse(server.url).port or 0))
     a = desk(server, "alice", url=proxy.url)
     a.sync()
