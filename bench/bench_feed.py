@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,7 @@ async def bench_visible(
         "p95": pct(lat, 0.95),
         "max": max(lat) if lat else float("nan"),
         "errors": errors,
+        "latencies": lat,
     }
 
 
@@ -284,18 +286,24 @@ async def bench_idle(base: str, pid: int, tokens: list[str], wait: float) -> dic
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--idle", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--postgres", action="store_true")
-    args = parser.parse_args()
+@dataclass
+class FeedRun:
+    """Raw samples of one run (milliseconds; RSS in MB)."""
+
+    visible: dict[str, dict[str, Any]] = field(default_factory=dict)  # mode -> bench_visible()
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # mode -> change->visible ms
+    empty_pulls: dict[str, list[float]] = field(default_factory=dict)  # "old" / "quick" -> server ms
+    idle: dict[str, Any] = field(default_factory=dict)
+
+
+def run(clients: int, idle: int, seconds: float, postgres: bool = False, quiet: bool = False) -> FeedRun:
+    """Start two server processes on one database and measure the three figures (see above)."""
+    say = (lambda *a: None) if quiet else print
     set_hash_cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
     tmp = tempfile.TemporaryDirectory(prefix="outpost-bench-feed-")
     url = f"sqlite:///{Path(tmp.name) / 'server.db'}"
     cluster = None
-    if args.postgres:
+    if postgres:
         sys.path.insert(0, str(ROOT / "tests"))
         from support.postgres_cluster import PostgresCluster, find_postgres_bindir
 
@@ -308,6 +316,7 @@ def main() -> None:
         url = cluster.database_url("bench")
     db = open_database(url, pool_size=4)
     procs: list[subprocess.Popen[bytes]] = []
+    out = FeedRun()
     try:
         migration.upgrade(db)
         it = admin_service.add_queue(db, "IT")
@@ -319,41 +328,42 @@ def main() -> None:
         feed_proc, feed = start_server(url)
         old_proc, old = start_server(url, {"OUTPOST_NO_QUICK_PULL": "1"})
         procs += [feed_proc, old_proc]
-        print(
-            f"engine {db.engine.dialect.name}; {args.clients} clients; writer every 100 ms; "
-            f"{os.cpu_count()} cores"
+        say(
+            f"engine {db.engine.dialect.name}; {clients} clients; writer every 100 ms; {os.cpu_count()} cores"
         )
 
         def tokens(base: str, prefix: str, n: int, users: int = 20) -> list[str]:
-            out = []
+            got = []
             for i in range(n):
                 http, _ = sign_in(base, f"{prefix}{i % users}")
-                out.append(str(http.headers["Authorization"]).removeprefix("Bearer "))
+                got.append(str(http.headers["Authorization"]).removeprefix("Bearer "))
                 http.close()
-            return out
+            return got
 
         writer = Writer(feed, "writer", it)
-        it_tokens = tokens(feed, "agent", args.clients)
+        it_tokens = tokens(feed, "agent", clients)
         for mode in ("poll", "feed"):
-            r = asyncio.run(bench_visible(feed, it_tokens, writer, mode, args.seconds))
-            print(
+            r = asyncio.run(bench_visible(feed, it_tokens, writer, mode, seconds))
+            out.visible[mode] = r
+            out.latencies[mode] = r.pop("latencies")
+            say(
                 f"change->visible {mode:<4}  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
                 f"max {r['max']:7.1f} ms"
                 f"  ({r['samples']}/{r['expected']} deliveries, {r['notes']} notes, {r['errors']} errors)"
             )
-        quiet = min(50, args.clients)
-        for label, base in (("old pull (baseline)", old), ("quick pull (feed)", feed)):
-            times = asyncio.run(
-                bench_empty_pulls(base, tokens(base, "quiet", quiet), writer, args.seconds / 2)
-            )
-            print(
+        n_quiet = min(50, clients)
+        for key, label, base in (("old", "old pull (baseline)", old), ("quick", "quick pull (feed)", feed)):
+            times = asyncio.run(bench_empty_pulls(base, tokens(base, "quiet", n_quiet), writer, seconds / 2))
+            out.empty_pulls[key] = times
+            say(
                 f"empty pull {label:<20} server p50 {statistics.median(times):6.2f} ms  "
                 f"p95 {pct(times, 0.95):6.2f} ms"
-                f"  ({len(times)} pulls by {quiet} clients)"
+                f"  ({len(times)} pulls by {n_quiet} clients)"
             )
-        idle_tokens = tokens(feed, "quiet", args.idle, users=1)  # one user: one cursor fits all
-        r = asyncio.run(bench_idle(feed, feed_proc.pid, idle_tokens, wait=20))
-        print(
+        idle_tokens = tokens(feed, "quiet", idle, users=1)  # one user: one cursor fits all
+        r = asyncio.run(bench_idle(feed, feed_proc.pid, idle_tokens, wait=min(20.0, max(5.0, seconds))))
+        out.idle = r
+        say(
             f"idle long-polls     {r['clients']} held: RSS {r['rss_before']:.0f} -> {r['rss_peak']:.0f} MB; "
             f"{r['ok']} answered, {r['failed']} failed {r['failures']}"
         )
@@ -366,6 +376,58 @@ def main() -> None:
         if cluster is not None:
             cluster.stop()
         tmp.cleanup()
+    return out
+
+
+def figures(scale: Any) -> list[Any]:
+    """Change -> visible with the feed beside polling, the quick empty pull beside the old
+    pull, and the memory idle long-polls hold (SQLite; server processes on loopback)."""
+    from figures import NO_BASELINE, Figure
+
+    clients = max(3, min(scale.clients, 200))
+    r = run(clients=clients, idle=clients * 5, seconds=max(scale.seconds, 5.0))
+    poll = "the same clients pulling on a 1-3 s timer (polling), same writer, same run"
+    found = [
+        Figure(
+            f"change -> visible p95, {clients} clients",
+            "ms",
+            r.latencies["feed"],
+            poll,
+            r.latencies["poll"],
+            goal="< 1000 ms",
+            stat="p95",
+            key="feed_visible_p95",
+        ),
+        Figure(
+            f"empty pull server time p50, {min(50, clients)} idle-scope clients",
+            "ms",
+            r.empty_pulls["quick"],
+            "the same pulls on a server process with the quick path off (the old pull), same database",
+            r.empty_pulls["old"],
+            key="feed_empty_pull_p50",
+        ),
+        Figure(
+            f"server RSS holding {r.idle['clients']} idle long-polls",
+            "MB",
+            [r.idle["rss_peak"]],
+            f"{NO_BASELINE}: shown beside the same process before the waits",
+            [r.idle["rss_before"]],
+            state="one-shot",
+            comparable=False,
+            key="feed_idle_rss",
+        ),
+    ]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    run(args.clients, args.idle, args.seconds, args.postgres)
 
 
 if __name__ == "__main__":
