@@ -5,7 +5,9 @@ Area-specific fixtures belong in ``tests/<area>/conftest.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import faulthandler
+import os
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -19,7 +21,6 @@ pytest_plugins = ["support.user_dirs", "support.postgres_cluster", "support.encr
 #: costs nothing, a missing one a little idle time.
 RUN_FIRST = (
     "tests/sync_engine/test_sync_convergence.py",
-    "tests/cli/test_cli_console_script.py::test_every_command_reaches_the_command_line",
     "tests/server/test_server_convergence.py",
     "tests/server/test_server_cli.py::test_serve_with_several_worker_processes",
     "tests/replica_encryption/test_switch_kill.py",
@@ -29,6 +30,31 @@ RUN_FIRST = (
     "tests/sync_engine/test_sync_kill.py",
     "tests/sync_engine/test_sync_mine_first.py",
 )
+
+#: A test still running after this long is stuck where pytest-timeout (300 s) cannot reach it: a
+#: deadlock in C code that holds the GIL stops its alarm handler too. faulthandler's watchdog is a
+#: C thread that needs no GIL: it prints every thread's stack to the real stderr and ends the
+#: process, so the run fails with the place of the hang instead of waiting for CI's limit.
+HANG_SECONDS = float(os.environ.get("OUTPOST_TEST_HANG_SECONDS", "600"))
+
+
+def _real_stderr_fd(config: pytest.Config) -> int:
+    """The process's stderr from before pytest captured it (fd 2 is a capture file during tests)."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    saved = getattr(getattr(getattr(capman, "_global_capturing", None), "err", None), "targetfd_save", None)
+    return saved if isinstance(saved, int) else 2
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=_real_stderr_fd(item.config))
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
 
 _POSTGRES_FIXTURES = {"postgres_cluster", "postgres_url", "postgres_db_url"}
 _GUI_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}
