@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.clocks import DeviceClock
 
 from sync.cli.main import run
 from sync.demo.generator import DemoSpec, build_demo_replica
@@ -15,7 +16,6 @@ from sync.services.sla_recompute import SlaRecompute
 from sync.services.sla_service import SlaService
 from sync.services.ticket_queries import TicketFilter, TicketQueries, TicketSort
 from sync.services.ticket_service import NewTicket, TicketService
-from tests.sla_replica.conftest import DeviceClock
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from kb_service.conftest import journal
+from kb.conftest import journal
 
 from sync.errors import NotFoundError, ValidationError
 from sync.ids import new_id

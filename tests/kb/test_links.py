@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from kb_service.conftest import journal
+from kb.conftest import journal
 
 from sync.errors import NotFoundError
 from sync.replica.kb_models import ArticleTicketLink, link_id

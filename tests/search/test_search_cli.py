@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from search_index.desk import Desk
+from search.desk import Desk
 
 from sync.cli.main import run
 

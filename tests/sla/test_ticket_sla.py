@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from support.clocks import DeviceClock
 
 from sync.domain.priority import Priority
 from sync.ids import new_id
@@ -20,7 +21,6 @@ from sync.services.ticket_queries import TicketQueries
 from sync.services.ticket_service import NewTicket, TicketService
 from sync.services.ticket_work import TicketWork
 from sync.sla import SlaState
-from tests.sla_replica.conftest import DeviceClock
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from search_index.desk import Desk
+from search.desk import Desk
 
 from sync.errors import NotFoundError
 from sync.search.index import SearchIndex

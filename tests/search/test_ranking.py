@@ -3,7 +3,7 @@ highlight what matched and are safe to show."""
 
 from __future__ import annotations
 
-from search_index.desk import Desk
+from search.desk import Desk
 
 from sync.search.index import SearchIndex
 from sync.search.search_results import Span, spans_text, spans_to_html

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from search_index.desk import Desk, index_snapshot
+from search.desk import Desk, index_snapshot
 from sqlalchemy import text
 
 from sync.demo.generator import DemoSpec, populate_demo

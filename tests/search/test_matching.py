@@ -6,7 +6,7 @@ import contextlib
 import random
 
 import pytest
-from search_index.desk import Desk
+from search.desk import Desk
 
 from sync.search import QuerySyntaxError
 from sync.services.ticket_service import TicketService

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_index.desk import Desk
+from search.desk import Desk
 
 from sync.search.table_filter import matching_ticket_ids, to_ticket_filter
 from sync.services.ticket_queries import TicketQueries

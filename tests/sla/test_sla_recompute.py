@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import select
+from support.clocks import DeviceClock
 
 from sync.errors import PermissionDeniedError, ValidationError
 from sync.replica.models import Mutation, Ticket
@@ -17,7 +18,6 @@ from sync.services.sla_recompute import RecomputeProgress, SlaRecompute, recompu
 from sync.services.sla_service import SlaService
 from sync.services.ticket_service import NewTicket, TicketService
 from sync.sla import BusinessCalendar, SlaConfig, default_sla_config, default_sla_policy
-from tests.sla_replica.conftest import DeviceClock
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from search_index.desk import Desk, build_desk
+from search.desk import Desk, build_desk
 from support.clocks import TickingClock as FakeClock
 from support.encrypted_replica import REPLICA_MODES, prepare_data_dir
 from support.replicas import standalone_replica
