@@ -68,7 +68,7 @@ def add_user(
             raise BadRequest(str(exc)) from None
     touched = Touched()
     with db.write_session() as s:
-        queue_ids = [_queue_id(s, q) for q in queues]
+        queue_ids = list(dict.fromkeys(_queue_id(s, q) for q in queues))  # a queue named twice: once
         person = s.execute(
             select(Person).where(Person.username == username).with_for_update()
         ).scalar_one_or_none()

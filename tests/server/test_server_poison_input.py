@@ -198,3 +198,18 @@ def test_a_nul_character_in_ticket_text_is_rejected_not_stuck(
     bad = _assert_rejected_then_next_applies(ana, created, ticket_id)
     with server.db.snapshot_session() as s:
         assert s.get(Ticket, created["entity_id"]) is None
+
+
+def test_a_queue_named_twice_when_adding_a_user_gives_one_membership(server: ServerUnderTest) -> None:
+    """Found by the API fuzz: the same queue twice (or in two spellings) in ``POST
+    /v1/admin/users`` answered 500 (the membership was inserted twice)."""
+    server.add_queue("IT")
+    server.add_user("root", role="admin")
+    root = server.device("root")
+    r = root.http.post(
+        "/v1/admin/users",
+        json={"username": "eve", "password": "longenough1", "role": "agent", "queues": ["IT", "IT", "it"]},
+    )
+    assert r.status_code == 201, r.text
+    users = {u["username"]: u for u in root.http.get("/v1/admin/users").json()}
+    assert users["eve"]["queues"] == ["IT"]
