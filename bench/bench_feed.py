@@ -43,9 +43,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_server import PASSWORD, PROTO, sign_in  # noqa: E402
 
-from sync.server import admin_service, migration  # noqa: E402
-from sync.server.credentials import set_hash_cost  # noqa: E402
-from sync.server.database import open_database  # noqa: E402
+from sync.server.admin import admin_service  # noqa: E402
+from sync.server.admin.credentials import set_hash_cost  # noqa: E402
+from sync.server.db import migration  # noqa: E402
+from sync.server.db.database import open_database  # noqa: E402
 
 
 def start_server(url: str, env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:

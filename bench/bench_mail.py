@@ -28,8 +28,9 @@ from support.dovecot_server import PASSWORD, DovecotServer, start_dovecot, stop_
 
 from sync.mail.imap_session import ImapMailbox  # noqa: E402
 from sync.mail.mail_url import parse_mail_url  # noqa: E402
-from sync.server import admin_service, migration  # noqa: E402
-from sync.server.database import open_database  # noqa: E402
+from sync.server.admin import admin_service  # noqa: E402
+from sync.server.db import migration  # noqa: E402
+from sync.server.db.database import open_database  # noqa: E402
 from sync.server.mail import mailbox_service  # noqa: E402
 from sync.server.mail.imap_fetch import fetch_mailbox  # noqa: E402
 

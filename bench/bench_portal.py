@@ -12,7 +12,7 @@ the portal home, a knowledge-base search typed without accents, an article from 
 results, "my requests" and one of its requests, with a short think time between pages.
 
 Measured: the server's own time per answer, from the ``Server-Timing`` header the portal
-sets (``sync/server/server_timing.py``; it includes waiting for a worker thread), p50 and
+sets (``sync/server/api/server_timing.py``; it includes waiting for a worker thread), p50 and
 p95 per page kind and over all portal pages. Baseline, in the same run and process, under
 the same load: the portal's stylesheet (``/portal/static/portal.css``), which every
 requester fetches once per round. Goal (issue 17): portal pages p95 < 100 ms.
@@ -41,9 +41,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bench_server import start_server  # noqa: E402
 
-from sync.server import admin_service, migration  # noqa: E402
-from sync.server.database import Database, open_database  # noqa: E402
-from sync.server.models import Article, Person  # noqa: E402
+from sync.server.admin import admin_service  # noqa: E402
+from sync.server.db import migration  # noqa: E402
+from sync.server.db.database import Database, open_database  # noqa: E402
+from sync.server.db.models import Article, Person  # noqa: E402
 from sync.server.portal import portal_requests  # noqa: E402
 from sync.server.portal.portal_auth import issue_link  # noqa: E402
 from sync.server.portal.portal_settings import load_portal_settings, store_portal_setting  # noqa: E402

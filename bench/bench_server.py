@@ -42,11 +42,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sync import protocol  # noqa: E402
-from sync.server import admin_service, migration  # noqa: E402
-from sync.server.credentials import set_hash_cost  # noqa: E402
-from sync.server.database import Database, open_database  # noqa: E402
-from sync.server.models import Comment, Ticket  # noqa: E402
-from sync.server.state_models import ChangeLog, ServerState  # noqa: E402
+from sync.server.admin import admin_service  # noqa: E402
+from sync.server.admin.credentials import set_hash_cost  # noqa: E402
+from sync.server.db import migration  # noqa: E402
+from sync.server.db.database import Database, open_database  # noqa: E402
+from sync.server.db.models import Comment, Ticket  # noqa: E402
+from sync.server.db.state_models import ChangeLog, ServerState  # noqa: E402
 
 PROTO = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
 PASSWORD = "benchmark password"

@@ -53,9 +53,10 @@ from sync.engine.sync_round import SyncReport  # noqa: E402
 from sync.replica import sqlite_driver  # noqa: E402
 from sync.replica.encryption import create_encryption, keys_for, write_info  # noqa: E402
 from sync.replica.replica import open_replica  # noqa: E402
-from sync.server import admin_service, migration  # noqa: E402
-from sync.server.credentials import set_hash_cost  # noqa: E402
-from sync.server.database import open_database  # noqa: E402
+from sync.server.admin import admin_service  # noqa: E402
+from sync.server.admin.credentials import set_hash_cost  # noqa: E402
+from sync.server.db import migration  # noqa: E402
+from sync.server.db.database import open_database  # noqa: E402
 from sync.services.directory import Directory  # noqa: E402
 from sync.services.ticket_service import NewTicket, TicketService  # noqa: E402
 from sync.services.ticket_work import TicketWork  # noqa: E402

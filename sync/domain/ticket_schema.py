@@ -63,7 +63,7 @@ class Editor(StrEnum):
 
 
 class Merge(StrEnum):
-    """How the server settles a field changed on both sides (see ``sync.server.update_merge``)."""
+    """How the server settles a field changed on both sides (see ``sync.server.push.update_merge``)."""
 
     LAST_WRITER = "last_writer"  # last arrival wins; the overwritten value goes to the activity log
     FIRST_WRITER = "first_writer"  # the server's value stays; the late writer is told

@@ -27,7 +27,7 @@ compliance are percentages with one decimal; a figure with nothing to measure is
 ``None`` (JSON ``null``), never 0. ``csat`` is ``None`` with ``csat_note`` "no ratings
 yet" until satisfaction ratings exist.
 
-The server computes the same reports from its own tables (``sync.server.report_side``)
+The server computes the same reports from its own tables (``sync.server.reports.report_side``)
 through :func:`sync.reports.report_runner.run_report_on` with its :class:`ReportSide`: the
 per-ticket facts are read by the same SQLAlchemy Core statements on SQLite and
 PostgreSQL, and aggregated by the same Python. Everything except this package's

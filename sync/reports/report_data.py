@@ -3,7 +3,7 @@
 A :class:`ReportSide` says where the records are (:class:`ReportTables`), how the report's
 query becomes SQL conditions there, and which SLA configuration counts business time. The
 replica's side is :data:`sync.reports.replica_side.REPLICA`; the server builds its own
-(``sync.server.report_side``) with the caller's scope as one more condition. This module
+(``sync.server.reports.report_side``) with the caller's scope as one more condition. This module
 and the reports themselves import no client code (replica, services, search), so the
 server can use them. Everything downstream of
 :func:`load_report_data` is the same code for both.

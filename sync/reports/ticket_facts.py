@@ -2,7 +2,7 @@
 
 The replica and the server keep tickets, activity, comments, work logs, people and queues
 in tables of the same names and columns (``sync.replica.models`` and
-``sync.server.models``), so one loader reads both: :class:`ReportTables` names the mapped
+``sync.server.db.models``), so one loader reads both: :class:`ReportTables` names the mapped
 classes of one side, and the SQL (SQLAlchemy Core, run on SQLite and PostgreSQL) is the
 same. Everything after the rows are read is plain Python shared by both sides, which is
 why the server's figures and the replica's are the same figures.

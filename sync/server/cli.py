@@ -30,8 +30,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from sync.server import admin_service, migration
-from sync.server.database import Database, open_database
+from sync.server.admin import admin_service
+from sync.server.db import migration
+from sync.server.db.database import Database, open_database
 from sync.server.errors import ApiError
 from sync.server.settings import ServerSettings, resolve_database_url
 
@@ -145,13 +146,13 @@ def _run(args: argparse.Namespace, url: str) -> int:
 
 def _manage(args: argparse.Namespace, db: Database) -> int:
     if args.command == "mark-restored":
-        from sync.server.server_identity import bump_epoch
+        from sync.server.core.server_identity import bump_epoch
 
         with db.write_session() as s:
             epoch = bump_epoch(s)
         print(f"Epoch is now {epoch}; clients will re-sync and push their pending work again.")
     elif args.command == "import-replica":
-        from sync.server.import_service import import_replica
+        from sync.server.admin.import_service import import_replica
 
         report = import_replica(db, args.path)
         print(report.summary())
@@ -174,7 +175,7 @@ def _manage(args: argparse.Namespace, db: Database) -> int:
         admin_service.disable_user(db, args.name)
         print(f"Disabled {args.name.lower()}; their sessions have ended.")
     elif args.command == "device" and args.action == "revoke":
-        from sync.server.device_service import revoke_device
+        from sync.server.admin.device_service import revoke_device
 
         revoked = revoke_device(db, args.client_id)
         print(

@@ -23,8 +23,8 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
-from sync.server.app import create_app
-from sync.server.database import Database
+from sync.server.api.app import create_app
+from sync.server.db.database import Database
 from sync.server.settings import DB_ENV, ServerSettings, resolve_database_url
 
 __all__ = ["ServerThread", "app_from_environment", "listening_socket", "serve_forever"]

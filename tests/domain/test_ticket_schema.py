@@ -25,8 +25,8 @@ from sync.engine.wire_rows import SPECS
 from sync.protocol import TicketRecord
 from sync.protocol.payloads import NewTicketFields, TicketChanges
 from sync.replica import models as replica_models
-from sync.server import models as server_models
-from sync.server.pull_records import _COLUMNS as PULL_COLUMNS
+from sync.server.db import models as server_models
+from sync.server.pull.pull_records import _COLUMNS as PULL_COLUMNS
 from sync.services.ticket_views import TicketDetail
 
 SCALARS = set(SCALAR_FIELDS)

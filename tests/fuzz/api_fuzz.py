@@ -59,7 +59,7 @@ from support.postgres_cluster import PostgresCluster, find_postgres_bindir  # no
 from fuzz.seed import Seeded, seed  # noqa: E402
 from sync import protocol  # noqa: E402
 from sync.protocol.payloads import PAYLOAD_MODELS  # noqa: E402
-from sync.server.credentials import set_hash_cost  # noqa: E402
+from sync.server.admin.credentials import set_hash_cost  # noqa: E402
 
 ENGINES = ("sqlite", "postgres")
 #: HTTPBearer is the name FastAPI gives the bearer security scheme in the OpenAPI document.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.server import migration
-from sync.server.database import Database, open_database
+from sync.server.db import migration
+from sync.server.db.database import Database, open_database
 from sync.server.mail.mail_secrets import KEY_ENV
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.server import admin_service
-from sync.server.database import Database
+from sync.server.admin import admin_service
+from sync.server.db.database import Database
 from sync.server.mail import mailbox_service
 
 CORPUS = Path(__file__).parent / "corpus"

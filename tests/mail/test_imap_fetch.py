@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from support.dovecot_server import PASSWORD, DovecotServer
 
 from sync.mail.imap_session import FILED_KEYWORD
-from sync.server import admin_service
-from sync.server.database import Database
+from sync.server.admin import admin_service
+from sync.server.db.database import Database
+from sync.server.db.models import Ticket
 from sync.server.mail import mailbox_service
 from sync.server.mail.imap_fetch import fetch_mailbox
 from sync.server.mail.mail_models import Mailbox, MailMessage
 from sync.server.mail.mail_secrets import seal_secret
-from sync.server.models import Ticket
 
 
 def _mailbox(
@@ -39,7 +39,7 @@ def _mailbox(
 
 
 def db_has_queue(db: Database) -> bool:
-    from sync.server.models import Queue
+    from sync.server.db.models import Queue
 
     with db.read_session() as s:
         return s.execute(select(Queue.id)).first() is not None
@@ -162,8 +162,8 @@ def test_a_worker_killed_mid_fetch_files_everything_exactly_once_on_restart(
 ) -> None:
     """A real ``outpost-server mail run`` process SIGKILLed wherever it happens to be once a
     few tickets exist (~10 s: the worker process takes seconds to import on a busy machine)."""
-    from sync.server import migration
-    from sync.server.database import open_database
+    from sync.server.db import migration
+    from sync.server.db.database import open_database
 
     url = f"sqlite:///{tmp_path / 'server.db'}"
     db = open_database(url)

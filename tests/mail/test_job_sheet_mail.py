@@ -19,11 +19,11 @@ from sync_engine.support_sync import Desk
 
 from desktop.app_context import AppContext
 from desktop.ticket_pane import TicketPane
+from sync.server.db.models import Attachment, Comment, Ticket
+from sync.server.db.state_models import Blob
 from sync.server.mail.intake import deliver
 from sync.server.mail.outbox import queue_pending_replies, send_due
 from sync.server.mail.smtp_send import smtp_sender
-from sync.server.models import Attachment, Comment, Ticket
-from sync.server.state_models import Blob
 
 MakeDesk = Callable[..., Desk]
 REQUEST = (

@@ -23,7 +23,7 @@ from support.dovecot_server import PASSWORD, DovecotServer
 from support.smtp_receiver import SmtpReceiver
 from sync_engine.support_sync import Desk
 
-from sync.server.credentials import set_hash_cost
+from sync.server.admin.credentials import set_hash_cost
 from sync.server.mail import mailbox_service
 from sync.server.mail.mail_runner import run_once
 

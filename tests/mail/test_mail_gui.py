@@ -18,7 +18,7 @@ from sync_engine.support_sync import Desk
 
 from desktop.app_context import AppContext
 from sync.replica.replica import open_replica
-from sync.server.credentials import set_hash_cost
+from sync.server.admin.credentials import set_hash_cost
 from sync.server.mail import mailbox_service
 from sync.server.mail.intake import deliver
 

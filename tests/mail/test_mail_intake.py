@@ -10,11 +10,11 @@ import pytest
 from mail.mail_support import DESK, load, make_queue
 from sqlalchemy import func, select
 
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Activity, Attachment, Comment, Person, Ticket
+from sync.server.db.state_models import ChangeLog
 from sync.server.mail.intake import IntakeLimits, deliver, retry_quarantined
 from sync.server.mail.mail_models import MailMessage, MailOutbox
-from sync.server.models import Activity, Attachment, Comment, Person, Ticket
-from sync.server.state_models import ChangeLog
 
 
 def _count(db: Database, model: type, *where: object) -> int:

@@ -10,14 +10,14 @@ from support.dovecot_server import PASSWORD, DovecotServer
 from support.smtp_receiver import SmtpReceiver
 
 from sync.ids import new_id
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Comment, Person, Ticket
 from sync.server.mail import mailbox_service
 from sync.server.mail.intake import deliver
 from sync.server.mail.mail_models import Mailbox, MailOutbox
 from sync.server.mail.mail_secrets import seal_secret
 from sync.server.mail.outbox import MAX_ATTEMPTS, queue_pending_replies, send_due
 from sync.server.mail.smtp_send import smtp_sender
-from sync.server.models import Comment, Person, Ticket
 
 REQUEST = (
     b"From: Anna Meyer <anna.meyer@example.org>\r\nTo: it-help@desk.example.com\r\n"

@@ -12,12 +12,12 @@ from support.smtp_receiver import SmtpReceiver
 
 from sync.domain.attachment_refs import attachment_link
 from sync.ids import new_id
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Attachment, Comment, Ticket
+from sync.server.db.state_models import Blob, BlobChunk
 from sync.server.mail.intake import deliver
 from sync.server.mail.outbox import FILE_WAIT, MAX_MAIL_FILES_BYTES, queue_pending_replies, send_due
 from sync.server.mail.smtp_send import smtp_sender
-from sync.server.models import Attachment, Comment, Ticket
-from sync.server.state_models import Blob, BlobChunk
 
 
 def _attachment(db: Database, ticket_id: str, name: str, data: bytes, *, uploaded: bool = True) -> str:

@@ -22,14 +22,14 @@ from server.server_harness import ServerUnderTest, iter_server
 from sqlalchemy import func, select
 from support.smtp_receiver import SmtpReceiver
 
+from sync.server.db.models import Ticket
+from sync.server.db.state_models import ChangeLog
 from sync.server.mail.intake import deliver
 from sync.server.mail.outbox import queue_pending_replies, send_due
 from sync.server.mail.smtp_send import smtp_sender
-from sync.server.models import Ticket
 from sync.server.portal.portal_models import PortalRating
 from sync.server.portal.portal_ratings import rating_link_paths
 from sync.server.portal.portal_settings import store_portal_setting
-from sync.server.state_models import ChangeLog
 
 REQUEST = (
     b"From: Anna Meyer <anna.meyer@example.org>\r\nTo: it-help@desk.example.com\r\n"

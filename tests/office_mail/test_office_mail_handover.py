@@ -24,12 +24,12 @@ from sync_engine.support_sync import Desk
 from sync.engine.session import connect, open_engine
 from sync.office_mail.office_mail_worker import JOINED_SERVER
 from sync.office_mail.office_mail_worker import run_once as office_round
-from sync.server.credentials import set_hash_cost
-from sync.server.import_service import import_replica
+from sync.server.admin.credentials import set_hash_cost
+from sync.server.admin.import_service import import_replica
+from sync.server.db.models import Comment, Ticket
 from sync.server.mail import mailbox_service
 from sync.server.mail.mail_runner import run_once as server_round
 from sync.server.mail.mail_secrets import KEY_ENV
-from sync.server.models import Comment, Ticket
 from sync.services.directory import Directory
 from sync.services.ticket_queries import TicketFilter, TicketQueries
 from sync.services.ticket_service import TicketService

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from server.server_harness import ServerUnderTest, iter_server
 
-from sync.server.credentials import set_hash_cost
+from sync.server.admin.credentials import set_hash_cost
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from server.server_harness import ServerUnderTest
 
-from sync.server.models import Article, Person
+from sync.server.db.models import Article, Person
 from sync.server.portal.portal_auth import issue_link
 from sync.server.portal.portal_settings import load_portal_settings, store_portal_setting
 
@@ -56,7 +56,7 @@ def add_article(
 
 def setup_portal(srv: ServerUnderTest) -> str:
     """A portal queue with categories and the server's own URL as the links' base."""
-    from sync.server import admin_service
+    from sync.server.admin import admin_service
 
     queue_id = admin_service.add_queue(srv.db, QUEUE, categories=CATEGORIES)
     srv.queues[QUEUE] = queue_id

@@ -18,8 +18,9 @@ from support.migrated_template import clone_migrated
 
 from sync import protocol
 from sync.domain.ticket_schema import TICKET_FIELDS
-from sync.server import admin_service, migration
-from sync.server.database import Database, open_database
+from sync.server.admin import admin_service
+from sync.server.db import migration
+from sync.server.db.database import Database, open_database
 from sync.server.serve import ServerThread
 from sync.server.settings import ServerSettings
 

@@ -31,8 +31,8 @@ from support.postgres_cluster import PostgresCluster
 
 from sync import protocol
 from sync.protocol.payloads import PAYLOAD_MODELS
-from sync.server.app import create_app
-from sync.server.database import open_database
+from sync.server.api.app import create_app
+from sync.server.db.database import open_database
 from sync.server.settings import ServerSettings
 from sync.sla import default_sla_config
 

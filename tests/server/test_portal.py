@@ -25,8 +25,8 @@ from server.server_harness import ServerUnderTest
 from sqlalchemy import func, select
 
 from sync.server import cli
-from sync.server.database import open_database
-from sync.server.models import Article, Attachment, Comment, Person, Ticket
+from sync.server.db.database import open_database
+from sync.server.db.models import Article, Attachment, Comment, Person, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalLink, PortalLinkRequest, PortalRating
 from sync.server.portal.portal_settings import load_portal_settings
 

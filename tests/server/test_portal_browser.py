@@ -27,8 +27,8 @@ from server.smtp_receiver import smtp_receiver
 from sqlalchemy import select
 from sync_engine.support_sync import USERS, Desk
 
+from sync.server.db.models import Attachment, Ticket
 from sync.server.mail.mailbox_service import add_mailbox
-from sync.server.models import Attachment, Ticket
 from sync.server.portal.portal_models import PortalDeflection, PortalRating
 from sync.services.ticket_queries import TicketQueries
 

@@ -12,8 +12,8 @@ import pytest
 from server.portal_harness import PortalClient, add_requester, csrf_of, link_for, setup_portal
 from server.server_harness import ServerUnderTest, iter_server
 
-from sync.server import migration
-from sync.server.database import open_database
+from sync.server.db import migration
+from sync.server.db.database import open_database
 from sync.server.serve import ServerThread
 from sync.server.settings import ServerSettings
 

@@ -9,9 +9,9 @@ import httpx
 from server.server_harness import PASSWORD, PROTO, Device, ServerUnderTest, start_server
 from sqlalchemy import select, update
 
-from sync.server import admin_service
-from sync.server.credentials import hash_token, new_token
-from sync.server.state_models import AuthToken
+from sync.server.admin import admin_service
+from sync.server.admin.credentials import hash_token, new_token
+from sync.server.db.state_models import AuthToken
 
 
 def _sign_in(server_url: str, username: str, password: str) -> int:

@@ -11,7 +11,7 @@ import pytest
 from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import select
 
-from sync.server.models import Article, Queue, Ticket
+from sync.server.db.models import Article, Queue, Ticket
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from server.server_harness import PROTO, Device, ServerUnderTest
 from sqlalchemy import func, select
 
 from sync import protocol
-from sync.server.models import Ticket
+from sync.server.db.models import Ticket
 
 
 @pytest.fixture

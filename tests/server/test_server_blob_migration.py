@@ -11,8 +11,8 @@ from alembic import command
 from server.server_harness import start_server
 from sqlalchemy import inspect, text
 
-from sync.server import migration
-from sync.server.database import open_database
+from sync.server.db import migration
+from sync.server.db.database import open_database
 
 
 def _at_revision(url: str, revision: str, *, down: bool = False) -> None:

@@ -19,7 +19,7 @@ import pytest
 from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import text
 
-from sync.server import blob_service
+from sync.server.push import blob_service
 
 SECRET = b"salary review: Dana 71,500 EUR; approved by CFO, March."  # 55 bytes, like the probe's file
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from server.server_harness import ServerUnderTest
 from sqlalchemy import select
 
-from sync.server.models import Ticket
+from sync.server.db.models import Ticket
 
 
 def test_a_create_without_a_channel_reads_phone_and_an_unknown_one_is_refused(

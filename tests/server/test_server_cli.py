@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from server.server_harness import PASSWORD, PROTO
 
-from sync.server import migration
 from sync.server.cli import main
-from sync.server.database import open_database
+from sync.server.db import migration
+from sync.server.db.database import open_database
 from sync.server.serve import ServerThread
 from sync.server.settings import ServerSettings
 
@@ -51,7 +51,7 @@ def test_migrate_an_empty_database_then_manage_users(
     db = open_database(db_url)
     try:
         assert migration.current_status(db).is_current
-        from sync.server.admin_service import list_users
+        from sync.server.admin.admin_service import list_users
 
         users = {u.username: u for u in list_users(db)}
     finally:

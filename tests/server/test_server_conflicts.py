@@ -9,7 +9,7 @@ import pytest
 from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import select
 
-from sync.server.models import Activity, Article, ArticleRevision, Comment, Ticket
+from sync.server.db.models import Activity, Article, ArticleRevision, Comment, Ticket
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import select
 
-from sync.server.models import Comment, QueueMember, Ticket, WorkLog
+from sync.server.db.models import Comment, QueueMember, Ticket, WorkLog
 
 EXAMPLES = int(os.environ.get("OUTPOST_CONVERGENCE_EXAMPLES", "6"))
 FIELDS = ("location", "asset", "subject", "status", "assignee_id", "queue_id", "tags", "impact")

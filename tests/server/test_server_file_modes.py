@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sync.server import migration
-from sync.server.database import open_database
-from sync.server.state_models import ServerState
+from sync.server.db import migration
+from sync.server.db.database import open_database
+from sync.server.db.state_models import ServerState
 
 
 def _mode(path: Path) -> int:

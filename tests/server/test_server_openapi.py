@@ -13,9 +13,9 @@ import pytest
 from server.server_harness import PASSWORD, ServerUnderTest
 
 from sync import protocol
-from sync.server.app import create_app
-from sync.server.database import open_database
-from sync.server.error_responses import ALWAYS
+from sync.server.api.app import create_app
+from sync.server.api.error_responses import ALWAYS
+from sync.server.db.database import open_database
 from sync.server.settings import ServerSettings
 
 
@@ -144,7 +144,7 @@ def test_text_the_database_cannot_store_is_refused_not_a_500(server: ServerUnder
 def test_every_runtime_setting_can_be_changed_through_the_admin_route() -> None:
     """The request model lists each setting the server stores: one added to the ranges but not
     to the model would be refused as an unknown field (422) by the route."""
-    from sync.server.routes_admin import SettingsChange
-    from sync.server.runtime_settings import SETTING_RANGES, RuntimeSettings
+    from sync.server.api.routes_admin import SettingsChange
+    from sync.server.core.runtime_settings import SETTING_RANGES, RuntimeSettings
 
     assert set(SettingsChange.model_fields) == set(SETTING_RANGES) == set(RuntimeSettings().as_dict())

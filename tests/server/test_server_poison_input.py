@@ -16,7 +16,7 @@ from server.server_harness import PASSWORD, Device, ServerUnderTest
 from sqlalchemy import select
 
 from sync.domain.activity_values import ACTIVITY_VALUE_CHARS
-from sync.server.models import Queue, Ticket
+from sync.server.db.models import Queue, Ticket
 
 EDGE_TIMES = ("9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59")
 

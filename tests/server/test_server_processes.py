@@ -34,12 +34,13 @@ from server.server_harness import PASSWORD
 from sqlalchemy import func, or_, select
 from support.postgres_cluster import PostgresCluster
 
-from sync.server import admin_service, migration
-from sync.server.database import Database, open_database
-from sync.server.models import Activity, Comment, Ticket
-from sync.server.pull_cursor import decode_cursor
-from sync.server.server_secret import cursor_key
-from sync.server.state_models import AppliedMutation, ChangeLog, ServerState, SignInThrottle
+from sync.server.admin import admin_service
+from sync.server.core.server_secret import cursor_key
+from sync.server.db import migration
+from sync.server.db.database import Database, open_database
+from sync.server.db.models import Activity, Comment, Ticket
+from sync.server.db.state_models import AppliedMutation, ChangeLog, ServerState, SignInThrottle
+from sync.server.pull.pull_cursor import decode_cursor
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from server.server_harness import PROTO, Device, ServerUnderTest
 
-from sync.server.server_identity import bump_epoch
+from sync.server.core.server_identity import bump_epoch
 
 
 def _ids(pages: list[dict[str, Any]], family: str = "tickets") -> list[str]:
@@ -123,7 +123,7 @@ def test_cursor_ahead_of_the_server_means_restored(server: ServerUnderTest, tmp_
     [page] = ana.pull_all()
     from sqlalchemy import update
 
-    from sync.server.state_models import ServerState
+    from sync.server.db.state_models import ServerState
 
     with server.db.write_session() as s:  # simulate restoring yesterday's backup
         s.execute(update(ServerState).values(last_version=1))

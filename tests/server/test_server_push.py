@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from server.server_harness import Device, ServerUnderTest
 from sqlalchemy import func, select
 
-from sync.server.models import Comment, Ticket
-from sync.server.push_service import BATCH
-from sync.server.state_models import ServerState
+from sync.server.db.models import Comment, Ticket
+from sync.server.db.state_models import ServerState
+from sync.server.push.push_service import BATCH
 
 
 def _setup(server: ServerUnderTest) -> tuple[str, Device]:

@@ -19,8 +19,8 @@ from sync import reports
 from sync.demo.generator import DemoSpec, build_demo_replica
 from sync.replica.replica import open_replica
 from sync.server.cli import main
-from sync.server.report_side import SLA_SETTING
-from sync.server.state_models import ServerSetting
+from sync.server.db.state_models import ServerSetting
+from sync.server.reports.report_side import SLA_SETTING
 from sync.services import config_documents
 
 DEMO_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

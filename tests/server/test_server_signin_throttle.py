@@ -17,9 +17,9 @@ import httpx
 from server.server_harness import PASSWORD, PROTO, ServerUnderTest
 from sqlalchemy import update
 
-from sync.server.credentials import password_verifications
-from sync.server.runtime_settings import store_runtime_settings
-from sync.server.state_models import SignInThrottle
+from sync.server.admin.credentials import password_verifications
+from sync.server.core.runtime_settings import store_runtime_settings
+from sync.server.db.state_models import SignInThrottle
 
 CAP = 5  # the default signin_max_failures_per_user
 

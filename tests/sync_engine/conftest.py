@@ -29,7 +29,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     """
     from argon2 import PasswordHasher
 
-    import sync.server.credentials as server_credentials
+    import sync.server.admin.credentials as server_credentials
 
     saved = server_credentials._HASHER
     server_credentials._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

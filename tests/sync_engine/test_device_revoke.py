@@ -23,7 +23,7 @@ from sync.replica import sqlite_driver
 from sync.replica.encryption import KEYRING_SERVICE, read_info
 from sync.replica.replica import open_replica
 from sync.server import cli as server_cli
-from sync.server.runtime_settings import store_runtime_settings
+from sync.server.core.runtime_settings import store_runtime_settings
 
 MakeDesk = Callable[..., Desk]
 

@@ -142,7 +142,7 @@ def test_ratings_made_before_the_upgrade_reach_replicas(
     server: ServerUnderTest = request.getfixturevalue("server" if engine == "sqlite" else "pg_server")
     from alembic import command
 
-    from sync.server.migration import alembic_config
+    from sync.server.db.migration import alembic_config
 
     setup_portal(server)
     add_requester(server, "Alice Martin", "alice@example.org")

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sync_engine.support_sync import Desk, seed_server, server_snapshot
 
 from sync.engine.conflicts import ConflictInbox
-from sync.server.server_identity import bump_epoch
+from sync.server.core.server_identity import bump_epoch
 
 
 def _backup(source: Path, target: Path) -> None:

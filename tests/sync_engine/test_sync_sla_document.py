@@ -20,8 +20,8 @@ from sync_engine.support_sync import Desk
 
 from sync import reports
 from sync.server.cli import main
-from sync.server.sla_document import SLA_SETTING, server_sla_config
-from sync.server.state_models import ServerSetting
+from sync.server.db.state_models import ServerSetting
+from sync.server.push.sla_document import SLA_SETTING, server_sla_config
 from sync.services.sla_service import SlaService
 from sync.sla import default_sla_config
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sync.mail.imap_session import ImapError, ImapMailbox
 from sync.mail.mail_url import parse_mail_url
-from sync.server.database import Database
+from sync.server.db.database import Database
 from sync.server.mail.intake import IntakeLimits, IntakeResult, deliver
 from sync.server.mail.mail_models import Mailbox
 from sync.server.mail.mail_secrets import MailSecretError, mailbox_password

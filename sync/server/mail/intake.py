@@ -43,15 +43,15 @@ from sync.mail.automatic_mail import MailKind
 from sync.mail.message_parse import ParsedMail, UnreadableMail, content_hash, parse_mail
 from sync.mail.thread_keys import subject_token
 from sync.protocol.payloads import TicketComment, TicketCreate
-from sync.server.access import Caller
-from sync.server.apply_context import ApplyContext
-from sync.server.database import Database
+from sync.server.core.access import Caller
+from sync.server.core.versioning import stamp
+from sync.server.db.database import Database
+from sync.server.db.models import Comment, Ticket
 from sync.server.mail import mail_store
 from sync.server.mail.mail_models import Mailbox, MailMessage, MailThreadRef
-from sync.server.models import Comment, Ticket
-from sync.server.ticket_ops import apply_ticket_create
-from sync.server.versioning import stamp
-from sync.server.work_ops import apply_ticket_comment
+from sync.server.push.apply_context import ApplyContext
+from sync.server.push.ticket_ops import apply_ticket_create
+from sync.server.push.work_ops import apply_ticket_comment
 
 __all__ = ["MAIL_CLIENT_ID", "IntakeLimits", "IntakeResult", "deliver", "retry_quarantined"]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sync.server.database import Database
+    from sync.server.db.database import Database
 
 __all__ = ["add_mail_commands", "run_mail_command"]
 

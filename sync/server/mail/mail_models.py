@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sync.server.models import Base
+from sync.server.db.models import Base
 
 __all__ = ["MailMessage", "MailOutbox", "MailTemplateRow", "MailThreadRef", "Mailbox"]
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from sync.mail.imap_session import ImapError, ImapMailbox
 from sync.mail.mail_url import parse_mail_url
-from sync.server.database import Database
+from sync.server.db.database import Database
 from sync.server.mail.imap_fetch import FetchReport, fetch_mailbox
 from sync.server.mail.intake import IntakeLimits
 from sync.server.mail.mail_models import Mailbox

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from sync.ids import new_id
 from sync.mail.message_parse import MailPart
-from sync.server.apply_context import ApplyContext
+from sync.server.db.models import Activity, Attachment, Comment, Person
+from sync.server.db.state_models import Blob, BlobChunk
 from sync.server.mail.mail_models import MailThreadRef
-from sync.server.models import Activity, Attachment, Comment, Person
-from sync.server.state_models import Blob, BlobChunk
+from sync.server.push.apply_context import ApplyContext
 
 __all__ = ["add_note", "find_or_create_requester", "remember_thread_ids", "store_part", "system_activity"]
 

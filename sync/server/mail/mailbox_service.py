@@ -16,12 +16,12 @@ from sync.ids import new_id
 from sync.mail.compose import DEFAULT_TEMPLATES
 from sync.mail.imap_session import ImapMailbox
 from sync.mail.mail_url import parse_mail_url
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Queue
 from sync.server.errors import BadRequest, Conflict, NotFound
 from sync.server.mail.mail_models import Mailbox, MailTemplateRow
 from sync.server.mail.mail_secrets import mailbox_password, seal_secret
 from sync.server.mail.smtp_send import open_smtp
-from sync.server.models import Queue
 
 __all__ = [
     "MailboxInfo",

@@ -35,9 +35,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sync.replica.office_mail_models import OfficeMailMessage, OfficeMailOutbox, OfficeMailThreadRef
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Ticket
 from sync.server.mail.mail_models import Mailbox, MailMessage, MailOutbox, MailThreadRef
-from sync.server.models import Ticket
 
 __all__ = ["HANDED_OVER_OUTCOMES", "HANDED_OVER_STATUSES", "adopt_office_mail"]
 

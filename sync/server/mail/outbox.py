@@ -45,16 +45,16 @@ from sqlalchemy.orm import Session
 from sync.domain.attachment_refs import attachment_refs, replace_attachment_links
 from sync.ids import new_id
 from sync.mail.compose import DEFAULT_TEMPLATES, MailFile, MailTemplate, Outgoing, compose, new_message_id
-from sync.server.access import Caller
-from sync.server.apply_context import ApplyContext
-from sync.server.database import Database
+from sync.server.core.access import Caller
+from sync.server.core.versioning import stamp
+from sync.server.db.database import Database
+from sync.server.db.models import Attachment, Comment, Person, Queue, Ticket
+from sync.server.db.state_models import Blob, BlobChunk
 from sync.server.mail import mail_store
 from sync.server.mail.mail_models import Mailbox, MailMessage, MailOutbox, MailTemplateRow, MailThreadRef
-from sync.server.models import Attachment, Comment, Person, Queue, Ticket
 from sync.server.portal.portal_ratings import rating_link_paths
 from sync.server.portal.portal_settings import load_portal_settings
-from sync.server.state_models import Blob, BlobChunk
-from sync.server.versioning import stamp
+from sync.server.push.apply_context import ApplyContext
 
 __all__ = [
     "FILE_WAIT",

@@ -27,8 +27,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from sync.ids import new_id
-from sync.server.database import Database
-from sync.server.models import Person
+from sync.server.db.database import Database
+from sync.server.db.models import Person
 from sync.server.portal.portal_models import PortalLink, PortalLinkRequest, PortalSession
 from sync.server.portal.portal_settings import PortalSettings
 

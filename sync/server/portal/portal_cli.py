@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from sync.server.database import Database
+from sync.server.db.database import Database
 from sync.server.portal.portal_auth import issue_link
 from sync.server.portal.portal_settings import load_portal_settings, store_portal_setting
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sync.server.database import Database
-from sync.server.models import Article
+from sync.server.db.database import Database
+from sync.server.db.models import Article
 
 __all__ = ["PortalArticle", "fold_words", "published_article", "search_articles", "suggest_articles"]
 

@@ -16,10 +16,10 @@ from email.utils import make_msgid
 
 from sqlalchemy import select
 
-from sync.server.database import Database
+from sync.server.db.database import Database
+from sync.server.db.models import Queue
 from sync.server.mail.mail_models import Mailbox
 from sync.server.mail.smtp_send import smtp_sender
-from sync.server.models import Queue
 from sync.server.portal.portal_settings import PortalSettings
 
 __all__ = ["link_mail", "portal_mailbox", "send_link"]

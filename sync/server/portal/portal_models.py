@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sync.server.models import Base
+from sync.server.db.models import Base
 
 __all__ = [
     "PortalDeflection",

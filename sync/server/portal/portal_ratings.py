@@ -29,11 +29,11 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sync.server.database import Database
-from sync.server.models import Ticket
+from sync.server.core.server_secret import rating_link_key
+from sync.server.core.versioning import Touched, stamp
+from sync.server.db.database import Database
+from sync.server.db.models import Ticket
 from sync.server.portal.portal_models import PortalRating, PortalRatingLink
-from sync.server.server_secret import rating_link_key
-from sync.server.versioning import Touched, stamp
 
 __all__ = [
     "MAX_RATING_COMMENT",
@@ -189,7 +189,7 @@ def store_rating(
     """Record (or replace) ``ticket``'s rating in the caller's transaction and stamp it.
 
     ``comment`` None keeps the comment a replaced rating had. Stamping is the last step
-    (see :mod:`sync.server.versioning`): the caller commits right after.
+    (see :mod:`sync.server.core.versioning`): the caller commits right after.
     """
     row = s.get(PortalRating, ticket.id, with_for_update=True)
     if row is None:

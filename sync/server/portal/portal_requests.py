@@ -7,8 +7,8 @@ description, category, status, dates, the replies (never internal notes, work lo
 activity, assignee, priority, tags or other agent fields), and the files *they* added
 (an agent's attachment carries no visibility, so it stays agent-side).
 
-Writes go through the same appliers as a replica's push (:mod:`sync.server.ticket_ops`,
-:mod:`sync.server.work_ops`) with the requester as the actor and the portal's client id,
+Writes go through the same appliers as a replica's push (:mod:`sync.server.push.ticket_ops`,
+:mod:`sync.server.push.work_ops`) with the requester as the actor and the portal's client id,
 and are stamped in the change log, so agents' replicas pull them like any change.
 """
 
@@ -26,17 +26,17 @@ from sync.domain.ticket_status import TicketStatus
 from sync.errors import OutpostError, ValidationError
 from sync.ids import new_id
 from sync.protocol.payloads import TicketComment, TicketCreate, TicketUpdate
-from sync.server.access import Caller
-from sync.server.apply_context import ApplyContext
-from sync.server.database import Database
-from sync.server.models import Attachment, Comment, Person, Queue, Ticket
+from sync.server.core.access import Caller
+from sync.server.core.versioning import stamp
+from sync.server.db.database import Database
+from sync.server.db.models import Attachment, Comment, Person, Queue, Ticket
+from sync.server.db.state_models import Blob, BlobChunk
 from sync.server.portal.portal_models import PortalDeflection, PortalRating
 from sync.server.portal.portal_ratings import MAX_RATING_COMMENT, store_rating
 from sync.server.portal.portal_settings import PortalSettings
-from sync.server.state_models import Blob, BlobChunk
-from sync.server.ticket_ops import apply_ticket_create, apply_ticket_update
-from sync.server.versioning import stamp
-from sync.server.work_ops import apply_ticket_comment
+from sync.server.push.apply_context import ApplyContext
+from sync.server.push.ticket_ops import apply_ticket_create, apply_ticket_update
+from sync.server.push.work_ops import apply_ticket_comment
 
 __all__ = [
     "PORTAL_CLIENT_ID",

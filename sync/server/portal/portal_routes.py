@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.server.database import Database
+from sync.server.db.database import Database
 from sync.server.portal import portal_auth, portal_kb, portal_ratings, portal_requests
 from sync.server.portal.portal_auth import SignedIn
 from sync.server.portal.portal_mail import link_mail, portal_mailbox, send_link

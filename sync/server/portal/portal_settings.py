@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.server.db.state_models import ServerSetting
 from sync.server.errors import BadRequest
-from sync.server.state_models import ServerSetting
 
 __all__ = ["PortalSettings", "load_portal_settings", "store_portal_setting"]
 
