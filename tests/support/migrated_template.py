@@ -21,8 +21,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from sync.server import migration
-from sync.server.database import open_database
+from sync.server.db import migration
+from sync.server.db.database import open_database
 
 __all__ = ["clone_migrated"]
 
