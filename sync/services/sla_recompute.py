@@ -32,7 +32,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -43,7 +43,7 @@ from sync.services.sla_facts import compute_ticket_sla, load_facts, load_scan_ro
 from sync.services.sla_service import sla_config_from_text, stored_columns
 from sync.sla import SlaConfig, SlaPolicy, SlaSubject
 from sync.sla.clock import stored_sla_epoch
-from sync.sla.local_time import epoch_seconds, from_epoch_seconds
+from sync.sla.local_time import epoch_seconds
 from sync.sla.ticket_facts import fact_parts
 
 __all__ = [
@@ -57,6 +57,9 @@ __all__ = [
 ]
 
 DEFAULT_BATCH = 5000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -112,19 +115,26 @@ def recompute_page(
         due, state = stored_sla_epoch(
             created, priority, statuses, reply, policy, calendars, at, priorities, initial
         )
-        due_text = None if due is None else stored_time_text(from_epoch_seconds(due))
-        if due_text != row[9] or state.value != row[10]:
-            updates.append((due_text, state.value, row[12]))
+        due_text = None if due is None else _stored_epoch_text(due)
+        state_text = state.value
+        if due_text != row[9] or state_text != row[10]:
+            updates.append((due_text, state_text, row[12]))
     if updates:
         conn.exec_driver_sql("UPDATE tickets SET due_at = ?, sla_state = ? WHERE rowid = ?", updates)
     last = tickets[-1]
     return PageResult(int(last[12]), str(last[0]), len(tickets), len(updates))
 
 
+def _stored_epoch_text(seconds: int) -> str:
+    """``stored_time_text(from_epoch_seconds(seconds))`` without the time zone round trip."""
+    return (_EPOCH_NAIVE + timedelta(seconds=seconds)).isoformat(" ", "microseconds")
+
+
 def _epoch_of_text(text: str) -> int:
-    """POSIX seconds of a timestamp as the scan reads it (ISO text with its offset): the
-    same value the clock takes from the parsed datetime."""
-    return epoch_seconds(datetime.fromisoformat(text))
+    """POSIX seconds of a timestamp as the scan reads it (ISO text with its offset, so the
+    datetime is aware): ``epoch_seconds`` of the parsed datetime, without its check for naive
+    values."""
+    return (datetime.fromisoformat(text) - _EPOCH) // _SECOND
 
 
 def recompute_tickets(conn: sqlite3.Connection, ticket_ids: Sequence[str], now: datetime) -> int:
