@@ -4,7 +4,8 @@ After the SLA configuration changes (a calendar's hours, a holiday, a policy tar
 ticket's ``due_at`` and ``sla_state`` must be recomputed. Contract:
 
 * **Threading**: call :meth:`SlaRecompute.run` on the database worker thread, never the UI
-  thread. Each batch is its own short write transaction (about 0.1 s for 5,000 tickets), so
+  thread. Each batch is its own short write transaction (about 0.4 s for 5,000 tickets on a
+  shared 2-core machine: 8.5 s for 100k in bench/bench_sla_replica.py), so
   user actions queued on the same thread, or writes from other connections, get in between.
 * **Progress and cancel**: ``progress`` is called after every batch with a
   :class:`RecomputeProgress`; ``cancelled`` is polled between batches, and when it returns
