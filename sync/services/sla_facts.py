@@ -17,7 +17,9 @@ on a status the ticket no longer has.
 
 Reads use the DBAPI cursor of the caller's connection (a session's ``connection()``, a bulk
 transaction, or the sync engine's plain ``sqlite3`` connection), so a page of 5,000
-tickets costs two queries and no ORM objects. Unknown
+tickets costs two queries and no ORM objects. The bulk recompute reads pages in the table's
+rowid order (:func:`load_scan_rows`): the ticket rows in one range scan of the table, and a
+batch's writes land on neighbouring pages rather than all over the file. Unknown
 values in old activity rows (a status from a newer Outpost) are skipped, never fatal.
 """
 
@@ -37,6 +39,7 @@ __all__ = [
     "facts_from_rows",
     "load_facts",
     "load_facts_page",
+    "load_scan_rows",
     "parse_stored_time",
 ]
 
@@ -46,6 +49,7 @@ _TICKET_COLUMNS = (
     "t.first_response_at || '+00:00', p.group_name, t.due_at, t.sla_state, t.updated_at || '+00:00'"
 )
 _TICKET_SQL = f"SELECT {_TICKET_COLUMNS} FROM tickets t LEFT JOIN people p ON p.id = t.requester_id"
+_MIN_ROWID = -(2**63)
 _ACTIVITY_SQL = (
     "SELECT entity_id, field, old_value, new_value, at || '+00:00' FROM activity "
     "WHERE entity_type = 'ticket' AND field IN ('status', 'priority') AND "
@@ -83,6 +87,35 @@ def load_facts_page(conn: Connection | sqlite3.Connection, after_id: str, limit:
     finally:
         cursor.close()
     return facts_from_rows(tickets, changes)
+
+
+def load_scan_rows(
+    conn: Connection | sqlite3.Connection, after_rowid: int | None, limit: int
+) -> tuple[list[Any], list[Any]]:
+    """The raw rows of up to ``limit`` tickets with rowids after ``after_rowid`` (None: from
+    the first), in rowid order, and their status and priority changes in the order applied: the ticket rows as
+    :func:`~sync.sla.ticket_facts.facts_from_rows` takes them with the rowid added as a
+    last column (pass the last rowid of one page to get the next); ``([], [])`` at the end.
+    Two queries: a range scan of the table, and the activity index probed once per ticket."""
+    # The first page starts at the smallest rowid SQLite allows (rowids may be negative).
+    after, low = (">=", _MIN_ROWID) if after_rowid is None else (">", after_rowid)
+    cursor = _cursor(conn)
+    try:
+        tickets = cursor.execute(
+            f"SELECT {_TICKET_COLUMNS}, t.rowid FROM tickets t LEFT JOIN people p ON p.id = t.requester_id "
+            f"WHERE t.rowid {after} ? ORDER BY t.rowid LIMIT ?",
+            (low, limit),
+        ).fetchall()
+        if not tickets:
+            return [], []
+        changes = cursor.execute(
+            f"{_ACTIVITY_SQL} entity_id IN (SELECT id FROM tickets WHERE rowid {after} ? AND rowid <= ?) "
+            "ORDER BY rowid",
+            (low, tickets[-1][-1]),
+        ).fetchall()
+    finally:
+        cursor.close()
+    return tickets, changes
 
 
 def _cursor(conn: Connection | sqlite3.Connection) -> Any:

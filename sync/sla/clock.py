@@ -37,7 +37,7 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import TypeVar
@@ -49,11 +49,12 @@ from sync.sla.local_time import epoch_seconds, from_epoch_seconds
 from sync.sla.policy import SlaPolicy
 from sync.sla.status import SlaClock, SlaState, SlaStatus
 
-__all__ = ["compute_sla_status"]
+__all__ = ["compute_sla_status", "stored_sla_epoch"]
 
 _STOPPED = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
 _PRIORITY, _REPLY, _STATUS, _END = 0, 1, 2, 3
 _Value = TypeVar("_Value")
+_Time = TypeVar("_Time", datetime, int)
 # (start, calendar, elapsed before, elapsed after) of an interval in which the clocks counted.
 _Segment = tuple[int, BusinessCalendar, int, int]
 # Events sort by instant, then kind; a stable sort keeps same-kind events in applied order.
@@ -80,11 +81,138 @@ def compute_sla_status(
     """
     created = epoch_seconds(created_at)
     current = max(epoch_seconds(now), created)
+    run = _run_clocks(
+        created,
+        current,
+        priority,
+        _consistent(status_changes, created, current, epoch_seconds),
+        _consistent(priority_changes, created, current, epoch_seconds),
+        None if first_response_at is None else epoch_seconds(first_response_at),
+        policy,
+        calendars,
+        initial_status,
+    )
+    prio, paused, elapsed, segments, response_stop, resolution_stop = run
+    response_at, response_priority, response_elapsed = response_stop
+    first_response = _clock(
+        policy.targets_for(response_priority).first_response,
+        policy.warn_at,
+        calendars[policy.calendar_for(response_priority)],
+        response_elapsed,
+        response_at,
+        segments,
+        current,
+        paused,
+    )
+    resolution_at, resolution_priority = resolution_stop
+    resolution = _clock(
+        policy.targets_for(resolution_priority).resolution,
+        policy.warn_at,
+        calendars[policy.calendar_for(resolution_priority)],
+        elapsed,
+        resolution_at,
+        segments,
+        current,
+        paused,
+    )
+    clocks = (first_response, resolution)
+    pending_due = [clock.due_at for clock in clocks if clock.met_at is None]
+    return SlaStatus(
+        policy=policy.name,
+        priority=prio,
+        computed_at=from_epoch_seconds(current),
+        first_response=first_response,
+        resolution=resolution,
+        state=max((clock.state for clock in clocks), key=lambda state: state.rank),
+        next_due_at=min(pending_due) if pending_due else None,
+    )
+
+
+def stored_sla_epoch(
+    created: int,
+    priority: Priority,
+    status_changes: Sequence[tuple[int, TicketStatus]],
+    first_response: int | None,
+    policy: SlaPolicy,
+    calendars: Mapping[str, BusinessCalendar],
+    now: int,
+    priority_changes: Sequence[tuple[int, Priority]],
+    initial_status: TicketStatus,
+) -> tuple[int | None, SlaState]:
+    """What a ticket stores of :func:`compute_sla_status` — ``(due, state)`` with ``due``
+    the POSIX seconds of ``next_due_at`` (None while paused or when both clocks are met) —
+    from the same inputs as POSIX seconds (``epoch_seconds`` of each datetime), without
+    building the status objects: the bulk recompute's path. Same rules, same code; the
+    tests compare the two on varied tickets."""
+    current = max(now, created)
+    run = _run_clocks(
+        created,
+        current,
+        priority,
+        _consistent(status_changes, created, current, None),
+        _consistent(priority_changes, created, current, None),
+        first_response,
+        policy,
+        calendars,
+        initial_status,
+    )
+    _prio, paused, elapsed, segments, response_stop, resolution_stop = run
+    response_at, response_priority, response_elapsed = response_stop
+    response_due, response_state = _due_and_state(
+        policy.targets_for(response_priority).first_response,
+        policy.warn_at,
+        calendars[policy.calendar_for(response_priority)],
+        response_elapsed,
+        response_at,
+        segments,
+        current,
+        paused,
+    )
+    resolution_at, resolution_priority = resolution_stop
+    resolution_due, resolution_state = _due_and_state(
+        policy.targets_for(resolution_priority).resolution,
+        policy.warn_at,
+        calendars[policy.calendar_for(resolution_priority)],
+        elapsed,
+        resolution_at,
+        segments,
+        current,
+        paused,
+    )
+    # max() by rank keeps the first of equal ranks; equal ranks are equal states.
+    state = response_state if response_state.rank >= resolution_state.rank else resolution_state
+    if state is SlaState.PAUSED:
+        return None, state
+    if response_at is None:
+        return (response_due if resolution_at is not None else min(response_due, resolution_due)), state
+    return (resolution_due if resolution_at is None else None), state
+
+
+# (priority in force, paused, elapsed, segments, response stop (at, priority, elapsed),
+# resolution stop (at, priority)); a stop's instant is None while its clock runs.
+_Run = tuple[
+    Priority, bool, int, list[_Segment], tuple[int | None, Priority, int], tuple[int | None, Priority]
+]
+
+
+def _run_clocks(
+    created: int,
+    current: int,
+    priority: Priority,
+    status_changes: list[tuple[int, TicketStatus]],
+    priority_changes: list[tuple[int, Priority]],
+    first_response: int | None,
+    policy: SlaPolicy,
+    calendars: Mapping[str, BusinessCalendar],
+    initial_status: TicketStatus,
+) -> _Run:
+    """Run both clocks from creation to ``current`` over the consistent changes (POSIX
+    seconds): the shared core of :func:`compute_sla_status` and :func:`stored_sla_epoch`."""
     events: list[tuple[int, int, object]] = []
-    events += [(at, _STATUS, status) for at, status in _consistent(status_changes, created, current)]
-    events += [(at, _PRIORITY, value) for at, value in _consistent(priority_changes, created, current)]
-    if first_response_at is not None:
-        reply = max(epoch_seconds(first_response_at), created)
+    events += [(at, _STATUS, status) for at, status in status_changes]
+    events += [(at, _PRIORITY, value) for at, value in priority_changes]
+    if first_response is not None:
+        reply = max(first_response, created)
         if reply <= current:
             events.append((reply, _REPLY, None))
     events.sort(key=_BY_TIME_THEN_KIND)
@@ -120,42 +248,11 @@ def compute_sla_status(
             else:
                 resolution_stop = None
 
-    paused = status in PENDING_STATUSES
     if response_stop is None:
         response_stop = (None, prio, elapsed)
-    response_at, response_priority, response_elapsed = response_stop
-    first_response = _clock(
-        policy.targets_for(response_priority).first_response,
-        policy.warn_at,
-        calendars[policy.calendar_for(response_priority)],
-        response_elapsed,
-        response_at,
-        segments,
-        current,
-        paused,
-    )
-    resolution_at, resolution_priority = (None, prio) if resolution_stop is None else resolution_stop
-    resolution = _clock(
-        policy.targets_for(resolution_priority).resolution,
-        policy.warn_at,
-        calendars[policy.calendar_for(resolution_priority)],
-        elapsed,
-        resolution_at,
-        segments,
-        current,
-        paused,
-    )
-    clocks = (first_response, resolution)
-    pending_due = [clock.due_at for clock in clocks if clock.met_at is None]
-    return SlaStatus(
-        policy=policy.name,
-        priority=prio,
-        computed_at=from_epoch_seconds(current),
-        first_response=first_response,
-        resolution=resolution,
-        state=max((clock.state for clock in clocks), key=lambda state: state.rank),
-        next_due_at=min(pending_due) if pending_due else None,
-    )
+    if resolution_stop is None:
+        resolution_stop = (None, prio)
+    return prio, status in PENDING_STATUSES, elapsed, segments, response_stop, resolution_stop
 
 
 def _clock(
@@ -169,6 +266,27 @@ def _clock(
     paused: bool,
 ) -> SlaClock:
     """One clock from its elapsed time; ``calendar`` is the one its priority counts in."""
+    due, state = _due_and_state(target, warn_at, calendar, elapsed, stopped_at, segments, current, paused)
+    return SlaClock(
+        target_seconds=target,
+        elapsed_seconds=elapsed,
+        due_at=from_epoch_seconds(due),
+        met_at=None if stopped_at is None else from_epoch_seconds(stopped_at),
+        state=state,
+    )
+
+
+def _due_and_state(
+    target: int,
+    warn_at: float,
+    calendar: BusinessCalendar,
+    elapsed: int,
+    stopped_at: int | None,
+    segments: list[_Segment],
+    current: int,
+    paused: bool,
+) -> tuple[int, SlaState]:
+    """A clock's due instant (POSIX seconds) and state (see "Due and breach")."""
     if elapsed >= target:
         due = _instant_reaching(segments, target)
     else:
@@ -185,13 +303,7 @@ def _clock(
         state = SlaState.WARNING
     else:
         state = SlaState.OK
-    return SlaClock(
-        target_seconds=target,
-        elapsed_seconds=elapsed,
-        due_at=from_epoch_seconds(due),
-        met_at=None if stopped_at is None else from_epoch_seconds(stopped_at),
-        state=state,
-    )
+    return due, state
 
 
 def _instant_reaching(segments: list[_Segment], target: int) -> int:
@@ -203,14 +315,19 @@ def _instant_reaching(segments: list[_Segment], target: int) -> int:
 
 
 def _consistent(
-    changes: Sequence[tuple[datetime, _Value]], created: int, current: int
+    changes: Sequence[tuple[_Time, _Value]],
+    created: int,
+    current: int,
+    seconds: Callable[[_Time], int] | None,
 ) -> list[tuple[int, _Value]]:
-    """Changes as POSIX seconds, clamped to [created, ...], never going back in time,
-    and without those after ``current`` (see "Messy timestamps")."""
+    """Changes as POSIX seconds (``seconds`` converts each instant; None: they already
+    are), clamped to [created, ...], never going back in time, and without those after
+    ``current`` (see "Messy timestamps")."""
     result: list[tuple[int, _Value]] = []
     floor = created
     for at, value in changes:
-        floor = max(floor, epoch_seconds(at))
+        instant: int = at if seconds is None else seconds(at)  # type: ignore[assignment]
+        floor = max(floor, instant)
         if floor > current:
             break
         result.append((floor, value))

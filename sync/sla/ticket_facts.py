@@ -16,10 +16,10 @@ the replica and on the server — assembles the same facts by the same rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sync.domain.priority import Priority
 from sync.domain.ticket_status import TicketStatus
@@ -28,11 +28,19 @@ from sync.sla.clock import compute_sla_status
 from sync.sla.selection import SlaConfig, SlaSubject
 from sync.sla.status import SlaStatus
 
-__all__ = ["TicketSlaFacts", "compute_ticket_sla", "facts_from_rows", "parse_stored_time"]
+__all__ = [
+    "FactParts",
+    "TicketSlaFacts",
+    "compute_ticket_sla",
+    "fact_parts",
+    "facts_from_rows",
+    "parse_stored_time",
+]
 
 _STATUSES = {status.value: status for status in TicketStatus}
 _PRIORITIES = {str(int(priority)): priority for priority in Priority}
 _TYPES = {kind.value: kind for kind in TicketType}
+_Time = TypeVar("_Time")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,45 @@ def facts_from_rows(
     ``parse`` turns each time value of the rows into an aware datetime: ISO text with an
     offset by default; a reader that already holds aware datetimes passes one that returns
     them as they are (no text round trip)."""
+    parts = fact_parts(tickets, changes, parse)
+    return [
+        TicketSlaFacts(
+            ticket_id=row[0],
+            created_at=created,
+            priority=priority,
+            initial_status=initial_status,
+            status_changes=tuple(statuses),
+            priority_changes=tuple(priorities),
+            first_response_at=first_response,
+            subject=subject,
+            stored_due_at=row[9],
+            stored_state=row[10],
+        )
+        for row, created, priority, initial_status, statuses, priorities, first_response, subject in parts
+    ]
+
+
+#: One ticket's facts as :func:`fact_parts` yields them: (its row, created, priority at
+#: creation, status at creation, status changes, priority changes, first response, subject).
+FactParts = tuple[
+    Any,
+    _Time,
+    Priority,
+    TicketStatus,
+    list[tuple[_Time, TicketStatus]],
+    list[tuple[_Time, Priority]],
+    _Time | None,
+    SlaSubject,
+]
+
+
+def fact_parts(
+    tickets: Sequence[Any], changes: Sequence[Any], parse: Callable[[Any], _Time]
+) -> Iterator[FactParts[_Time]]:
+    """The facts of each ticket row (in order) by the rules of the module docstring, with
+    every time as ``parse`` makes it: the one builder behind :func:`facts_from_rows` and the
+    bulk recompute (which parses straight to POSIX seconds and builds no objects). Rows are
+    as for :func:`facts_from_rows`; a ticket row may carry more columns after those."""
     by_ticket: dict[str, list[Any]] = {}
     for row in changes:
         found = by_ticket.get(row[0])
@@ -92,24 +139,14 @@ def facts_from_rows(
         else:
             found.append(row)
     subjects: dict[tuple[Any, ...], SlaSubject] = {}
-    out = []
     for row in tickets:
-        (
-            tid,
-            created,
-            priority,
-            status,
-            queue_id,
-            category,
-            kind,
-            first_response,
-            group,
-            due,
-            state,
-            updated,
-        ) = row
-        statuses: list[tuple[datetime, TicketStatus]] = []
-        priorities: list[tuple[datetime, Priority]] = []
+        tid = row[0]
+        created = row[1]
+        priority = row[2]
+        status = row[3]
+        first_response = row[7]
+        statuses: list[tuple[_Time, TicketStatus]] = []
+        priorities: list[tuple[_Time, Priority]] = []
         first_status: TicketStatus | None = None
         first_priority: Priority | None = None
         for _tid, field, old, new, at in by_ticket.get(tid, ()):
@@ -130,30 +167,26 @@ def facts_from_rows(
         # A ticket whose log is incomplete (e.g. pulled without its full history) still ends
         # in its current status and priority: the missing change counts from its last update.
         if statuses and statuses[-1][1] is not current_status:
-            statuses.append((parse(updated), current_status))
+            statuses.append((parse(row[11]), current_status))
         if priorities and priorities[-1][1] is not current_priority:
-            priorities.append((parse(updated), current_priority))
-        key = (queue_id, category, kind, group)
+            priorities.append((parse(row[11]), current_priority))
+        key = (row[4], row[5], row[6], row[8])
         subject = subjects.get(key)
         if subject is None:
+            queue_id, category, kind, group = key
             subject = subjects[key] = SlaSubject(
                 queue=queue_id,
                 category=category or None,
                 ticket_type=_TYPES.get(kind),
                 requester_groups=frozenset({group}) if group else frozenset(),
             )
-        out.append(
-            TicketSlaFacts(
-                ticket_id=tid,
-                created_at=parse(created),
-                priority=first_priority or current_priority,
-                initial_status=first_status or (current_status if not statuses else TicketStatus.NEW),
-                status_changes=tuple(statuses),
-                priority_changes=tuple(priorities),
-                first_response_at=None if first_response is None else parse(first_response),
-                subject=subject,
-                stored_due_at=due,
-                stored_state=state,
-            )
+        yield (
+            row,
+            parse(created),
+            first_priority or current_priority,
+            first_status or (current_status if not statuses else TicketStatus.NEW),
+            statuses,
+            priorities,
+            None if first_response is None else parse(first_response),
+            subject,
         )
-    return out
