@@ -6,6 +6,9 @@ so two devices making the same link make one record), an asset's warranty state,
 per-field merge of an edit against what changed meanwhile (:func:`merge_fields`): the rule
 tickets use for plain fields — last arrival wins, the overwritten value is reported (and
 goes to the record's activity history).
+
+Which fields exist, their sizes and which are required come from :mod:`sync.domain.asset_schema`;
+this module holds the checks and messages.
 """
 
 from __future__ import annotations
