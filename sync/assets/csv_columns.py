@@ -17,28 +17,22 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from sync.domain.asset_schema import ASSET_FIELDS
 from sync.errors import ValidationError
 
 __all__ = ["FIELDS", "SYNONYMS", "ColumnMap", "header_key", "load_mapping", "map_columns"]
 
-#: The fields an import fills. ``warranty_months`` counts from the purchase date when no end is given;
-#: ``assigned_to`` is a person's name, user name or e-mail; ``location`` a name or a path.
-FIELDS = (
-    "tag",
-    "name",
-    "type",
-    "manufacturer",
-    "model",
-    "serial",
-    "status",
-    "location",
-    "assigned_to",
-    "purchase_date",
-    "warranty_end",
-    "warranty_months",
-    "notes",
+#: The fields an import fills: the asset's editable fields (:mod:`sync.domain.asset_schema`),
+#: references by name — ``location`` a name or a path, ``assigned_to`` a person's name, user
+#: name or e-mail — plus ``warranty_months``, counted from the purchase date when no end is given.
+_BY_NAME = {"location_id": "location", "assigned_to_id": "assigned_to"}
+_EXTRA_AFTER = {"warranty_end": ("warranty_months",)}
+FIELDS: tuple[str, ...] = tuple(
+    column for name in ASSET_FIELDS for column in (_BY_NAME.get(name, name), *_EXTRA_AFTER.get(name, ()))
 )
 
+#: The headers each field is known by, first match winning; a field not listed here is found
+#: under its own name (``cost_centre``: "Cost Centre", "cost-centre" ...).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "tag": ("asset tag", "asset tag id", "tag", "inventory number", "inventory", "asset id", "asset number"),
     "name": ("item name", "asset name", "name"),
@@ -60,6 +54,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "notes": ("notes", "comments", "comment", "description"),
 }
+SYNONYMS.update({name: (name.replace("_", " "),) for name in FIELDS if name not in SYNONYMS})
 
 #: field -> index of its column in each row
 ColumnMap = dict[str, int]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sync.assets.csv_columns import ColumnMap, load_mapping, map_columns
 from sync.assets.free_text import link_free_text
+from sync.domain.asset_schema import ASSET_FIELDS
 from sync.domain.assets import clean_asset_fields
 from sync.domain.names import name_key
 from sync.errors import OutpostError, ValidationError
@@ -283,18 +284,19 @@ def _plan_row(
                 else f"several people are named {assigned!r}; use a user name or e-mail"
             )
         assigned_id = matches[0]
-    fields = {
+    worked_out: dict[str, Any] = {
         "tag": tag,
         "name": _cell(row, columns, "name") or tag,
-        "type": _cell(row, columns, "type"),
-        "manufacturer": _cell(row, columns, "manufacturer"),
-        "model": _cell(row, columns, "model"),
-        "serial": _cell(row, columns, "serial"),
         "status": parse_status(_cell(row, columns, "status")),
         "assigned_to_id": assigned_id,
         "purchase_date": purchase,
         "warranty_end": warranty_end,
-        "notes": _cell(row, columns, "notes"),
+    }
+    # Every other field is its cell's text; the location is resolved by the caller (``place``).
+    fields = {
+        name: worked_out[name] if name in worked_out else _cell(row, columns, name)
+        for name in ASSET_FIELDS
+        if name != "location_id"
     }
     clean_asset_fields({k: v for k, v in fields.items() if k != "assigned_to_id"})
     place, made = places.resolve(_cell(row, columns, "location"))

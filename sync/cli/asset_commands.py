@@ -21,7 +21,9 @@ from sync.assets.csv_import import import_assets, parse_status
 from sync.assets.free_text import link_free_text
 from sync.cli.exit_codes import EXIT_REFUSED, UsageError
 from sync.cli.output import emit_json, human_time, table
+from sync.domain.asset_schema import ASSET_FIELDS, asset_field
 from sync.domain.assets import LOCATION_KINDS, status_label
+from sync.domain.record_schema import FieldKind
 from sync.replica.replica import Replica, open_replica
 from sync.services.asset_queries import (
     asset_detail,
@@ -37,17 +39,9 @@ from sync.services.ticket_state import acting_user
 
 __all__ = ["add_arguments", "run"]
 
-_EDITABLE = (
-    "name",
-    "type",
-    "manufacturer",
-    "model",
-    "serial",
-    "status",
-    "purchase_date",
-    "warranty_end",
-    "notes",
-)
+#: The asset fields the CLI sets by option (``--type`` ...), ``name`` first: the tag is the
+#: positional argument (``--new-tag`` renames) and the references go by name (``--location``).
+_EDITABLE = tuple(f for f in ASSET_FIELDS if f != "tag" and asset_field(f).kind is not FieldKind.ID)
 
 
 def add_arguments(command: str, p: argparse.ArgumentParser) -> None:

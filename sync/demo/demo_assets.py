@@ -25,7 +25,9 @@ from sqlalchemy import Connection
 
 from sync.demo.bulk_insert import sqlite_timestamp
 from sync.demo.content_people import LOCATIONS, ORGANISATION, REQUESTERS, Location
+from sync.domain.asset_schema import ASSET_SCHEMA, LOCATION_SCHEMA
 from sync.domain.assets import ticket_asset_id, ticket_location_id
+from sync.domain.record_schema import RecordField
 
 __all__ = ["REGISTER", "AssetKind", "register_tag", "write_register"]
 
@@ -228,19 +230,32 @@ def _places(uid: Any, stamp: str | None) -> _Places:
     site_of: dict[str, str] = {}
     for site in ORGANISATION.sites:
         site_id = uid()
-        rows.append((site_id, None, site.name, "site", site.address, "", stamp, stamp, 0))
+        rows.append(_location(id=site_id, name=site.name, kind="site", address=site.address, at=stamp))
         for building in site.buildings:
             building_id = uid()
-            rows.append((building_id, site_id, building.name, "building", "", "", stamp, stamp, 0))
+            rows.append(
+                _location(id=building_id, parent_id=site_id, name=building.name, kind="building", at=stamp)
+            )
             floors: dict[str, str] = {}
             for room in building.rooms:
                 loc = Location(site, building, room)
                 floor = _floor(loc)
                 if floor not in floors:
                     floors[floor] = uid()
-                    rows.append((floors[floor], building_id, floor, "floor", "", "", stamp, stamp, 0))
+                    rows.append(
+                        _location(id=floors[floor], parent_id=building_id, name=floor, kind="floor", at=stamp)
+                    )
                 room_id = uid()
-                rows.append((room_id, floors[floor], room.name, "room", "", room.use, stamp, stamp, 0))
+                rows.append(
+                    _location(
+                        id=room_id,
+                        parent_id=floors[floor],
+                        name=room.name,
+                        kind="room",
+                        notes=room.use,
+                        at=stamp,
+                    )
+                )
                 room_ids[room.code] = room_id
                 by_label[loc.label] = room_id
                 site_of[room.code] = site.code
@@ -300,9 +315,11 @@ def write_register(
             created = sqlite_timestamp(datetime.combine(bought, datetime.min.time(), now.tzinfo))
             serial = f"{maker[:2].upper()}{rng.randint(10_000_000, 99_999_999)}"
             assets.append(
-                (
-                    asset_id, tag, kind.name.format(n=n), kind.type, maker, model, serial, status, room_id,
-                    assigned, bought.isoformat(), warranty.isoformat(), "", created, created, 0,
+                _row(
+                    ASSET_SCHEMA, id=asset_id, tag=tag, name=kind.name.format(n=n), type=kind.type,
+                    manufacturer=maker, model=model, serial=serial, status=status, location_id=room_id,
+                    assigned_to_id=assigned, purchase_date=bought.isoformat(),
+                    warranty_end=warranty.isoformat(), created_at=created, updated_at=created,
                 )
             )  # fmt: skip
             activity.append((uid(), "asset", asset_id, me, "created", None, tag, "", created, 0))
@@ -338,13 +355,8 @@ def _add_years(d: date, years: int) -> date:
 
 
 _COLUMNS = {
-    "locations": (
-        "id", "parent_id", "name", "kind", "address", "notes", "created_at", "updated_at", "version",
-    ),
-    "assets": (
-        "id", "tag", "name", "type", "manufacturer", "model", "serial", "status", "location_id",
-        "assigned_to_id", "purchase_date", "warranty_end", "notes", "created_at", "updated_at", "version",
-    ),
+    "locations": (*(f.name for f in LOCATION_SCHEMA), "version"),
+    "assets": (*(f.name for f in ASSET_SCHEMA), "version"),
     "activity": (
         "id", "entity_type", "entity_id", "actor_id", "field", "old_value", "new_value", "note", "at",
         "version",
@@ -352,6 +364,16 @@ _COLUMNS = {
     "ticket_assets": ("id", "ticket_id", "asset_id", "created_at", "version"),
     "ticket_locations": ("id", "ticket_id", "location_id", "location_name", "updated_at", "version"),
 }  # fmt: skip
+
+
+def _row(schema: tuple[RecordField, ...], **values: Any) -> tuple[Any, ...]:
+    """A record's row in the order of :data:`_COLUMNS` (its schema's, then ``version`` 0); a field
+    not given takes its schema default."""
+    return (*(values.get(f.name, f.default) for f in schema), 0)
+
+
+def _location(*, at: str | None, **values: Any) -> tuple[Any, ...]:
+    return _row(LOCATION_SCHEMA, created_at=at, updated_at=at, **values)
 
 
 def _insert(conn: Connection, table: str, rows: list[tuple[Any, ...]]) -> None:

@@ -6,6 +6,9 @@ so two devices making the same link make one record), an asset's warranty state,
 per-field merge of an edit against what changed meanwhile (:func:`merge_fields`): the rule
 tickets use for plain fields — last arrival wins, the overwritten value is reported (and
 goes to the record's activity history).
+
+Which fields exist, their sizes and which are required come from :mod:`sync.domain.asset_schema`;
+this module holds the checks and messages.
 """
 
 from __future__ import annotations
@@ -17,6 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sync.domain.asset_schema import (
+    ASSET_FIELDS,
+    ASSET_SCHEMA,
+    ASSET_STATUSES,
+    LOCATION_FIELDS,
+    LOCATION_KINDS,
+    LOCATION_SCHEMA,
+    asset_field,
+    location_field,
+    text_limits,
+)
+from sync.domain.record_schema import FieldKind, RecordField
 from sync.errors import ValidationError
 
 __all__ = [
@@ -34,38 +49,9 @@ __all__ = [
     "warranty_state",
 ]
 
-#: An asset's life: in use, on the shelf, away for repair, gone.
-ASSET_STATUSES = ("in_use", "spare", "in_repair", "retired")
-#: What a location is; they nest in any order and depth ("" = unspecified).
-LOCATION_KINDS = ("site", "building", "floor", "room", "area", "")
-
-ASSET_FIELDS = (
-    "tag",
-    "name",
-    "type",
-    "manufacturer",
-    "model",
-    "serial",
-    "status",
-    "location_id",
-    "assigned_to_id",
-    "purchase_date",
-    "warranty_end",
-    "notes",
-)
-LOCATION_FIELDS = ("parent_id", "name", "kind", "address", "notes")
-
-_LIMITS = {
-    "tag": 80,
-    "name": 200,
-    "type": 80,
-    "manufacturer": 120,
-    "model": 120,
-    "serial": 120,
-    "kind": 16,
-    "address": 2_000,
-    "notes": 500_000,
-}
+#: The most characters each text field may hold, per record (from the schema).
+_ASSET_LIMITS = text_limits(ASSET_SCHEMA)
+_LOCATION_LIMITS = text_limits(LOCATION_SCHEMA)
 _NAMESPACE = uuid.UUID("3b0f5a52-8d0e-4c4f-9a61-2f7d0c9e4b11")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -107,23 +93,34 @@ def _date(name: str, value: Any) -> str | None:
     return text
 
 
-def _text(name: str, value: Any, *, required: bool = False) -> str:
+def _text(name: str, value: Any, limit: int, *, required: bool = False) -> str:
     if not isinstance(value, str):
         raise ValidationError(f"The {name} must be text.")
     text = value.strip() if name != "notes" else value
     if required and not text:
         raise ValidationError(f"An asset or location needs a {name}.")
-    if len(text) > _LIMITS[name]:
-        raise ValidationError(f"The {name} is longer than {_LIMITS[name]} characters.")
+    if len(text) > limit:
+        raise ValidationError(f"The {name} is longer than {limit} characters.")
     if "\x00" in text:
         raise ValidationError(f"The {name} holds a NUL character, which cannot be stored.")
     return text
 
 
-def _ref(value: Any) -> str | None:
+def _required(f: RecordField) -> bool:
+    """A text field with no default that cannot be empty (an asset's tag and name, a location's name)."""
+    return f.default is None and not f.nullable
+
+
+def _limit(f: RecordField) -> int:
+    if f.max_length is None:  # every text, code and id field of these records has one
+        raise ValueError(f"The field {f.name!r} has no size.")
+    return f.max_length
+
+
+def _ref(value: Any, limit: int) -> str | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or len(value) > 36:
+    if not isinstance(value, str) or len(value) > limit:
         raise ValidationError("A reference to another record must be its id.")
     return value
 
@@ -135,14 +132,15 @@ def clean_asset_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"Assets have no field {', '.join(sorted(unknown))}.")
     out: dict[str, Any] = {}
     for name, value in fields.items():
-        if name == "status":
+        f = asset_field(name)
+        if f.kind is FieldKind.CODE:  # the status, the one code field
             out[name] = _status(value)
-        elif name in ("purchase_date", "warranty_end"):
+        elif f.kind is FieldKind.DATE:
             out[name] = _date(name, value)
-        elif name in ("location_id", "assigned_to_id"):
-            out[name] = _ref(value)
+        elif f.kind is FieldKind.ID:
+            out[name] = _ref(value, _limit(f))
         else:
-            out[name] = _text(name, value, required=name in ("tag", "name"))
+            out[name] = _text(name, value, _ASSET_LIMITS[name], required=_required(f))
     return out
 
 
@@ -153,17 +151,18 @@ def clean_location_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"Locations have no field {', '.join(sorted(unknown))}.")
     out: dict[str, Any] = {}
     for name, value in fields.items():
-        if name == "parent_id":
-            out[name] = _ref(value)
-        elif name == "kind":
-            kind = _text(name, value).lower()
+        f = location_field(name)
+        if f.kind is FieldKind.ID:
+            out[name] = _ref(value, _limit(f))
+        elif f.kind is FieldKind.CODE:  # the kind, the one code field
+            kind = _text(name, value, _LOCATION_LIMITS[name]).lower()
             if kind not in LOCATION_KINDS:
                 raise ValidationError(
                     f"A location's kind is one of: {', '.join(k for k in LOCATION_KINDS if k)} (or none)."
                 )
             out[name] = kind
         else:
-            out[name] = _text(name, value, required=name == "name")
+            out[name] = _text(name, value, _LOCATION_LIMITS[name], required=_required(f))
     return out
 
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
+from sync.domain.asset_schema import ASSET_SCHEMA, LOCATION_SCHEMA
+from sync.domain.record_schema import RecordField
 from sync.domain.ticket_schema import TICKET_FIELDS, FieldKind
 from sync.engine.errors import SyncProtocolError
 
@@ -98,6 +100,11 @@ def _ticket_columns() -> list[tuple[str, Callable[[Any], Any] | None]]:
     """The ticket's scalar fields, from :mod:`sync.domain.ticket_schema`, with their converters."""
     convert = {FieldKind.TIME: _T, FieldKind.FLAG: _B}
     return [(f.name, convert.get(f.kind)) for f in TICKET_FIELDS if f.scalar]
+
+
+def _schema_columns(schema: tuple[RecordField, ...]) -> list[str | tuple[str, Callable[[Any], Any]]]:
+    """A record's columns from its schema (:mod:`sync.domain.asset_schema`): times converted."""
+    return [(f.name, _T) if f.kind is FieldKind.TIME else f.name for f in schema]
 
 
 #: PullRecords field -> how its records become rows. Tickets' tags and local numbers, and
@@ -184,35 +191,8 @@ SPECS: dict[str, TableSpec] = {
         ("created_at", _T),
         versioned=False,
     ),
-    "locations": _spec(
-        "locations",
-        "id",
-        "parent_id",
-        "name",
-        "kind",
-        "address",
-        "notes",
-        ("created_at", _T),
-        ("updated_at", _T),
-    ),
-    "assets": _spec(
-        "assets",
-        "id",
-        "tag",
-        "name",
-        "type",
-        "manufacturer",
-        "model",
-        "serial",
-        "status",
-        "location_id",
-        "assigned_to_id",
-        "purchase_date",
-        "warranty_end",
-        "notes",
-        ("created_at", _T),
-        ("updated_at", _T),
-    ),
+    "locations": _spec("locations", *_schema_columns(LOCATION_SCHEMA)),
+    "assets": _spec("assets", *_schema_columns(ASSET_SCHEMA)),
     "ticket_assets": _spec("ticket_assets", "id", "ticket_id", "asset_id", ("created_at", _T)),
     "ticket_locations": _spec(
         "ticket_locations", "id", "ticket_id", "location_id", "location_name", ("updated_at", _T)

@@ -19,10 +19,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sync.domain.assets import (
-    clean_asset_fields,
-    clean_location_fields,
-)
+from sync.domain.asset_schema import ASSET_DEFAULTS, LOCATION_DEFAULTS
+from sync.domain.assets import clean_asset_fields, clean_location_fields
 from sync.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sync.ids import new_id
 from sync.protocol.ops import Op
@@ -66,7 +64,7 @@ def _changed(assets: bool = True) -> ChangeSet:
 
 def add_location_in(s: Session, actor: str, now: datetime, fields: Mapping[str, Any]) -> Location:
     """Add a location in ``s`` (checked, logged, journaled); ``fields`` as ``clean_location_fields``."""
-    f = clean_location_fields({"kind": "", "address": "", "notes": "", "parent_id": None, **fields})
+    f = clean_location_fields({**LOCATION_DEFAULTS, **fields})
     if f["parent_id"] is not None and s.get(Location, f["parent_id"]) is None:
         raise NotFoundError("The location it is in does not exist.")
     location = Location(id=new_id(), created_at=now, updated_at=now, **f)
@@ -98,11 +96,7 @@ def add_asset_in(
 ) -> Asset:
     """Add an asset in ``s``; ``checked`` when the caller already checked the tag's uniqueness and
     the location and person it names, in bulk (the import)."""
-    defaults: dict[str, Any] = {name: "" for name in ("type", "manufacturer", "model", "serial", "notes")}
-    defaults.update(
-        status="in_use", location_id=None, assigned_to_id=None, purchase_date=None, warranty_end=None
-    )
-    f = clean_asset_fields({**defaults, **fields})
+    f = clean_asset_fields({**ASSET_DEFAULTS, **fields})
     if not checked:
         _check_tag(s, f["tag"], None)
         _check_refs(s, f)
@@ -140,7 +134,7 @@ def add_assets_in(s: Session, actor: str, now: datetime, many: Sequence[Mapping[
     journal: list[dict[str, Any]] = []
     stamp = now.isoformat()
     for fields in many:
-        f = clean_asset_fields({**_ASSET_DEFAULTS, **fields})
+        f = clean_asset_fields({**ASSET_DEFAULTS, **fields})
         asset_id = new_id()
         payload = {
             "asset": {**{k: v for k, v in f.items() if v is not None}, "id": asset_id, "created_at": stamp}
@@ -161,20 +155,6 @@ def add_assets_in(s: Session, actor: str, now: datetime, many: Sequence[Mapping[
         if rows:
             s.execute(insert(model), rows)
     return [a["id"] for a in assets]
-
-
-_ASSET_DEFAULTS: dict[str, Any] = {
-    "type": "",
-    "manufacturer": "",
-    "model": "",
-    "serial": "",
-    "notes": "",
-    "status": "in_use",
-    "location_id": None,
-    "assigned_to_id": None,
-    "purchase_date": None,
-    "warranty_end": None,
-}
 
 
 def _check_tag(s: Session, tag: str, asset_id: str | None) -> None:

@@ -9,45 +9,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.models import Base
+from sync.storage.asset_columns import asset_column, location_column
 
 __all__ = ["Asset", "Location", "TicketAsset", "TicketLocation"]
 
 
 class Location(Base):
     __tablename__ = "locations"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    parent_id: Mapped[str | None] = mapped_column(String(36))
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    id: Mapped[str] = location_column("id")
+    parent_id: Mapped[str | None] = location_column("parent_id")
+    name: Mapped[str] = location_column("name")
+    kind: Mapped[str] = location_column("kind")
+    address: Mapped[str] = location_column("address")
+    notes: Mapped[str] = location_column("notes")
+    created_at: Mapped[datetime] = location_column("created_at")
+    updated_at: Mapped[datetime] = location_column("updated_at")
 
     __table_args__ = (Index("ix_locations_parent", "parent_id"),)
 
 
 class Asset(Base):
     __tablename__ = "assets"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    tag: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[str] = mapped_column(String(80), default="")
-    manufacturer: Mapped[str] = mapped_column(String(120), default="")
-    model: Mapped[str] = mapped_column(String(120), default="")
-    serial: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[str] = mapped_column(String(16), default="in_use")
-    location_id: Mapped[str | None] = mapped_column(String(36))
-    assigned_to_id: Mapped[str | None] = mapped_column(String(36))
-    purchase_date: Mapped[str | None] = mapped_column(String(10))
-    warranty_end: Mapped[str | None] = mapped_column(String(10))
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    id: Mapped[str] = asset_column("id")
+    tag: Mapped[str] = asset_column("tag")
+    name: Mapped[str] = asset_column("name")
+    type: Mapped[str] = asset_column("type")
+    manufacturer: Mapped[str] = asset_column("manufacturer")
+    model: Mapped[str] = asset_column("model")
+    serial: Mapped[str] = asset_column("serial")
+    status: Mapped[str] = asset_column("status")
+    location_id: Mapped[str | None] = asset_column("location_id")
+    assigned_to_id: Mapped[str | None] = asset_column("assigned_to_id")
+    purchase_date: Mapped[str | None] = asset_column("purchase_date")
+    warranty_end: Mapped[str | None] = asset_column("warranty_end")
+    notes: Mapped[str] = asset_column("notes")
+    created_at: Mapped[datetime] = asset_column("created_at")
+    updated_at: Mapped[datetime] = asset_column("updated_at")
 
     __table_args__ = (Index("ix_assets_location", "location_id"),)
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from sync.domain.asset_schema import ASSET_SCHEMA, LOCATION_SCHEMA
 from sync.domain.ticket_schema import SCALAR_FIELDS
 from sync.server.db.asset_models import Asset, Location, TicketAsset, TicketLocation
 from sync.server.db.models import (
@@ -133,33 +134,8 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
         ArticleRevision.conflict,
         ArticleRevision.base_revision,
     ),
-    "locations": _cols(
-        Location.id,
-        Location.parent_id,
-        Location.name,
-        Location.kind,
-        Location.address,
-        Location.notes,
-        Location.created_at,
-        Location.updated_at,
-    ),
-    "assets": _cols(
-        Asset.id,
-        Asset.tag,
-        Asset.name,
-        Asset.type,
-        Asset.manufacturer,
-        Asset.model,
-        Asset.serial,
-        Asset.status,
-        Asset.location_id,
-        Asset.assigned_to_id,
-        Asset.purchase_date,
-        Asset.warranty_end,
-        Asset.notes,
-        Asset.created_at,
-        Asset.updated_at,
-    ),
+    "locations": _cols(*(getattr(Location, f.name) for f in LOCATION_SCHEMA)),
+    "assets": _cols(*(getattr(Asset, f.name) for f in ASSET_SCHEMA)),
     "ticket_assets": _cols(
         TicketAsset.id, TicketAsset.ticket_id, TicketAsset.asset_id, TicketAsset.created_at
     ),

@@ -82,15 +82,7 @@ def apply_location_create(ctx: ApplyContext, p: LocationCreate) -> None:
     loc = p.location
     if ctx.session.get(Location, loc.id) is not None:
         raise ValidationError("A location with this id already exists.")
-    f = clean_location_fields(
-        {
-            "parent_id": loc.parent_id,
-            "name": loc.name,
-            "kind": loc.kind,
-            "address": loc.address,
-            "notes": loc.notes,
-        }
-    )
+    f = clean_location_fields({name: getattr(loc, name) for name in LOCATION_FIELDS})
     f["parent_id"] = _gone_location(ctx, "parent_id", f["parent_id"])
     ctx.session.add(Location(id=loc.id, created_at=loc.created_at, updated_at=loc.created_at, **f))
     ctx.touched.add("locations", loc.id)
