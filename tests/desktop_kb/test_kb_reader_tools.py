@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from desktop_work.kb_screen import make_kb, open_article
+from desktop_kb.kb_screen import make_kb, open_article
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import QMessageBox

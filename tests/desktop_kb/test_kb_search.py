@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_work.kb_screen import make_kb
+from desktop_kb.kb_screen import make_kb
 from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
 from desktop.app_context import AppContext

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_work.kb_screen import make_kb, open_article
+from desktop_kb.kb_screen import make_kb, open_article
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox
