@@ -49,9 +49,14 @@ BATCH_ASSETS = 500
 def import_register(db: Database, src: Session, ids: dict[str, str], report: ImportReport) -> None:
     """Copy locations, then assets, each with its activity; ``ids`` maps replica people to the server's."""
     _import_locations(db, src, ids, report)
+    with db.snapshot_session() as s:
+        tags = {
+            str(tag): str(asset_id)
+            for tag, asset_id in s.execute(select(func.lower(sa.Asset.tag), sa.Asset.id))
+        }
     order = list(src.execute(select(ra.Asset.id).order_by(ra.Asset.tag, ra.Asset.id)).scalars())
     for start in range(0, len(order), BATCH_ASSETS):
-        _import_assets(db, src, order[start : start + BATCH_ASSETS], ids, report)
+        _import_assets(db, src, order[start : start + BATCH_ASSETS], ids, tags, report)
 
 
 def parents_first(rows: Iterable[ra.Location]) -> list[ra.Location]:
@@ -98,18 +103,24 @@ def _import_locations(db: Database, src: Session, ids: dict[str, str], report: I
 
 
 def _import_assets(
-    db: Database, src: Session, batch: Sequence[str], ids: dict[str, str], report: ImportReport
+    db: Database,
+    src: Session,
+    batch: Sequence[str],
+    ids: dict[str, str],
+    tags: dict[str, str],
+    report: ImportReport,
 ) -> None:
+    """One batch of assets; ``tags`` (lower-cased tag -> asset id on the server) is kept up to date."""
     touched = Touched()
     with db.write_session() as s:
         present = set(s.execute(select(sa.Asset.id).where(sa.Asset.id.in_(batch))).scalars())
         report.skipped += len(present)
-        tags = {
-            str(tag): str(asset_id)
-            for tag, asset_id in s.execute(select(func.lower(sa.Asset.tag), sa.Asset.id))
-        }
         fresh: list[str] = []
         rows = src.execute(select(ra.Asset).where(ra.Asset.id.in_(batch))).scalars().all()
+        places = {row.location_id for row in rows if row.location_id is not None}
+        places = set(s.execute(select(sa.Location.id).where(sa.Location.id.in_(places))).scalars())
+        holders = {ids.get(row.assigned_to_id, row.assigned_to_id) for row in rows if row.assigned_to_id}
+        holders = set(s.execute(select(sm.Person.id).where(sm.Person.id.in_(holders))).scalars())
         position = {asset_id: i for i, asset_id in enumerate(batch)}
         for row in sorted(rows, key=lambda r: position[r.id]):
             if row.id in present:
@@ -119,12 +130,11 @@ def _import_assets(
                 report.conflicts.append(_tag_conflict(src, row, holder))
                 continue
             fields: dict[str, Any] = {f.name: getattr(row, f.name) for f in ASSET_SCHEMA}
-            if fields["location_id"] is not None and s.get(sa.Location, fields["location_id"]) is None:
-                fields["location_id"] = None
+            if fields["location_id"] not in places:
+                fields["location_id"] = None  # none, or a place the replica no longer has
             person = fields["assigned_to_id"]
-            if person is not None:
-                person = ids.get(person, person)
-                fields["assigned_to_id"] = person if s.get(sm.Person, person) is not None else None
+            person = None if person is None else ids.get(person, person)
+            fields["assigned_to_id"] = person if person in holders else None
             s.add(sa.Asset(**fields))
             tags[row.tag.lower()] = row.id
             fresh.append(row.id)
@@ -161,8 +171,11 @@ def _copy_activity(
         history = select(rm.Activity).where(
             rm.Activity.entity_type == entity_type, rm.Activity.entity_id.in_(chunk)
         )
-        for e in src.execute(history).scalars():
-            if s.get(sm.Activity, e.id) is not None:
+        rows = src.execute(history).scalars().all()
+        known = select(sm.Activity.id).where(sm.Activity.id.in_([e.id for e in rows]))
+        present = set(s.execute(known).scalars())
+        for e in rows:
+            if e.id in present:
                 continue
             s.add(
                 sm.Activity(
@@ -194,20 +207,28 @@ def import_ticket_places(db: Database, src: Session, report: ImportReport) -> No
 def _import_asset_links(db: Database, src: Session, batch: list[str], report: ImportReport) -> None:
     touched = Touched()
     with db.write_session() as s:
-        for link in src.execute(select(ra.TicketAsset).where(ra.TicketAsset.id.in_(batch))).scalars():
-            pair = select(sa.TicketAsset.id).where(
-                sa.TicketAsset.ticket_id == link.ticket_id, sa.TicketAsset.asset_id == link.asset_id
+        links = src.execute(select(ra.TicketAsset).where(ra.TicketAsset.id.in_(batch))).scalars().all()
+        ticket_ids = {link.ticket_id for link in links}
+        asset_ids = {link.asset_id for link in links}
+        tickets = set(s.execute(select(sm.Ticket.id).where(sm.Ticket.id.in_(ticket_ids))).scalars())
+        assets = set(s.execute(select(sa.Asset.id).where(sa.Asset.id.in_(asset_ids))).scalars())
+        have = s.execute(
+            select(sa.TicketAsset.id, sa.TicketAsset.ticket_id, sa.TicketAsset.asset_id).where(
+                sa.TicketAsset.ticket_id.in_(ticket_ids)
             )
-            if s.get(sa.TicketAsset, link.id) is not None or s.execute(pair).first() is not None:
+        ).all()
+        taken = {row.id for row in have} | {(row.ticket_id, row.asset_id) for row in have}
+        for link in links:
+            if link.id in taken or (link.ticket_id, link.asset_id) in taken:
                 continue
-            if s.get(sm.Ticket, link.ticket_id) is None or s.get(sa.Asset, link.asset_id) is None:
+            if link.ticket_id not in tickets or link.asset_id not in assets:
                 continue  # a ticket outside the replica's scope, or an asset left out (tag conflict)
             s.add(
                 sa.TicketAsset(
                     id=link.id, ticket_id=link.ticket_id, asset_id=link.asset_id, created_at=link.created_at
                 )
             )
-            s.flush()
+            taken |= {link.id, (link.ticket_id, link.asset_id)}
             touched.add("ticket_assets", link.id, link.ticket_id)
             report.bump("asset_links")
         if touched:
