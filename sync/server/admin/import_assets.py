@@ -131,7 +131,7 @@ def _import_assets(
                 continue
             fields: dict[str, Any] = {f.name: getattr(row, f.name) for f in ASSET_SCHEMA}
             if fields["location_id"] not in places:
-                fields["location_id"] = None  # none, or a place the replica no longer has
+                fields["location_id"] = None  # a place neither the replica nor the server still has
             person = fields["assigned_to_id"]
             person = None if person is None else ids.get(person, person)
             fields["assigned_to_id"] = person if person in holders else None
