@@ -4,12 +4,18 @@ What comes over: queues (matched to existing server queues by name), people (age
 by user name, requesters by e-mail; agents arrive without a password — ``outpost-server
 user add NAME`` completes their account), memberships, tickets with their tags, replies and
 notes, work logs, attachments (with their files when the replica's blob store has them),
-links and activity, articles with every revision, and the replica's SLA document when the
-server has none yet (so the server's reports count the same business time), and the office's
+links and activity, the asset register (:mod:`.import_assets`: locations with their tree,
+assets with their history, tickets' links to assets and their location; an asset whose tag
+the server uses for another asset is reported, not merged), articles with every revision,
+and the replica's SLA document when the server has none yet (so the server's reports count
+the same business time), and the office's
 mail channel state (:mod:`sync.server.mail.office_handover`: what it filed and sent, so the
 server mails later replies on those tickets, threaded, and never re-sends the office's).
 Tickets get server numbers in the order of their local numbers; each keeps its local number
 as an alias (with the replica's client id), so "L12" still finds it.
+
+Ids are kept; people and queues the server already has (matched by name) replace the
+replica's in every reference (assignees, authors, actors, an asset's holder).
 
 Re-running the import is harmless: records whose ids the server already has are skipped.
 So is running it on an office that already joined by syncing (``outpost connect``): its
@@ -22,7 +28,6 @@ page larger than a batch.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,8 @@ from sqlalchemy.orm import Session
 from sync.domain.names import find_same_name
 from sync.domain.ticket_schema import ID_FIELDS, SCALAR_FIELDS
 from sync.replica import models as rm
+from sync.server.admin.import_assets import import_register, import_ticket_places
+from sync.server.admin.import_report import ImportReport
 from sync.server.core.versioning import Touched, stamp
 from sync.server.db import models as sm
 from sync.server.db.database import Database
@@ -44,25 +51,6 @@ __all__ = ["ImportReport", "import_replica"]
 
 BATCH_TICKETS = 200
 _CHUNK = 1024 * 1024
-
-
-@dataclass
-class ImportReport:
-    counts: dict[str, int] = field(default_factory=dict)
-    skipped: int = 0
-    missing_files: int = 0
-
-    def bump(self, family: str, n: int = 1) -> None:
-        self.counts[family] = self.counts.get(family, 0) + n
-
-    def summary(self) -> str:
-        parts = ", ".join(f"{n} {family.replace('_', ' ')}" for family, n in self.counts.items() if n)
-        text = f"Imported {parts or 'nothing new'}."
-        if self.skipped:
-            text += f" Skipped {self.skipped} records the server already had."
-        if self.missing_files:
-            text += f" {self.missing_files} attachment files were not in the replica's folder."
-        return text
 
 
 def _replica_file(path: Path) -> Path:
@@ -86,7 +74,9 @@ def import_replica(db: Database, path: Path) -> ImportReport:
             setting = src.get(rm.ReplicaSetting, "client_id")
             client_id = setting.value if setting else None
             ids = _import_directory(db, src, report)
+            import_register(db, src, ids, report)
             _import_tickets(db, src, ids, client_id, report)
+            import_ticket_places(db, src, report)
             _import_articles(db, src, ids, report)
             for family, n in adopt_office_mail(db, src).items():
                 report.bump(family, n)
