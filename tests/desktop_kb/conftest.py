@@ -1,5 +1,6 @@
 """The desktop_work fixtures (a real replica in tmp_path under an AppContext, a shown ticket
-pane, ticket factory, wait_idle), reused for the knowledge base screen and the knowledge-base-as-a-tool tests."""
+pane, ticket factory, wait_idle), reused for the knowledge base screen and the
+knowledge-base-as-a-tool tests."""
 
 from __future__ import annotations
 
