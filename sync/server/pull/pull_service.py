@@ -44,14 +44,21 @@ from sync.server.pull.pull_mine import mine_records
 from sync.server.pull.pull_records import FAMILIES, fetch_family
 from sync.server.pull.pull_records_json import fetch_family_json
 
-__all__ = ["pull", "pull_json"]
+__all__ = ["DATABASE_BUILT_JSON", "pull", "pull_json"]
+
+#: Engines whose pages are built from JSON the database makes. Measured on a bootstrap of
+#: 12.5k records: on SQLite it halves the page time (0.95 s -> 0.4 s in process); on
+#: PostgreSQL ``json_build_object`` with ``to_char`` cost about what Python's dicts and
+#: ``json.dumps`` cost (0.37-0.56 s before, 0.40-0.70 s after), and its pages are 9% larger
+#: (it writes ``" : "``), so PostgreSQL keeps the Python path until that is better.
+DATABASE_BUILT_JSON: set[str] = {"sqlite"}
 
 
 def pull_json(db: Database, caller: Caller, request: protocol.PullRequest) -> bytes:
     """The page as JSON bytes (the fast path the route sends as is): the same page as
-    :func:`pull`, with each record's JSON object built by the database
-    (:mod:`sync.server.pull.pull_records_json`) and spliced in, not built in Python."""
-    if request.only == "mine":
+    :func:`pull`; on the engines in :data:`DATABASE_BUILT_JSON`, each record's JSON object
+    is built by the database (:mod:`sync.server.pull.pull_records_json`) and spliced in."""
+    if request.only == "mine" or db.engine.dialect.name not in DATABASE_BUILT_JSON:
         return _dumps(pull(db, caller, request)).encode()
     page = _page(db, caller, request, fetch_family_json, lambda record: str(record[0]))
     records: dict[str, list[tuple[str, str]]] = page.pop("records")
