@@ -76,8 +76,9 @@ def fetch_family_json(
     upto: int,
     visible: ColumnElement[bool] | None,
 ) -> list[tuple[str, str]]:
-    """``(id, JSON object text)`` of each record ``fetch_family(session, family, after, upto,
-    visible)`` returns, in the same order; the text parses to the same dict."""
+    """``(key, JSON object text)`` of each record ``fetch_family(session, family, after, upto,
+    visible)`` returns, in the same order; the text parses to the same dict. ``key`` is the
+    record's first wire column (its id; for ``queue_members`` the queue id)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     args, extra = _pairs(family, sqlite)
     obj = func.json_object(*args) if sqlite else cast(func.json_build_object(*args), Text)
