@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, String, and_, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, Select, String, and_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sync.domain.asset_schema import ASSET_SCHEMA, LOCATION_SCHEMA
@@ -37,7 +37,7 @@ from sync.server.db.models import (
 from sync.server.db.state_models import ChangeLog
 from sync.server.portal.portal_models import PortalRating
 
-__all__ = ["FAMILIES", "fetch_family"]
+__all__ = ["FAMILIES", "family_columns", "family_statement", "fetch_family", "is_stamp"]
 
 
 def _cols(*attrs: InstrumentedAttribute[Any]) -> tuple[InstrumentedAttribute[Any], ...]:
@@ -160,6 +160,12 @@ _COLUMNS: dict[str, tuple[Any, ...]] = {
 FAMILIES: tuple[str, ...] = tuple(_COLUMNS)
 
 
+def is_stamp(column: Any) -> bool:
+    """Whether the column is a timestamp (sent as ISO 8601 text with the UTC offset)."""
+    key: str = column.key
+    return key.endswith("_at") or key == "at"
+
+
 _STAMP = "T"
 
 
@@ -177,7 +183,7 @@ def _naive_iso(value: datetime | None) -> str | None:
 
 def _converter(family: str, sqlite: bool) -> Callable[[Any], dict[str, Any]]:
     names = [c.key for c in _COLUMNS[family]]
-    stamps = [i for i, n in enumerate(names) if n.endswith("_at") or n == "at"]
+    stamps = [i for i, c in enumerate(_COLUMNS[family]) if is_stamp(c)]
     iso = _sqlite_iso if sqlite else _naive_iso
     version = len(names)
 
@@ -212,27 +218,28 @@ def _select_columns(family: str, sqlite: bool) -> list[Any]:
     """The family's columns with timestamps read raw (text on SQLite, naive on PostgreSQL)."""
     out: list[Any] = []
     for col in _COLUMNS[family]:
-        if col.key.endswith("_at") or col.key == "at":
+        if is_stamp(col):
             out.append(type_coerce(col, String() if sqlite else DateTime()))
         else:
             out.append(col)
     return out
 
 
-def fetch_family(
-    session: Session,
+def family_columns(family: str) -> tuple[Any, ...]:
+    """The wire columns of ``family`` (its record model's fields, in wire order)."""
+    return _COLUMNS[family]
+
+
+def family_statement(
     family: str,
+    columns: list[Any],
     after: int,
     upto: int,
     visible: ColumnElement[bool] | None,
-    *,
     where: ColumnElement[bool] | None = None,
-) -> list[dict[str, Any]]:
-    """Records of ``family`` whose change-log version is in ``(after, upto]``, not deleted,
-    and visible (``visible`` is a condition on :class:`Ticket` joined as the record's scope
-    ticket; None: no scope filter), in version order, each with its version. ``where``
-    narrows further by a condition on :class:`ChangeLog` (e.g. some tickets' records)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
+) -> Select[Any]:
+    """``SELECT columns, version`` of the live records of ``family`` changed in ``(after, upto]``
+    and visible (see :func:`fetch_family`), in version order."""
     first = _COLUMNS[family][0]
     table: type[Base] = first.class_
     if family == "queue_members":
@@ -240,7 +247,7 @@ def fetch_family(
     else:
         key = first
     stmt = (
-        select(*_select_columns(family, sqlite), ChangeLog.version)
+        select(*columns, ChangeLog.version)
         .select_from(ChangeLog)
         .join(table, key == ChangeLog.entity_id)
         .where(
@@ -259,5 +266,23 @@ def fetch_family(
         else:
             scoped = select(Ticket.id).where(and_(Ticket.id == ChangeLog.ticket_id, visible)).exists()
             stmt = stmt.where(ChangeLog.ticket_id.is_(None) | scoped)
+    return stmt
+
+
+def fetch_family(
+    session: Session,
+    family: str,
+    after: int,
+    upto: int,
+    visible: ColumnElement[bool] | None,
+    *,
+    where: ColumnElement[bool] | None = None,
+) -> list[dict[str, Any]]:
+    """Records of ``family`` whose change-log version is in ``(after, upto]``, not deleted,
+    and visible (``visible`` is a condition on :class:`Ticket` joined as the record's scope
+    ticket; None: no scope filter), in version order, each with its version. ``where``
+    narrows further by a condition on :class:`ChangeLog` (e.g. some tickets' records)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    stmt = family_statement(family, _select_columns(family, sqlite), after, upto, visible, where)
     convert = _CONVERTERS[(family, sqlite)]
     return [convert(row) for row in session.connection().execute(stmt).fetchall()]

@@ -25,6 +25,7 @@ version 0 (``rescoped``) so the client receives the history of its new queues.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, not_, or_, select, true
@@ -41,17 +42,49 @@ from sync.server.errors import BadRequest
 from sync.server.pull.pull_cursor import ALL_QUEUES, Cursor, Scope, decode_cursor, encode_cursor
 from sync.server.pull.pull_mine import mine_records
 from sync.server.pull.pull_records import FAMILIES, fetch_family
+from sync.server.pull.pull_records_json import fetch_family_json
 
-__all__ = ["pull", "pull_json"]
+__all__ = ["DATABASE_BUILT_JSON", "pull", "pull_json"]
+
+#: Engines whose pages are built from JSON the database makes. Measured on a bootstrap of
+#: 12.5k records: on SQLite it halves the page time (0.95 s -> 0.4 s in process); on
+#: PostgreSQL ``json_build_object`` with ``to_char`` cost about what Python's dicts and
+#: ``json.dumps`` cost (0.37-0.56 s before, 0.40-0.70 s after), and its pages are 9% larger
+#: (it writes ``" : "``), so PostgreSQL keeps the Python path until that is better.
+DATABASE_BUILT_JSON: set[str] = {"sqlite"}
 
 
 def pull_json(db: Database, caller: Caller, request: protocol.PullRequest) -> bytes:
-    """The page as JSON bytes (the fast path the route sends as is)."""
-    return json.dumps(pull(db, caller, request), separators=(",", ":"), ensure_ascii=False).encode()
+    """The page as JSON bytes (the fast path the route sends as is): the same page as
+    :func:`pull`; on the engines in :data:`DATABASE_BUILT_JSON`, each record's JSON object
+    is built by the database (:mod:`sync.server.pull.pull_records_json`) and spliced in."""
+    if request.only == "mine" or db.engine.dialect.name not in DATABASE_BUILT_JSON:
+        return _dumps(pull(db, caller, request)).encode()
+    page = _page(db, caller, request, fetch_family_json, lambda record: str(record[0]))
+    records: dict[str, list[tuple[str, str]]] = page.pop("records")
+    body = ",".join(f'"{family}":[{",".join(r[1] for r in rows)}]' for family, rows in records.items())
+    head = _dumps(page)
+    return f'{head[:-1]},"records":{{{body}}}}}'.encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[str, Any]:
     """The page as a plain dict shaped like :class:`protocol.PullResponse`."""
+    return _page(db, caller, request, fetch_family, lambda record: str(record["id"]))
+
+
+def _page(
+    db: Database,
+    caller: Caller,
+    request: protocol.PullRequest,
+    fetch: Callable[[Session, str, int, int, ColumnElement[bool] | None], list[Any]],
+    ticket_id: Callable[[Any], str],
+) -> dict[str, Any]:
+    """The page, with each family's records as ``fetch`` reads them (``ticket_id`` gives a
+    fetched ticket record's id)."""
     with db.snapshot_session() as s:
         state = s.get(ServerState, 1)
         assert state is not None
@@ -78,7 +111,7 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
                 left |= _left_with_lost_queues(s, caller, cursor.scope, cursor.version)
                 if _gained(cursor.scope, scope):
                     position, rescoped = 0, True
-        records: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
+        records: dict[str, list[Any]] = {family: [] for family in FAMILIES}
         deletions: list[dict[str, str]] = []
         upto, has_more = high, False
         if position < high:  # an idle client's pull stops here: nothing was committed since
@@ -88,10 +121,10 @@ def pull(db: Database, caller: Caller, request: protocol.PullRequest) -> dict[st
             visible = None if caller.sees_all_queues else ticket_visible_clause(caller)
             families, any_deleted = _families_in(s, position, upto)
             for family in families:
-                records[family] = fetch_family(s, family, position, upto, visible)
+                records[family] = fetch(s, family, position, upto, visible)
             if any_deleted:
                 deletions = _deletions(s, caller, position, upto)
-        left -= {r["id"] for r in records["tickets"]}
+        left -= {ticket_id(r) for r in records["tickets"]}
         return {
             "cursor": encode_cursor(
                 Cursor(state.server_id, state.epoch, upto, scope), key=key, user_id=caller.user_id
