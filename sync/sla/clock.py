@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sync.domain.priority import Priority
 from sync.domain.ticket_status import PENDING_STATUSES, TicketStatus
@@ -92,34 +92,14 @@ def compute_sla_status(
         calendars,
         initial_status,
     )
-    prio, paused, elapsed, segments, response_stop, resolution_stop = run
-    response_at, response_priority, response_elapsed = response_stop
-    first_response = _clock(
-        policy.targets_for(response_priority).first_response,
-        policy.warn_at,
-        calendars[policy.calendar_for(response_priority)],
-        response_elapsed,
-        response_at,
-        segments,
-        current,
-        paused,
-    )
-    resolution_at, resolution_priority = resolution_stop
-    resolution = _clock(
-        policy.targets_for(resolution_priority).resolution,
-        policy.warn_at,
-        calendars[policy.calendar_for(resolution_priority)],
-        elapsed,
-        resolution_at,
-        segments,
-        current,
-        paused,
-    )
+    response_args, resolution_args = _clock_inputs(run, policy, calendars, current)
+    first_response = _clock(*response_args)
+    resolution = _clock(*resolution_args)
     clocks = (first_response, resolution)
     pending_due = [clock.due_at for clock in clocks if clock.met_at is None]
     return SlaStatus(
         policy=policy.name,
-        priority=prio,
+        priority=run[0],
         computed_at=from_epoch_seconds(current),
         first_response=first_response,
         resolution=resolution,
@@ -156,29 +136,10 @@ def stored_sla_epoch(
         calendars,
         initial_status,
     )
-    _prio, paused, elapsed, segments, response_stop, resolution_stop = run
-    response_at, response_priority, response_elapsed = response_stop
-    response_due, response_state = _due_and_state(
-        policy.targets_for(response_priority).first_response,
-        policy.warn_at,
-        calendars[policy.calendar_for(response_priority)],
-        response_elapsed,
-        response_at,
-        segments,
-        current,
-        paused,
-    )
-    resolution_at, resolution_priority = resolution_stop
-    resolution_due, resolution_state = _due_and_state(
-        policy.targets_for(resolution_priority).resolution,
-        policy.warn_at,
-        calendars[policy.calendar_for(resolution_priority)],
-        elapsed,
-        resolution_at,
-        segments,
-        current,
-        paused,
-    )
+    response_args, resolution_args = _clock_inputs(run, policy, calendars, current)
+    response_due, response_state = _due_and_state(*response_args)
+    resolution_due, resolution_state = _due_and_state(*resolution_args)
+    response_at, resolution_at = response_args.stopped_at, resolution_args.stopped_at
     # max() by rank keeps the first of equal ranks; equal ranks are equal states.
     state = response_state if response_state.rank >= resolution_state.rank else resolution_state
     if state is SlaState.PAUSED:
@@ -253,6 +214,51 @@ def _run_clocks(
     if resolution_stop is None:
         resolution_stop = (None, prio)
     return prio, status in PENDING_STATUSES, elapsed, segments, response_stop, resolution_stop
+
+
+class _ClockInputs(NamedTuple):
+    """The arguments of :func:`_clock` / :func:`_due_and_state` for one clock."""
+
+    target: int
+    warn_at: float
+    calendar: BusinessCalendar
+    elapsed: int
+    stopped_at: int | None
+    segments: list[_Segment]
+    current: int
+    paused: bool
+
+
+def _clock_inputs(
+    run: _Run, policy: SlaPolicy, calendars: Mapping[str, BusinessCalendar], current: int
+) -> tuple[_ClockInputs, _ClockInputs]:
+    """The first-response and the resolution clock's inputs from one run of both clocks; each
+    counts in the calendar and against the target of the priority in force when it stopped."""
+    _prio, paused, elapsed, segments, response_stop, resolution_stop = run
+    response_at, response_priority, response_elapsed = response_stop
+    resolution_at, resolution_priority = resolution_stop
+    return (
+        _ClockInputs(
+            policy.targets_for(response_priority).first_response,
+            policy.warn_at,
+            calendars[policy.calendar_for(response_priority)],
+            response_elapsed,
+            response_at,
+            segments,
+            current,
+            paused,
+        ),
+        _ClockInputs(
+            policy.targets_for(resolution_priority).resolution,
+            policy.warn_at,
+            calendars[policy.calendar_for(resolution_priority)],
+            elapsed,
+            resolution_at,
+            segments,
+            current,
+            paused,
+        ),
+    )
 
 
 def _clock(
